@@ -1,0 +1,69 @@
+package dev.mailroom.testkit.db;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Creates and drops the fresh databases behind {@link TestDatabase}. */
+public final class TestDatabases {
+
+    private TestDatabases() {
+    }
+
+    /** A fresh PostgreSQL schema, set as the search path of every pooled connection. */
+    public static TestDatabase freshPostgresSchema(String label) {
+        DatabaseSettings settings = DatabaseSettings.postgres();
+        String schema = uniqueName(label);
+        execute(settings, "CREATE SCHEMA " + schema);
+        String url = settings.url() + (settings.url().contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        return new TestDatabase(schema, url, settings,
+                "SET TIME ZONE '" + TestDatabase.SESSION_TIME_ZONE + "'",
+                () -> execute(settings, "DROP SCHEMA IF EXISTS " + schema + " CASCADE"));
+    }
+
+    /** A fresh MariaDB database. */
+    public static TestDatabase freshMariaDbDatabase(String label) {
+        DatabaseSettings settings = DatabaseSettings.mariaDb();
+        String database = uniqueName(label);
+        execute(settings, "CREATE DATABASE " + database);
+        String url = replaceDatabase(settings.url(), database);
+        return new TestDatabase(database, url, settings,
+                "SET time_zone = '+12:45'",
+                () -> execute(settings, "DROP DATABASE IF EXISTS " + database));
+    }
+
+    /** {@code mr_<label>_<random>}: lowercase, at most 40 characters, safe as an identifier. */
+    static String uniqueName(String label) {
+        String cleaned = label.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
+        if (cleaned.length() > 24) {
+            cleaned = cleaned.substring(cleaned.length() - 24);
+        }
+        String suffix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36 * 36), 36);
+        return "mr_" + cleaned + "_" + suffix;
+    }
+
+    static String replaceDatabase(String url, String database) {
+        int query = url.indexOf('?');
+        String base = query < 0 ? url : url.substring(0, query);
+        String params = query < 0 ? "" : url.substring(query);
+        int slash = base.indexOf('/', base.indexOf("//") + 2);
+        return (slash < 0 ? base : base.substring(0, slash)) + "/" + database + params;
+    }
+
+    private static void execute(DatabaseSettings settings, String sql) {
+        Properties properties = new Properties();
+        properties.setProperty("user", settings.user());
+        properties.setProperty("password", settings.password());
+        try (Connection connection = DriverManager.getConnection(settings.url(), properties);
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Test database at " + settings + " failed '" + sql + "': "
+                    + e.getMessage() + " (set MAILROOM_PG_URL / MAILROOM_MARIADB_URL to point elsewhere)", e);
+        }
+    }
+}
