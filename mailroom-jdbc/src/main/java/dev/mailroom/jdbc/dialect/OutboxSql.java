@@ -1,0 +1,59 @@
+package dev.mailroom.jdbc.dialect;
+
+/**
+ * The whole statements for one outbox table in one dialect. Parameters are documented per method,
+ * in order. Every state change is guarded by the states the state machine allows it from.
+ */
+public interface OutboxSql {
+
+    /** The columns read by every query, in the order {@code OutboxRowMapper} reads them. */
+    String columns();
+
+    /**
+     * Inserts {@code rows} events. Per row: event_id, event_type, event_key, payload, content_type,
+     * headers (JSON text), tenant_id, correlation_id, event_version, max_attempts.
+     */
+    String insert(int rows);
+
+    /** Claims due pending rows: lease owner, lease millis, limit. Returns the claimed rows. */
+    String claim();
+
+    /** Marks sending rows published: ids (array), lease owner. */
+    String markPublished();
+
+    /**
+     * Records failed attempts: ids, expected attempts, delay millis, error (four arrays, same
+     * length), lease owner. Returns id and new status of each changed row.
+     */
+    String markFailed();
+
+    /** Marks a row dead: reason, id, lease owner (null for an operator: any unleased or leased row). */
+    String markDead();
+
+    /** Locks one row by event id and returns its status. Parameter: event id. */
+    String lockByEventId();
+
+    /** Marks a locked row consumed: event id. */
+    String markConsumed();
+
+    /** Returns expired leases to pending (or dead at max attempts): limit. */
+    String reclaimExpired();
+
+    /** Returns leased rows to pending without counting an attempt: ids (array), lease owner. */
+    String release();
+
+    /** Extends leases: lease millis, ids (array), lease owner. */
+    String renew();
+
+    /** Deletes at most limit published/consumed rows last changed before the age: age millis, limit. */
+    String deleteFinished();
+
+    /** Row count per status. */
+    String countByState();
+
+    /** Seconds since the oldest undelivered (pending or sending) row was created, or null. */
+    String oldestUndeliveredAge();
+
+    /** One row by event id: event id. */
+    String findByEventId();
+}

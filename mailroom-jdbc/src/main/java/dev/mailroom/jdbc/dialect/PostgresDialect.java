@@ -1,0 +1,67 @@
+package dev.mailroom.jdbc.dialect;
+
+import dev.mailroom.routing.TableName;
+import java.sql.SQLException;
+
+/** PostgreSQL 13+: {@code FOR UPDATE SKIP LOCKED}, arrays, {@code RETURNING}, advisory locks. */
+final class PostgresDialect implements SqlDialect {
+
+    static final PostgresDialect INSTANCE = new PostgresDialect();
+
+    /** Arbitrary constant shared by every Mailroom migrator on the cluster ("mailroom" in ASCII). */
+    private static final long MIGRATION_LOCK_KEY = 0x6d61696c726f6f6dL;
+
+    private PostgresDialect() {
+    }
+
+    @Override
+    public String name() {
+        return "postgresql";
+    }
+
+    @Override
+    public OutboxSql outboxSql(TableName table) {
+        return new PostgresOutboxSql(table);
+    }
+
+    @Override
+    public String outboxMigrationsPath() {
+        return "dev/mailroom/db/postgresql/outbox/";
+    }
+
+    @Override
+    public String migrationLockSql() {
+        return "SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK_KEY + ")";
+    }
+
+    @Override
+    public String createHistoryTableSql() {
+        return """
+                CREATE TABLE IF NOT EXISTS mailroom_schema_history (
+                    scope        text        NOT NULL,
+                    version      integer     NOT NULL,
+                    description  text        NOT NULL,
+                    checksum     bigint      NOT NULL,
+                    installed_at timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (scope, version)
+                )""";
+    }
+
+    @Override
+    public SqlErrorKind classify(SQLException error) {
+        String state = error.getSQLState();
+        if (state == null) {
+            return SqlErrorKind.OTHER;
+        }
+        if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
+                || state.equals("53300")) {
+            return SqlErrorKind.UNAVAILABLE;
+        }
+        return switch (state) {
+            case "42P01" -> SqlErrorKind.UNDEFINED_TABLE;
+            case "23505" -> SqlErrorKind.UNIQUE_VIOLATION;
+            case "40001", "40P01" -> SqlErrorKind.CONFLICT;
+            default -> SqlErrorKind.OTHER;
+        };
+    }
+}

@@ -1,0 +1,196 @@
+package dev.mailroom.jdbc.dialect;
+
+import static dev.mailroom.state.OutboxState.CONSUMED;
+import static dev.mailroom.state.OutboxState.DEAD;
+import static dev.mailroom.state.OutboxState.PENDING;
+import static dev.mailroom.state.OutboxState.PUBLISHED;
+import static dev.mailroom.state.OutboxState.SENDING;
+
+import dev.mailroom.routing.TableName;
+import dev.mailroom.state.OutboxState;
+import java.util.Set;
+import java.util.StringJoiner;
+
+/**
+ * PostgreSQL statements for one outbox table. Status values and transition guards are rendered
+ * from {@link OutboxState}; nothing here comes from user input but the validated table name.
+ *
+ * <p>Claims select ids through {@code = ANY(ARRAY(subquery))} so the planner walks the partial
+ * pending index and locks only the rows it returns ({@code IN (subquery)} may become a hash join
+ * over the whole table).
+ */
+final class PostgresOutboxSql implements OutboxSql {
+
+    private static final String COLUMNS = "id, event_id, event_type, event_key, payload, content_type, headers::text,"
+            + " tenant_id, correlation_id, event_version, status, attempts, max_attempts, next_attempt_at,"
+            + " last_error, lease_owner, lease_expires_at, created_at, published_at, consumed_at, updated_at";
+    private static final String INSERT_ROW = "(?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)";
+    private static final String MILLIS = " * interval '1 millisecond'";
+    private static final String CLEAR_LEASE = "lease_owner = NULL, lease_expires_at = NULL, updated_at = now()";
+
+    private final String table;
+    private final String insertPrefix;
+    private final String claim;
+    private final String markPublished;
+    private final String markFailed;
+    private final String markDead;
+    private final String lockByEventId;
+    private final String markConsumed;
+    private final String reclaimExpired;
+    private final String release;
+    private final String renew;
+    private final String deleteFinished;
+    private final String countByState;
+    private final String oldestUndeliveredAge;
+    private final String findByEventId;
+
+    PostgresOutboxSql(TableName tableName) {
+        this.table = tableName.qualified();
+        this.insertPrefix = "INSERT INTO " + table + " (event_id, event_type, event_key, payload, content_type,"
+                + " headers, tenant_id, correlation_id, event_version, max_attempts) VALUES ";
+        this.claim = "UPDATE " + table + " SET status = " + q(SENDING) + ", lease_owner = ?,"
+                + " lease_expires_at = now() + ?" + MILLIS + ", updated_at = now()"
+                + " WHERE id = ANY(ARRAY(SELECT id FROM " + table
+                + " WHERE status = " + q(PENDING) + " AND next_attempt_at <= now()"
+                + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED))"
+                + guard(SENDING) + " RETURNING " + COLUMNS;
+        this.markPublished = "UPDATE " + table + " SET status = " + q(PUBLISHED) + ", published_at = now(), "
+                + CLEAR_LEASE + " WHERE id = ANY(?)" + guard(PUBLISHED) + " AND lease_owner = ?";
+        this.markFailed = "UPDATE " + table + " t SET attempts = t.attempts + 1,"
+                + " status = CASE WHEN t.attempts + 1 >= t.max_attempts THEN " + q(DEAD) + " ELSE " + q(PENDING) + " END,"
+                + " next_attempt_at = now() + f.delay_ms" + MILLIS + ", last_error = f.error, " + CLEAR_LEASE
+                + " FROM unnest(?::bigint[], ?::int[], ?::bigint[], ?::text[]) AS f(id, attempts, delay_ms, error)"
+                + " WHERE t.id = f.id AND t.attempts = f.attempts"
+                + " AND t.status IN (" + list(intersection(PENDING, DEAD)) + ") AND t.lease_owner = ?"
+                + " RETURNING t.id, t.status";
+        this.markDead = "UPDATE " + table + " SET status = " + q(DEAD) + ", last_error = ?, " + CLEAR_LEASE
+                + " WHERE id = ?" + guard(DEAD) + " AND (?::text IS NULL OR lease_owner = ?)";
+        this.lockByEventId = "SELECT status FROM " + table + " WHERE event_id = ? FOR UPDATE";
+        this.markConsumed = "UPDATE " + table + " SET status = " + q(CONSUMED) + ", consumed_at = now(), "
+                + CLEAR_LEASE + " WHERE event_id = ?" + guard(CONSUMED);
+        this.reclaimExpired = "UPDATE " + table + " SET attempts = attempts + 1,"
+                + " status = CASE WHEN attempts + 1 >= max_attempts THEN " + q(DEAD) + " ELSE " + q(PENDING) + " END,"
+                + " last_error = 'lease of ' || coalesce(lease_owner, 'unknown') || ' expired before the delivery was recorded',"
+                + " next_attempt_at = now(), " + CLEAR_LEASE
+                + " WHERE id = ANY(ARRAY(SELECT id FROM " + table + " WHERE status = " + q(SENDING)
+                + " AND lease_expires_at < now() ORDER BY lease_expires_at LIMIT ? FOR UPDATE SKIP LOCKED))"
+                + " AND status = " + q(SENDING);
+        this.release = "UPDATE " + table + " SET status = " + q(PENDING) + ", " + CLEAR_LEASE
+                + " WHERE id = ANY(?)" + guard(PENDING) + " AND lease_owner = ?";
+        this.renew = "UPDATE " + table + " SET lease_expires_at = now() + ?" + MILLIS + ", updated_at = now()"
+                + " WHERE id = ANY(?) AND status = " + q(SENDING) + " AND lease_owner = ?";
+        this.deleteFinished = "DELETE FROM " + table + " WHERE id = ANY(ARRAY(SELECT id FROM " + table
+                + " WHERE status IN (" + list(Set.of(PUBLISHED, CONSUMED)) + ")"
+                + " AND updated_at < now() - ?" + MILLIS + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED))";
+        this.countByState = "SELECT status, count(*) FROM " + table + " GROUP BY status";
+        this.oldestUndeliveredAge = "SELECT extract(epoch FROM now() - min(created_at)) FROM ("
+                + "(SELECT created_at FROM " + table + " WHERE status = " + q(PENDING) + " ORDER BY id LIMIT 1)"
+                + " UNION ALL (SELECT min(created_at) FROM " + table + " WHERE status = " + q(SENDING) + ")) oldest";
+        this.findByEventId = "SELECT " + COLUMNS + " FROM " + table + " WHERE event_id = ?";
+    }
+
+    private static String q(OutboxState state) {
+        return "'" + state.dbValue() + "'";
+    }
+
+    private static String list(Set<OutboxState> states) {
+        StringJoiner joined = new StringJoiner(", ");
+        for (OutboxState state : OutboxState.values()) {
+            if (states.contains(state)) {
+                joined.add(q(state));
+            }
+        }
+        return joined.toString();
+    }
+
+    /** {@code AND status IN (...)}: the states from which {@code target} may be reached. */
+    private static String guard(OutboxState target) {
+        return " AND status IN (" + list(OutboxState.sourcesOf(target)) + ")";
+    }
+
+    private static Set<OutboxState> intersection(OutboxState first, OutboxState second) {
+        Set<OutboxState> sources = OutboxState.sourcesOf(first);
+        sources.retainAll(OutboxState.sourcesOf(second));
+        return sources;
+    }
+
+    @Override
+    public String columns() {
+        return COLUMNS;
+    }
+
+    @Override
+    public String insert(int rows) {
+        StringBuilder sql = new StringBuilder(insertPrefix.length() + rows * (INSERT_ROW.length() + 2));
+        sql.append(insertPrefix);
+        for (int row = 0; row < rows; row++) {
+            sql.append(row == 0 ? "" : ", ").append(INSERT_ROW);
+        }
+        return sql.toString();
+    }
+
+    @Override
+    public String claim() {
+        return claim;
+    }
+
+    @Override
+    public String markPublished() {
+        return markPublished;
+    }
+
+    @Override
+    public String markFailed() {
+        return markFailed;
+    }
+
+    @Override
+    public String markDead() {
+        return markDead;
+    }
+
+    @Override
+    public String lockByEventId() {
+        return lockByEventId;
+    }
+
+    @Override
+    public String markConsumed() {
+        return markConsumed;
+    }
+
+    @Override
+    public String reclaimExpired() {
+        return reclaimExpired;
+    }
+
+    @Override
+    public String release() {
+        return release;
+    }
+
+    @Override
+    public String renew() {
+        return renew;
+    }
+
+    @Override
+    public String deleteFinished() {
+        return deleteFinished;
+    }
+
+    @Override
+    public String countByState() {
+        return countByState;
+    }
+
+    @Override
+    public String oldestUndeliveredAge() {
+        return oldestUndeliveredAge;
+    }
+
+    @Override
+    public String findByEventId() {
+        return findByEventId;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.mailroom.jdbc.dialect;
+
+import dev.mailroom.routing.TableName;
+import java.sql.SQLException;
+
+/**
+ * Everything that differs between databases: the whole statements for an outbox table, where the
+ * migration scripts live, how the migration lock is taken, and how errors are classified.
+ */
+public interface SqlDialect {
+
+    /** PostgreSQL 13 or newer. */
+    static SqlDialect postgresql() {
+        return PostgresDialect.INSTANCE;
+    }
+
+    String name();
+
+    /** The statements for one outbox table, rendered once. */
+    OutboxSql outboxSql(TableName table);
+
+    /** The classpath folder holding {@code migrations.list} and the outbox scripts it names. */
+    String outboxMigrationsPath();
+
+    /** SQL run first in every migration transaction, serializing migrations across processes. */
+    String migrationLockSql();
+
+    /** DDL of the history table, idempotent. */
+    String createHistoryTableSql();
+
+    SqlErrorKind classify(SQLException error);
+}

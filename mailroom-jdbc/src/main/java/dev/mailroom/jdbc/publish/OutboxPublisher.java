@@ -1,0 +1,185 @@
+package dev.mailroom.jdbc.publish;
+
+import dev.mailroom.event.EventValidator;
+import dev.mailroom.event.OutboxEvent;
+import dev.mailroom.event.PublishLimits;
+import dev.mailroom.jdbc.dialect.OutboxSql;
+import dev.mailroom.jdbc.dialect.SqlDialect;
+import dev.mailroom.jdbc.internal.HeadersCodec;
+import dev.mailroom.jdbc.internal.StoreErrors;
+import dev.mailroom.retry.RetryPolicy;
+import dev.mailroom.routing.ForeignEventTypeException;
+import dev.mailroom.routing.Route;
+import dev.mailroom.routing.RouteRegistry;
+import dev.mailroom.routing.ServiceRoute;
+import dev.mailroom.routing.TableName;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Records events in the outbox inside the caller's transaction. It writes with the caller's
+ * {@link Connection} and never commits, rolls back or changes auto-commit: if the caller's
+ * transaction rolls back, nothing is published; when it commits, the rows are there and the
+ * service's relay is woken (PostgreSQL: a trigger {@code NOTIFY}s the service channel on commit).
+ *
+ * <p>Every event is checked before anything is written: its route must exist (and belong to the
+ * bound service, if any) and it must pass {@link EventValidator}. A failing check throws its
+ * specific exception and writes nothing.
+ *
+ * <p>Thread-safe; build one per application (or per service) and share it.
+ */
+public final class OutboxPublisher {
+
+    /** Rows per multi-row {@code INSERT}; 10 parameters a row keeps each statement far below driver limits. */
+    public static final int MAX_ROWS_PER_STATEMENT = 500;
+
+    private final RouteRegistry routes;
+    private final EventValidator validator;
+    private final int maxAttempts;
+    private final ServiceRoute boundService;
+    private final SqlDialect dialect;
+    private final Map<TableName, OutboxSql> sqlByTable;
+
+    private OutboxPublisher(Builder builder) {
+        this.routes = builder.routes;
+        this.validator = new EventValidator(builder.limits);
+        this.maxAttempts = builder.maxAttempts;
+        this.dialect = builder.dialect;
+        this.boundService = builder.service == null ? null : routes.service(builder.service);
+        Map<TableName, OutboxSql> sql = new HashMap<>();
+        for (ServiceRoute service : routes.services()) {
+            sql.put(service.table(), dialect.outboxSql(service.table()));
+        }
+        this.sqlByTable = Map.copyOf(sql);
+    }
+
+    public static Builder builder(RouteRegistry routes) {
+        return new Builder(routes);
+    }
+
+    /** Publishes a JSON event with a key; returns its new event id. */
+    public UUID publish(Connection connection, String eventType, String key, String json) {
+        return publish(connection, OutboxEvent.builder(eventType).key(key).json(json).build());
+    }
+
+    /** Publishes one event in the caller's transaction; returns its event id. */
+    public UUID publish(Connection connection, OutboxEvent event) {
+        return publishAll(connection, List.of(event)).get(0);
+    }
+
+    /**
+     * Publishes many events in the caller's transaction with multi-row {@code INSERT}s (one round
+     * trip per {@value #MAX_ROWS_PER_STATEMENT} events of a table). All events are checked first; a
+     * failing one means none is written. Returns the event ids in the order given.
+     */
+    public List<UUID> publishAll(Connection connection, List<OutboxEvent> events) {
+        Objects.requireNonNull(connection, "connection");
+        Map<TableName, List<OutboxEvent>> byTable = new LinkedHashMap<>();
+        for (OutboxEvent event : events) {
+            validator.validate(event);
+            Route route = routes.route(event.eventType());
+            if (boundService != null && !route.service().equals(boundService)) {
+                throw new ForeignEventTypeException(event.eventType(), route.service().name(), boundService.name());
+            }
+            byTable.computeIfAbsent(route.table(), table -> new ArrayList<>()).add(event);
+        }
+        byTable.forEach((table, tableEvents) -> insert(connection, table, tableEvents));
+        List<UUID> ids = new ArrayList<>(events.size());
+        for (OutboxEvent event : events) {
+            ids.add(event.eventId());
+        }
+        return ids;
+    }
+
+    private void insert(Connection connection, TableName table, List<OutboxEvent> events) {
+        OutboxSql sql = sqlByTable.get(table);
+        try {
+            for (int from = 0; from < events.size(); from += MAX_ROWS_PER_STATEMENT) {
+                List<OutboxEvent> chunk = events.subList(from, Math.min(events.size(), from + MAX_ROWS_PER_STATEMENT));
+                try (PreparedStatement statement = connection.prepareStatement(sql.insert(chunk.size()))) {
+                    int index = 1;
+                    for (OutboxEvent event : chunk) {
+                        index = bind(statement, index, event);
+                    }
+                    statement.executeUpdate();
+                }
+            }
+        } catch (SQLException e) {
+            throw StoreErrors.translate(dialect, table.qualified(), "publish", e);
+        }
+    }
+
+    private int bind(PreparedStatement statement, int index, OutboxEvent event) throws SQLException {
+        statement.setObject(index++, event.eventId());
+        statement.setString(index++, event.eventType());
+        setNullableString(statement, index++, event.key());
+        statement.setBytes(index++, event.payload());
+        statement.setString(index++, event.contentType());
+        statement.setString(index++, HeadersCodec.encode(event.headers()));
+        setNullableString(statement, index++, event.tenantId());
+        statement.setString(index++, event.correlationId());
+        statement.setInt(index++, event.eventVersion());
+        statement.setInt(index++, maxAttempts);
+        return index;
+    }
+
+    private static void setNullableString(PreparedStatement statement, int index, String value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.VARCHAR);
+        } else {
+            statement.setString(index, value);
+        }
+    }
+
+    /** Settings with defaults; checked at {@link #build()}. */
+    public static final class Builder {
+
+        private final RouteRegistry routes;
+        private SqlDialect dialect = SqlDialect.postgresql();
+        private PublishLimits limits = PublishLimits.defaults();
+        private int maxAttempts = RetryPolicy.DEFAULT_MAX_ATTEMPTS;
+        private String service;
+
+        private Builder(RouteRegistry routes) {
+            this.routes = Objects.requireNonNull(routes, "routes");
+        }
+
+        public Builder dialect(SqlDialect dialect) {
+            this.dialect = Objects.requireNonNull(dialect, "dialect");
+            return this;
+        }
+
+        public Builder limits(PublishLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** Delivery attempts before a row is dead, stored on each row (default {@value RetryPolicy#DEFAULT_MAX_ATTEMPTS}). */
+        public Builder maxAttempts(int maxAttempts) {
+            this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        /** Refuse event types of any other service (they throw {@link ForeignEventTypeException}). */
+        public Builder boundTo(String service) {
+            this.service = service;
+            return this;
+        }
+
+        public OutboxPublisher build() {
+            if (maxAttempts < 1 || maxAttempts > 1000) {
+                throw new IllegalArgumentException("maxAttempts must be between 1 and 1000, was " + maxAttempts);
+            }
+            return new OutboxPublisher(this);
+        }
+    }
+}

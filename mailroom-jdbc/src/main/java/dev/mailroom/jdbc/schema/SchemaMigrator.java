@@ -1,0 +1,134 @@
+package dev.mailroom.jdbc.schema;
+
+import dev.mailroom.jdbc.dialect.SqlDialect;
+import dev.mailroom.jdbc.internal.Transactions;
+import dev.mailroom.routing.RouteRegistry;
+import dev.mailroom.routing.ServiceRoute;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates and upgrades the outbox tables from the versioned scripts shipped in the jar
+ * ({@code dev/mailroom/db/<dialect>/outbox/V<n>__<description>.sql}, Flyway-compatible names with
+ * {@code ${table}}, {@code ${table_name}} and {@code ${channel}} placeholders).
+ *
+ * <p>Each script runs in its own transaction together with its row in
+ * {@code mailroom_schema_history}, under a database-wide lock: running {@code migrate} twice, or
+ * from two processes at once, applies each version exactly once. A script whose text changed after
+ * it was applied is refused. Migration is opt-in: nothing calls it implicitly.
+ */
+public final class SchemaMigrator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
+
+    private final DataSource dataSource;
+    private final SqlDialect dialect;
+    private final List<MigrationScript> outboxScripts;
+
+    public SchemaMigrator(DataSource dataSource, SqlDialect dialect) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.dialect = Objects.requireNonNull(dialect, "dialect");
+        this.outboxScripts = MigrationScript.load(dialect.outboxMigrationsPath());
+    }
+
+    /** Migrates the outbox table of every service in the registry; returns the versions applied per service. */
+    public Map<String, List<Integer>> migrate(RouteRegistry routes) {
+        Map<String, List<Integer>> applied = new HashMap<>();
+        for (ServiceRoute service : routes.services()) {
+            applied.put(service.name(), migrateOutbox(service));
+        }
+        return applied;
+    }
+
+    /** Brings one service's outbox table to the newest version; returns the versions applied now. */
+    public List<Integer> migrateOutbox(ServiceRoute service) {
+        String scope = "outbox:" + service.table().qualified();
+        Map<String, String> placeholders = placeholders(service);
+        List<Integer> applied = new ArrayList<>();
+        for (MigrationScript script : outboxScripts) {
+            String rendered = script.render(placeholders);
+            if (apply(scope, script, rendered)) {
+                applied.add(script.version());
+                LOG.info("Applied outbox migration V{} ({}) to {}", script.version(), script.description(),
+                        service.table());
+            }
+        }
+        return applied;
+    }
+
+    /** The SQL that {@link #migrateOutbox} would run for a service, for review or for your own migrations. */
+    public String render(ServiceRoute service) {
+        Map<String, String> placeholders = placeholders(service);
+        StringBuilder sql = new StringBuilder();
+        for (MigrationScript script : outboxScripts) {
+            sql.append("-- V").append(script.version()).append(' ').append(script.description()).append('\n')
+                    .append(script.render(placeholders)).append('\n');
+        }
+        return sql.toString();
+    }
+
+    private static Map<String, String> placeholders(ServiceRoute service) {
+        return Map.of(
+                "table", service.table().qualified(),
+                "table_name", service.table().name(),
+                "channel", service.notifyChannel());
+    }
+
+    private boolean apply(String scope, MigrationScript script, String rendered) {
+        long checksum = MigrationScript.checksum(rendered);
+        try {
+            return Transactions.inTransaction(dataSource, connection -> {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute(dialect.migrationLockSql());
+                    statement.execute(dialect.createHistoryTableSql());
+                }
+                Long appliedChecksum = appliedChecksum(connection, scope, script.version());
+                if (appliedChecksum != null) {
+                    if (appliedChecksum != checksum) {
+                        throw new MigrationException("Migration V" + script.version() + " of " + scope
+                                + " changed after it was applied (checksum " + appliedChecksum + ", now " + checksum
+                                + "); write a new version instead of editing an applied one");
+                    }
+                    return false;
+                }
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute(rendered);
+                }
+                try (PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO mailroom_schema_history (scope, version, description, checksum) VALUES (?, ?, ?, ?)")) {
+                    insert.setString(1, scope);
+                    insert.setInt(2, script.version());
+                    insert.setString(3, script.description());
+                    insert.setLong(4, checksum);
+                    insert.executeUpdate();
+                }
+                return true;
+            });
+        } catch (SQLException e) {
+            throw new MigrationException("Migration V" + script.version() + " of " + scope + " failed (SQL state "
+                    + e.getSQLState() + "): " + e.getMessage(), e);
+        }
+    }
+
+    private static Long appliedChecksum(Connection connection, String scope, int version) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT checksum FROM mailroom_schema_history WHERE scope = ? AND version = ?")) {
+            query.setString(1, scope);
+            query.setInt(2, version);
+            try (ResultSet rs = query.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+}

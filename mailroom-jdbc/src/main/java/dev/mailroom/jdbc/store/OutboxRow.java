@@ -1,0 +1,40 @@
+package dev.mailroom.jdbc.store;
+
+import dev.mailroom.state.OutboxState;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * One outbox row as stored. {@code correlationId} is the event id when the producer left it out.
+ * The payload array is the row's own copy; do not modify it.
+ */
+public record OutboxRow(
+        long id,
+        UUID eventId,
+        String eventType,
+        String key,
+        byte[] payload,
+        String contentType,
+        Map<String, String> headers,
+        String tenantId,
+        String correlationId,
+        int eventVersion,
+        OutboxState state,
+        int attempts,
+        int maxAttempts,
+        Instant nextAttemptAt,
+        String lastError,
+        String leaseOwner,
+        Instant leaseExpiresAt,
+        Instant createdAt,
+        Instant publishedAt,
+        Instant consumedAt,
+        Instant updatedAt) {
+
+    @Override
+    public String toString() {
+        return "OutboxRow[" + id + " " + eventType + " " + eventId + " " + state.dbValue() + ", attempts " + attempts
+                + "/" + maxAttempts + "]";
+    }
+}

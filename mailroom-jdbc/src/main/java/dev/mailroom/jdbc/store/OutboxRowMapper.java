@@ -1,0 +1,48 @@
+package dev.mailroom.jdbc.store;
+
+import dev.mailroom.jdbc.internal.HeadersCodec;
+import dev.mailroom.state.OutboxState;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** Reads {@link OutboxRow}s in the column order of {@code OutboxSql.columns()}: the one row mapper. */
+final class OutboxRowMapper {
+
+    private OutboxRowMapper() {
+    }
+
+    static OutboxRow map(ResultSet rs) throws SQLException {
+        UUID eventId = rs.getObject(2, UUID.class);
+        String correlationId = rs.getString(9);
+        return new OutboxRow(
+                rs.getLong(1),
+                eventId,
+                rs.getString(3),
+                rs.getString(4),
+                rs.getBytes(5),
+                rs.getString(6),
+                HeadersCodec.decode(rs.getString(7)),
+                rs.getString(8),
+                correlationId != null ? correlationId : eventId.toString(),
+                rs.getInt(10),
+                OutboxState.fromDbValue(rs.getString(11)),
+                rs.getInt(12),
+                rs.getInt(13),
+                instant(rs, 14),
+                rs.getString(15),
+                rs.getString(16),
+                instant(rs, 17),
+                instant(rs, 18),
+                instant(rs, 19),
+                instant(rs, 20),
+                instant(rs, 21));
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
+        return time == null ? null : time.toInstant();
+    }
+}

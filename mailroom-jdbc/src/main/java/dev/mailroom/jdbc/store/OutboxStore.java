@@ -1,0 +1,351 @@
+package dev.mailroom.jdbc.store;
+
+import dev.mailroom.jdbc.dialect.OutboxSql;
+import dev.mailroom.jdbc.dialect.SqlDialect;
+import dev.mailroom.jdbc.internal.StoreErrors;
+import dev.mailroom.jdbc.internal.Transactions;
+import dev.mailroom.retry.RetryPolicy;
+import dev.mailroom.routing.TableName;
+import dev.mailroom.state.OutboxState;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * The outbox table's state changes, each one short transaction guarded by the states the
+ * {@link OutboxState state machine} allows it from, and by the lease owner for anything done under
+ * a lease (a relay that wakes up after its lease expired changes nothing). No call holds a row
+ * lock while doing I/O other than its own statements, except {@link #consume}, which by design
+ * runs the caller's work under the row lock.
+ *
+ * <p>Time is the database's ({@code now()}), so relays on machines with skewed clocks agree.
+ */
+public final class OutboxStore {
+
+    /** Longest {@code last_error} kept; longer errors are cut. */
+    public static final int MAX_ERROR_LENGTH = 2000;
+    public static final int DEFAULT_RETENTION_BATCH = 500;
+
+    private final DataSource dataSource;
+    private final SqlDialect dialect;
+    private final TableName table;
+    private final OutboxSql sql;
+    private final RetryPolicy retryPolicy;
+
+    private OutboxStore(DataSource dataSource, SqlDialect dialect, TableName table, RetryPolicy retryPolicy) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.dialect = Objects.requireNonNull(dialect, "dialect");
+        this.table = Objects.requireNonNull(table, "table");
+        this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+        this.sql = dialect.outboxSql(table);
+    }
+
+    /** A store for one outbox table, on PostgreSQL with the default retry policy unless told otherwise. */
+    public static OutboxStore create(DataSource dataSource, TableName table) {
+        return create(dataSource, SqlDialect.postgresql(), table, RetryPolicy.defaults());
+    }
+
+    public static OutboxStore create(DataSource dataSource, SqlDialect dialect, TableName table, RetryPolicy retry) {
+        return new OutboxStore(dataSource, dialect, table, retry);
+    }
+
+    public TableName table() {
+        return table;
+    }
+
+    /**
+     * Claims up to {@code limit} due pending rows in id order ({@code FOR UPDATE SKIP LOCKED}, so
+     * concurrent claimers never receive the same row) and leases them to {@code owner} for
+     * {@code lease}. Returns them in id order.
+     */
+    public List<OutboxRow> claim(String owner, int limit, Duration lease) {
+        requireOwner(owner);
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        return inTransaction("claim", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql.claim())) {
+                statement.setString(1, owner);
+                statement.setLong(2, lease.toMillis());
+                statement.setInt(3, limit);
+                List<OutboxRow> rows = readRows(statement);
+                rows.sort(Comparator.comparingLong(OutboxRow::id));
+                return rows;
+            }
+        });
+    }
+
+    /** Marks leased rows published; rows no longer leased to {@code owner} are left alone. Returns the count changed. */
+    public int markPublished(String owner, Collection<Long> ids) {
+        requireOwner(owner);
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return inTransaction("mark published", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql.markPublished())) {
+                statement.setArray(1, longArray(connection, ids));
+                statement.setString(2, owner);
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * Records failed delivery attempts in one statement: attempts + 1, the error (cut to
+     * {@value #MAX_ERROR_LENGTH} characters), the next attempt after the retry policy's backoff, and
+     * {@code dead} once attempts reach the row's max attempts. Fenced on the lease owner and on the
+     * attempts the row had when claimed. Returns the new state of each row that changed.
+     */
+    public Map<Long, OutboxState> markFailed(String owner, List<DeliveryFailure> failures) {
+        requireOwner(owner);
+        if (failures.isEmpty()) {
+            return Map.of();
+        }
+        int size = failures.size();
+        Long[] ids = new Long[size];
+        Integer[] attempts = new Integer[size];
+        Long[] delays = new Long[size];
+        String[] errors = new String[size];
+        for (int i = 0; i < size; i++) {
+            DeliveryFailure failure = failures.get(i);
+            ids[i] = failure.row().id();
+            attempts[i] = failure.row().attempts();
+            delays[i] = retryPolicy.delayAfter(failure.row().attempts() + 1).toMillis();
+            errors[i] = truncate(failure.error());
+        }
+        return inTransaction("mark failed", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql.markFailed())) {
+                statement.setArray(1, connection.createArrayOf("bigint", ids));
+                statement.setArray(2, connection.createArrayOf("integer", attempts));
+                statement.setArray(3, connection.createArrayOf("bigint", delays));
+                statement.setArray(4, connection.createArrayOf("text", errors));
+                statement.setString(5, owner);
+                Map<Long, OutboxState> states = new LinkedHashMap<>();
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        states.put(rs.getLong(1), OutboxState.fromDbValue(rs.getString(2)));
+                    }
+                }
+                return states;
+            }
+        });
+    }
+
+    /** One failed attempt; see {@link #markFailed(String, List)}. Empty when the row was not leased to {@code owner}. */
+    public Optional<OutboxState> markFailed(String owner, OutboxRow row, String error) {
+        return Optional.ofNullable(markFailed(owner, List.of(new DeliveryFailure(row, error))).get(row.id()));
+    }
+
+    /**
+     * Moves a row to {@code dead} with a reason, from {@code pending} or {@code sending}. With an
+     * owner, only if the row is leased to it; with {@code null}, as an operator, whatever the lease.
+     * Returns whether the row changed (false for a final, published or missing row).
+     */
+    public boolean markDead(long id, String owner, String reason) {
+        return inTransaction("mark dead", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql.markDead())) {
+                statement.setString(1, truncate(reason));
+                statement.setLong(2, id);
+                statement.setString(3, owner);
+                statement.setString(4, owner);
+                return statement.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /**
+     * Runs {@code work} and marks the row of {@code eventId} consumed in one transaction, holding the
+     * row's lock meanwhile, so concurrent or repeated deliveries of the same event have one effect.
+     * A row already consumed or dead, or missing, is left alone and {@code work} does not run. If
+     * {@code work} throws, everything rolls back and the exception is rethrown (a checked one
+     * wrapped in {@link ConsumeCallbackException}); an {@link java.sql.SQLException} from the work is
+     * translated like the store's own.
+     */
+    public ConsumeOutcome consume(UUID eventId, ConsumeCallback work) {
+        return inTransaction("consume", connection -> {
+            OutboxState state;
+            try (PreparedStatement lock = connection.prepareStatement(sql.lockByEventId())) {
+                lock.setObject(1, eventId);
+                try (ResultSet rs = lock.executeQuery()) {
+                    if (!rs.next()) {
+                        return ConsumeOutcome.NOT_FOUND;
+                    }
+                    state = OutboxState.fromDbValue(rs.getString(1));
+                }
+            }
+            if (state == OutboxState.CONSUMED) {
+                return ConsumeOutcome.ALREADY_CONSUMED;
+            }
+            if (state == OutboxState.DEAD) {
+                return ConsumeOutcome.DEAD;
+            }
+            runCallback(eventId, work, connection);
+            try (PreparedStatement mark = connection.prepareStatement(sql.markConsumed())) {
+                mark.setObject(1, eventId);
+                mark.executeUpdate();
+            }
+            return ConsumeOutcome.CONSUMED;
+        });
+    }
+
+    /**
+     * Returns up to {@code limit} rows whose lease expired to {@code pending}, due at once. The lost
+     * run counts as an attempt (it may have crashed the relay), so a row that keeps killing relays
+     * ends {@code dead} instead of looping. Returns the number of rows reclaimed.
+     */
+    public int reclaimExpiredLeases(int limit) {
+        return inTransaction("reclaim expired leases", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql.reclaimExpired())) {
+                statement.setInt(1, limit);
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    /** Gives leased rows back to {@code pending} without counting an attempt (graceful shutdown). */
+    public int release(String owner, Collection<Long> ids) {
+        return leaseUpdate("release", sql.release(), owner, ids, null);
+    }
+
+    /** Extends the leases {@code owner} still holds; returns how many it still held. */
+    public int renewLeases(String owner, Collection<Long> ids, Duration lease) {
+        return leaseUpdate("renew leases", sql.renew(), owner, ids, lease);
+    }
+
+    private int leaseUpdate(String operation, String statementSql, String owner, Collection<Long> ids, Duration lease) {
+        requireOwner(owner);
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return inTransaction(operation, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(statementSql)) {
+                int index = 1;
+                if (lease != null) {
+                    statement.setLong(index++, lease.toMillis());
+                }
+                statement.setArray(index++, longArray(connection, ids));
+                statement.setString(index, owner);
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * Deletes published and consumed rows last changed more than {@code age} ago, {@code batchSize}
+     * rows per transaction so the relay is never blocked for long. Dead rows are kept. Returns the
+     * number deleted.
+     */
+    public long deleteFinishedOlderThan(Duration age, int batchSize) {
+        long total = 0;
+        int deleted;
+        do {
+            deleted = inTransaction("retention", connection -> {
+                try (PreparedStatement statement = connection.prepareStatement(sql.deleteFinished())) {
+                    statement.setLong(1, age.toMillis());
+                    statement.setInt(2, batchSize);
+                    return statement.executeUpdate();
+                }
+            });
+            total += deleted;
+        } while (deleted == batchSize);
+        return total;
+    }
+
+    /** Counts per state and the age of the oldest undelivered row. */
+    public OutboxCounts counts() {
+        return inTransaction("counts", connection -> {
+            Map<OutboxState, Long> byState = new EnumMap<>(OutboxState.class);
+            for (OutboxState state : OutboxState.values()) {
+                byState.put(state, 0L);
+            }
+            try (PreparedStatement statement = connection.prepareStatement(sql.countByState());
+                 ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    byState.put(OutboxState.fromDbValue(rs.getString(1)), rs.getLong(2));
+                }
+            }
+            Duration oldest = null;
+            try (PreparedStatement statement = connection.prepareStatement(sql.oldestUndeliveredAge());
+                 ResultSet rs = statement.executeQuery()) {
+                if (rs.next()) {
+                    double seconds = rs.getDouble(1);
+                    if (!rs.wasNull()) {
+                        oldest = Duration.ofNanos((long) (Math.max(0, seconds) * 1e9));
+                    }
+                }
+            }
+            return new OutboxCounts(Map.copyOf(byState), Optional.ofNullable(oldest));
+        });
+    }
+
+    /** The row of an event id, if there is one. */
+    public Optional<OutboxRow> find(UUID eventId) {
+        return inTransaction("find", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql.findByEventId())) {
+                statement.setObject(1, eventId);
+                List<OutboxRow> rows = readRows(statement);
+                return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+            }
+        });
+    }
+
+    static String truncate(String error) {
+        if (error == null || error.length() <= MAX_ERROR_LENGTH) {
+            return error;
+        }
+        return error.substring(0, MAX_ERROR_LENGTH);
+    }
+
+    private static void requireOwner(String owner) {
+        if (owner == null || owner.isBlank()) {
+            throw new IllegalArgumentException("lease owner must not be blank");
+        }
+    }
+
+    private static Array longArray(Connection connection, Collection<Long> ids) throws SQLException {
+        return connection.createArrayOf("bigint", ids.toArray(new Long[0]));
+    }
+
+    private static List<OutboxRow> readRows(PreparedStatement statement) throws SQLException {
+        List<OutboxRow> rows = new ArrayList<>();
+        try (ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                rows.add(OutboxRowMapper.map(rs));
+            }
+        }
+        return rows;
+    }
+
+    private static void runCallback(UUID eventId, ConsumeCallback work, Connection connection)
+            throws SQLException {
+        try {
+            work.accept(connection);
+        } catch (RuntimeException | SQLException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ConsumeCallbackException(eventId, e);
+        }
+    }
+
+    private <T> T inTransaction(String operation, Transactions.SqlWork<T> work) {
+        try {
+            return Transactions.inTransaction(dataSource, work);
+        } catch (SQLException e) {
+            throw StoreErrors.translate(dialect, table.qualified(), operation, e);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.mailroom.jdbc;
+
+import dev.mailroom.event.OutboxEvent;
+import dev.mailroom.jdbc.dialect.SqlDialect;
+import dev.mailroom.jdbc.publish.OutboxPublisher;
+import dev.mailroom.jdbc.schema.SchemaMigrator;
+import dev.mailroom.jdbc.store.OutboxStore;
+import dev.mailroom.retry.RetryPolicy;
+import dev.mailroom.routing.RouteRegistry;
+import dev.mailroom.routing.ServiceRoute;
+import dev.mailroom.testkit.db.TestDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** An orders service with a migrated outbox table in a fresh test schema, and helpers to read it. */
+public final class OutboxFixture {
+
+    public static final RouteRegistry ROUTES = RouteRegistry.builder()
+            .service("orders", s -> s.table("orders_outbox").topic("orders.events")
+                    .event("order.placed").event("order.cancelled"))
+            .service("billing", s -> s.table("billing_outbox").topic("billing.events")
+                    .event("invoice.issued"))
+            .build();
+    public static final ServiceRoute ORDERS = ROUTES.service("orders");
+
+    public final TestDatabase database;
+    public final OutboxPublisher publisher;
+    public final OutboxStore store;
+
+    public OutboxFixture(TestDatabase database, RetryPolicy retryPolicy) {
+        this.database = database;
+        new SchemaMigrator(database.dataSource(), SqlDialect.postgresql()).migrate(ROUTES);
+        this.publisher = OutboxPublisher.builder(ROUTES).maxAttempts(retryPolicy.maxAttempts()).build();
+        this.store = OutboxStore.create(database.dataSource(), SqlDialect.postgresql(), ORDERS.table(), retryPolicy);
+    }
+
+    public OutboxFixture(TestDatabase database) {
+        this(database, RetryPolicy.defaults());
+    }
+
+    public void reset() throws SQLException {
+        execute("TRUNCATE orders_outbox, billing_outbox RESTART IDENTITY");
+    }
+
+    public static OutboxEvent event(String key) {
+        return OutboxEvent.builder("order.placed").key(key).json("{\"order\":\"" + key + "\"}").build();
+    }
+
+    /** Publishes events in one committed transaction; returns their ids. */
+    public List<UUID> publishCommitted(List<OutboxEvent> events) throws SQLException {
+        try (Connection connection = database.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            List<UUID> ids = publisher.publishAll(connection, events);
+            connection.commit();
+            return ids;
+        }
+    }
+
+    public List<UUID> publishCommitted(int count) throws SQLException {
+        List<OutboxEvent> events = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            events.add(event("k" + i));
+        }
+        return publishCommitted(events);
+    }
+
+    public long count(String table) throws SQLException {
+        return queryLong("SELECT count(*) FROM " + table);
+    }
+
+    public long queryLong(String sql) throws SQLException {
+        try (Connection connection = database.dataSource().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    public String queryString(String sql) throws SQLException {
+        try (Connection connection = database.dataSource().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    public void execute(String sql) throws SQLException {
+        try (Connection connection = database.dataSource().getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.mailroom.jdbc.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailroom.jdbc.OutboxFixture;
+import dev.mailroom.jdbc.dialect.SqlDialect;
+import dev.mailroom.testkit.db.TestDatabase;
+import dev.mailroom.testkit.db.WithPostgres;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+@WithPostgres
+class ConcurrentClaimTest {
+
+    private static final int ROWS = 6_000;
+    private static final int CLAIMERS = 8;
+
+    private final OutboxFixture outbox;
+
+    ConcurrentClaimTest(TestDatabase database) {
+        this.outbox = new OutboxFixture(database);
+    }
+
+    @Test
+    void eightConcurrentClaimersNeverReceiveTheSameRowAndEveryRowIsClaimedOnce() throws Exception {
+        outbox.reset();
+        outbox.publishCommitted(ROWS);
+        ConcurrentLinkedQueue<Long> claimed = new ConcurrentLinkedQueue<>();
+        ConcurrentHashMap<Long, String> owners = new ConcurrentHashMap<>();
+        List<String> duplicates = new ArrayList<>();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(CLAIMERS);
+        List<Future<Integer>> results = new ArrayList<>();
+        for (int i = 0; i < CLAIMERS; i++) {
+            String owner = "relay-" + i;
+            results.add(pool.submit(() -> {
+                start.await();
+                int batches = 0;
+                List<OutboxRow> batch;
+                while (!(batch = outbox.store.claim(owner, 37, Duration.ofMinutes(5))).isEmpty()) {
+                    batches++;
+                    List<Long> ids = new ArrayList<>();
+                    for (OutboxRow row : batch) {
+                        String previous = owners.putIfAbsent(row.id(), owner);
+                        if (previous != null) {
+                            synchronized (duplicates) {
+                                duplicates.add(row.id() + " by " + previous + " and " + owner);
+                            }
+                        }
+                        claimed.add(row.id());
+                        ids.add(row.id());
+                    }
+                    assertThat(outbox.store.markPublished(owner, ids)).isEqualTo(ids.size());
+                }
+                return batches;
+            }));
+        }
+        start.countDown();
+        int claimersThatWorked = 0;
+        for (Future<Integer> result : results) {
+            if (result.get(2, TimeUnit.MINUTES) > 0) {
+                claimersThatWorked++;
+            }
+        }
+        pool.shutdown();
+
+        assertThat(duplicates).isEmpty();
+        assertThat(claimed).hasSize(ROWS).doesNotHaveDuplicates();
+        assertThat(claimersThatWorked).as("the work was shared").isGreaterThan(1);
+        assertThat(outbox.queryLong("SELECT count(*) FROM orders_outbox WHERE status = 'published'")).isEqualTo(ROWS);
+    }
+
+    @Test
+    void theClaimWalksThePartialPendingIndex() throws Exception {
+        outbox.reset();
+        outbox.publishCommitted(20_000);
+        outbox.execute("UPDATE orders_outbox SET status = 'published' WHERE id <= 19900");
+        outbox.execute("ANALYZE orders_outbox");
+        StringBuilder plan = new StringBuilder();
+        try (Connection connection = outbox.database.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement explain = connection.prepareStatement(
+                    "EXPLAIN " + SqlDialect.postgresql().outboxSql(OutboxFixture.ORDERS.table()).claim())) {
+                explain.setString(1, "relay");
+                explain.setLong(2, 30_000);
+                explain.setInt(3, 100);
+                try (ResultSet rs = explain.executeQuery()) {
+                    while (rs.next()) {
+                        plan.append(rs.getString(1)).append('\n');
+                    }
+                }
+            }
+            connection.rollback();
+        }
+        assertThat(plan.toString())
+                .contains("orders_outbox_pending_idx")
+                .doesNotContain("Seq Scan");
+    }
+}

@@ -1,0 +1,322 @@
+package dev.mailroom.jdbc.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.mailroom.jdbc.OutboxFixture;
+import dev.mailroom.retry.RetryPolicy;
+import dev.mailroom.state.OutboxState;
+import dev.mailroom.testkit.db.TestDatabase;
+import dev.mailroom.testkit.db.WithPostgres;
+import java.io.IOException;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@WithPostgres
+class OutboxStoreTransitionsTest {
+
+    private static final Duration LEASE = Duration.ofSeconds(30);
+    private static final int MAX_ATTEMPTS = 4;
+
+    private final OutboxFixture outbox;
+    private final OutboxStore store;
+
+    OutboxStoreTransitionsTest(TestDatabase database) {
+        this.outbox = new OutboxFixture(database, RetryPolicy.builder().maxAttempts(MAX_ATTEMPTS).build());
+        this.store = outbox.store;
+    }
+
+    @BeforeEach
+    void emptyTable() throws SQLException {
+        outbox.reset();
+    }
+
+    @Test
+    void claimLeasesDueRowsInIdOrderAndNeverTheSameRowTwice() throws Exception {
+        List<UUID> ids = outbox.publishCommitted(5);
+        List<OutboxRow> first = store.claim("relay-a", 3, LEASE);
+        assertThat(first).extracting(OutboxRow::eventId).containsExactlyElementsOf(ids.subList(0, 3));
+        assertThat(first).allSatisfy(row -> {
+            assertThat(row.state()).isEqualTo(OutboxState.SENDING);
+            assertThat(row.leaseOwner()).isEqualTo("relay-a");
+            assertThat(row.leaseExpiresAt()).isAfter(row.updatedAt().plusSeconds(29));
+        });
+        assertThat(store.claim("relay-b", 10, LEASE)).extracting(OutboxRow::eventId)
+                .containsExactlyElementsOf(ids.subList(3, 5));
+        assertThat(store.claim("relay-c", 10, LEASE)).isEmpty();
+    }
+
+    @Test
+    void rowsWaitingForTheirNextAttemptAreNotClaimed() throws Exception {
+        outbox.publishCommitted(2);
+        outbox.execute("UPDATE orders_outbox SET next_attempt_at = now() + interval '1 hour' WHERE id = 1");
+        assertThat(store.claim("relay", 10, LEASE)).extracting(OutboxRow::id).containsExactly(2L);
+    }
+
+    @Test
+    void markPublishedIsFencedOnTheLeaseOwner() throws Exception {
+        outbox.publishCommitted(2);
+        List<Long> ids = ids(store.claim("relay-a", 10, LEASE));
+        assertThat(store.markPublished("relay-b", ids)).isZero();
+        assertThat(store.markPublished("relay-a", ids)).isEqualTo(2);
+        OutboxRow row = find(1);
+        assertThat(row.state()).isEqualTo(OutboxState.PUBLISHED);
+        assertThat(row.publishedAt()).isNotNull();
+        assertThat(row.leaseOwner()).isNull();
+        assertThat(store.markPublished("relay-a", ids)).as("idempotent").isZero();
+    }
+
+    @Test
+    void markPublishedNeverOverwritesAFinalState() throws Exception {
+        List<UUID> ids = outbox.publishCommitted(2);
+        List<OutboxRow> claimed = store.claim("relay", 10, LEASE);
+        assertThat(store.markDead(claimed.get(0).id(), "relay", "poison")).isTrue();
+        assertThat(store.consume(ids.get(1), connection -> { })).isEqualTo(ConsumeOutcome.CONSUMED);
+        assertThat(store.markPublished("relay", ids(claimed))).isZero();
+        assertThat(find(1).state()).isEqualTo(OutboxState.DEAD);
+        assertThat(find(2).state()).isEqualTo(OutboxState.CONSUMED);
+    }
+
+    @Test
+    void failedAttemptsArePersistedWithExponentialBackoffAndGoDeadAtMax() throws Exception {
+        outbox.publishCommitted(1);
+        long[] expectedDelaySeconds = {1, 2, 4};
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            outbox.execute("UPDATE orders_outbox SET next_attempt_at = now()");
+            OutboxRow claimed = store.claim("relay", 1, LEASE).get(0);
+            assertThat(claimed.attempts()).isEqualTo(attempt - 1);
+            OutboxState state = store.markFailed("relay", claimed, "broker down #" + attempt).orElseThrow();
+            OutboxRow row = find(1);
+            assertThat(row.attempts()).isEqualTo(attempt);
+            assertThat(row.lastError()).isEqualTo("broker down #" + attempt);
+            assertThat(row.leaseOwner()).isNull();
+            if (attempt < MAX_ATTEMPTS) {
+                assertThat(state).isEqualTo(OutboxState.PENDING);
+                assertThat(Duration.between(row.updatedAt(), row.nextAttemptAt()))
+                        .isEqualTo(Duration.ofSeconds(expectedDelaySeconds[attempt - 1]));
+            } else {
+                assertThat(state).isEqualTo(OutboxState.DEAD);
+            }
+        }
+        outbox.execute("UPDATE orders_outbox SET next_attempt_at = now()");
+        assertThat(store.claim("relay", 1, LEASE)).as("dead rows are never claimed").isEmpty();
+    }
+
+    @Test
+    void backoffIsCappedAtThirtyTwoSecondsByDefault() throws Exception {
+        OutboxFixture defaults = new OutboxFixture(outbox.database);
+        outbox.publishCommitted(1);
+        outbox.execute("UPDATE orders_outbox SET attempts = 9, max_attempts = 20");
+        OutboxRow claimed = defaults.store.claim("relay", 1, LEASE).get(0);
+        assertThat(defaults.store.markFailed("relay", claimed, "x")).contains(OutboxState.PENDING);
+        OutboxRow row = find(1);
+        assertThat(Duration.between(row.updatedAt(), row.nextAttemptAt())).isEqualTo(Duration.ofSeconds(32));
+    }
+
+    @Test
+    void markFailedIsFencedOnOwnerAndOnTheAttemptsSeenAtClaim() throws Exception {
+        outbox.publishCommitted(1);
+        OutboxRow claimed = store.claim("relay", 1, LEASE).get(0);
+        assertThat(store.markFailed("intruder", claimed, "x")).isEmpty();
+        assertThat(store.markFailed("relay", claimed, "first")).contains(OutboxState.PENDING);
+        assertThat(store.markFailed("relay", claimed, "stale repeat")).as("already recorded").isEmpty();
+        assertThat(find(1).attempts()).isEqualTo(1);
+        assertThat(find(1).lastError()).isEqualTo("first");
+    }
+
+    @Test
+    void lastErrorIsTruncatedTo2000Characters() throws Exception {
+        outbox.publishCommitted(1);
+        OutboxRow claimed = store.claim("relay", 1, LEASE).get(0);
+        store.markFailed("relay", claimed, "e".repeat(5000));
+        assertThat(find(1).lastError()).hasSize(OutboxStore.MAX_ERROR_LENGTH);
+    }
+
+    @Test
+    void aBatchOfFailuresIsRecordedInOneCall() throws Exception {
+        outbox.publishCommitted(3);
+        List<OutboxRow> claimed = store.claim("relay", 3, LEASE);
+        Map<Long, OutboxState> states = store.markFailed("relay", claimed.stream()
+                .map(row -> DeliveryFailure.of(row, new IOException("timeout " + row.id()))).toList());
+        assertThat(states).containsOnlyKeys(1L, 2L, 3L).containsValue(OutboxState.PENDING);
+        assertThat(find(2).lastError()).isEqualTo("java.io.IOException: timeout 2");
+    }
+
+    @Test
+    void markDeadKeepsTheReasonAndNeverLeavesAFinalState() throws Exception {
+        List<UUID> ids = outbox.publishCommitted(3);
+        assertThat(store.markDead(1, null, "operator: bad data")).isTrue();
+        assertThat(find(1).state()).isEqualTo(OutboxState.DEAD);
+        assertThat(find(1).lastError()).isEqualTo("operator: bad data");
+        assertThat(store.markDead(1, null, "again")).isFalse();
+        assertThat(find(1).lastError()).isEqualTo("operator: bad data");
+
+        store.consume(ids.get(1), connection -> { });
+        assertThat(store.markDead(2, null, "too late")).isFalse();
+        assertThat(find(2).state()).isEqualTo(OutboxState.CONSUMED);
+
+        store.claim("relay", 1, LEASE);
+        assertThat(store.markDead(3, "other-relay", "not mine")).isFalse();
+        assertThat(store.markDead(3, "relay", "poison")).isTrue();
+        assertThat(store.markDead(999, null, "missing")).isFalse();
+    }
+
+    @Test
+    void consumeRunsTheWorkAndTheStateChangeInOneTransaction() throws Exception {
+        outbox.execute("CREATE TABLE IF NOT EXISTS effects (event_id uuid PRIMARY KEY)");
+        outbox.execute("TRUNCATE effects");
+        UUID id = outbox.publishCommitted(1).get(0);
+        AtomicInteger runs = new AtomicInteger();
+        ConsumeCallback work = connection -> {
+            runs.incrementAndGet();
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO effects VALUES (?)")) {
+                insert.setObject(1, id);
+                insert.executeUpdate();
+            }
+        };
+        assertThat(store.consume(id, work)).isEqualTo(ConsumeOutcome.CONSUMED);
+        assertThat(store.consume(id, work)).isEqualTo(ConsumeOutcome.ALREADY_CONSUMED);
+        assertThat(runs).hasValue(1);
+        assertThat(outbox.count("effects")).isEqualTo(1);
+        OutboxRow row = store.find(id).orElseThrow();
+        assertThat(row.state()).isEqualTo(OutboxState.CONSUMED);
+        assertThat(row.consumedAt()).isNotNull();
+    }
+
+    @Test
+    void aFailingConsumerChangesNothingAndItsExceptionIsKept() throws Exception {
+        outbox.execute("CREATE TABLE IF NOT EXISTS effects (event_id uuid PRIMARY KEY)");
+        outbox.execute("TRUNCATE effects");
+        UUID id = outbox.publishCommitted(1).get(0);
+        IllegalStateException failure = new IllegalStateException("handler broke");
+        assertThatThrownBy(() -> store.consume(id, connection -> {
+            connection.createStatement().executeUpdate("INSERT INTO effects VALUES ('" + id + "')");
+            throw failure;
+        })).isSameAs(failure);
+        assertThatThrownBy(() -> store.consume(id, connection -> {
+            throw new IOException("checked");
+        })).isInstanceOf(ConsumeCallbackException.class).hasCauseInstanceOf(IOException.class);
+        assertThat(outbox.count("effects")).isZero();
+        assertThat(store.find(id).orElseThrow().state()).isEqualTo(OutboxState.PENDING);
+    }
+
+    @Test
+    void consumeIsIdempotentOnDeadAndMissingRows() throws Exception {
+        UUID id = outbox.publishCommitted(1).get(0);
+        store.markDead(1, null, "poison");
+        AtomicInteger runs = new AtomicInteger();
+        assertThat(store.consume(id, connection -> runs.incrementAndGet())).isEqualTo(ConsumeOutcome.DEAD);
+        assertThat(store.consume(UUID.randomUUID(), connection -> runs.incrementAndGet()))
+                .isEqualTo(ConsumeOutcome.NOT_FOUND);
+        assertThat(runs).hasValue(0);
+    }
+
+    @Test
+    void aConsumerMayFinishARowTheRelayHasNotRecordedYet() throws Exception {
+        UUID id = outbox.publishCommitted(1).get(0);
+        List<OutboxRow> claimed = store.claim("relay", 1, LEASE);
+        assertThat(store.consume(id, connection -> { })).isEqualTo(ConsumeOutcome.CONSUMED);
+        assertThat(store.markPublished("relay", ids(claimed))).as("consumed is final").isZero();
+        assertThat(find(1).state()).isEqualTo(OutboxState.CONSUMED);
+    }
+
+    @Test
+    void expiredLeasesComeBackCountedAsAnAttemptAndTheLateRelayIsFencedOut() throws Exception {
+        outbox.publishCommitted(2);
+        List<OutboxRow> lost = store.claim("crashed-relay", 1, Duration.ofMillis(50));
+        store.claim("live-relay", 1, LEASE);
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.reclaimExpiredLeases(100) == 1);
+
+        OutboxRow row = find(1);
+        assertThat(row.state()).isEqualTo(OutboxState.PENDING);
+        assertThat(row.attempts()).isEqualTo(1);
+        assertThat(row.leaseOwner()).isNull();
+        assertThat(row.lastError()).contains("crashed-relay").contains("expired");
+        assertThat(find(2).state()).as("a live lease is kept").isEqualTo(OutboxState.SENDING);
+
+        assertThat(store.markPublished("crashed-relay", ids(lost))).isZero();
+        assertThat(store.claim("live-relay", 10, LEASE)).extracting(OutboxRow::id).containsExactly(1L);
+    }
+
+    @Test
+    void aRowWhoseLeasesKeepExpiringEndsDead() throws Exception {
+        outbox.publishCommitted(1);
+        outbox.execute("UPDATE orders_outbox SET attempts = " + (MAX_ATTEMPTS - 1));
+        store.claim("relay", 1, Duration.ofMillis(1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.reclaimExpiredLeases(100) == 1);
+        assertThat(find(1).state()).isEqualTo(OutboxState.DEAD);
+    }
+
+    @Test
+    void releaseReturnsLeasesWithoutCountingAnAttemptAndRenewExtendsThem() throws Exception {
+        outbox.publishCommitted(2);
+        List<OutboxRow> claimed = store.claim("relay", 2, Duration.ofSeconds(5));
+        assertThat(store.renewLeases("other", ids(claimed), Duration.ofMinutes(10))).isZero();
+        assertThat(store.renewLeases("relay", ids(claimed), Duration.ofMinutes(10))).isEqualTo(2);
+        OutboxRow renewed = find(1);
+        assertThat(Duration.between(renewed.updatedAt(), renewed.leaseExpiresAt())).isEqualTo(Duration.ofMinutes(10));
+
+        assertThat(store.release("relay", List.of(1L))).isEqualTo(1);
+        assertThat(find(1).state()).isEqualTo(OutboxState.PENDING);
+        assertThat(find(1).attempts()).isZero();
+        assertThat(find(2).state()).isEqualTo(OutboxState.SENDING);
+    }
+
+    @Test
+    void retentionDeletesOnlyOldPublishedAndConsumedRowsInBatches() throws Exception {
+        List<UUID> ids = outbox.publishCommitted(10);
+        store.markPublished("relay", ids(store.claim("relay", 7, LEASE)));
+        store.consume(ids.get(7), connection -> { });
+        store.markDead(9, null, "poison");
+        outbox.execute("UPDATE orders_outbox SET updated_at = now() - interval '8 days' WHERE id <> 3");
+
+        assertThat(store.deleteFinishedOlderThan(Duration.ofDays(7), 2)).isEqualTo(7);
+        assertThat(outbox.queryString("SELECT string_agg(id::text, ',' ORDER BY id) FROM orders_outbox"))
+                .as("recent published row 3, dead row 9, pending row 10 stay").isEqualTo("3,9,10");
+    }
+
+    @Test
+    void countsByStateAndTheOldestUndeliveredAge() throws Exception {
+        assertThat(store.counts().oldestUndeliveredAge()).isEmpty();
+        assertThat(store.counts().count(OutboxState.PENDING)).isZero();
+
+        outbox.publishCommitted(4);
+        outbox.execute("UPDATE orders_outbox SET created_at = now() - interval '90 seconds' WHERE id = 2");
+        store.markPublished("relay", ids(store.claim("relay", 1, LEASE)));
+        store.claim("relay", 1, LEASE);
+        store.markDead(3, null, "x");
+
+        OutboxCounts counts = store.counts();
+        assertThat(counts.count(OutboxState.PUBLISHED)).isEqualTo(1);
+        assertThat(counts.count(OutboxState.SENDING)).isEqualTo(1);
+        assertThat(counts.count(OutboxState.DEAD)).isEqualTo(1);
+        assertThat(counts.count(OutboxState.PENDING)).isEqualTo(1);
+        assertThat(counts.count(OutboxState.CONSUMED)).isZero();
+        assertThat(counts.oldestUndeliveredAge()).hasValueSatisfying(age ->
+                assertThat(age).isBetween(Duration.ofSeconds(89), Duration.ofSeconds(120)));
+    }
+
+    @Test
+    void invalidArgumentsAreRefusedBeforeAnyWrite() {
+        assertThatThrownBy(() -> store.claim(" ", 10, LEASE)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.claim("relay", 0, LEASE)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.markPublished("relay", List.of())).isZero();
+    }
+
+    private OutboxRow find(long id) throws SQLException {
+        return store.find(UUID.fromString(outbox.queryString("SELECT event_id FROM orders_outbox WHERE id = " + id)))
+                .orElseThrow();
+    }
+
+    private static List<Long> ids(List<OutboxRow> rows) {
+        return rows.stream().map(OutboxRow::id).toList();
+    }
+}
