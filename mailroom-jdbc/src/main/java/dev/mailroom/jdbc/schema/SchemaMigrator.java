@@ -53,15 +53,24 @@ public final class SchemaMigrator {
 
     /** Brings one service's outbox table to the newest version; returns the versions applied now. */
     public List<Integer> migrateOutbox(ServiceRoute service) {
-        String scope = "outbox:" + service.table().qualified();
-        Map<String, String> placeholders = placeholders(service);
+        return migrate("outbox:" + service.table().qualified(), outboxScripts, placeholders(service));
+    }
+
+    /**
+     * Applies another set of versioned scripts (for example the compensation ledger's) from a
+     * classpath folder holding {@code migrations.list}, recorded under {@code scope} in the history
+     * table. Returns the versions applied now.
+     */
+    public List<Integer> migrateScripts(String scope, String folder, Map<String, String> placeholders) {
+        return migrate(scope, MigrationScript.load(folder), placeholders);
+    }
+
+    private List<Integer> migrate(String scope, List<MigrationScript> scripts, Map<String, String> placeholders) {
         List<Integer> applied = new ArrayList<>();
-        for (MigrationScript script : outboxScripts) {
-            String rendered = script.render(placeholders);
-            if (apply(scope, script, rendered)) {
+        for (MigrationScript script : scripts) {
+            if (apply(scope, script, script.render(placeholders))) {
                 applied.add(script.version());
-                LOG.info("Applied outbox migration V{} ({}) to {}", script.version(), script.description(),
-                        service.table());
+                LOG.info("Applied migration V{} ({}) to {}", script.version(), script.description(), scope);
             }
         }
         return applied;

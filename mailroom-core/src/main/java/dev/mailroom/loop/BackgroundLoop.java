@@ -1,0 +1,140 @@
+package dev.mailroom.loop;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one loop behind every background job (relay claim loop, lease reaper, retention, ledger
+ * worker): run the body; if it did work, run it again at once; otherwise wait until
+ * {@link #wake()} or the idle timeout; on an unexpected exception, log one line and wait the
+ * error backoff; stop on {@link #close()}.
+ *
+ * <p>An idle loop costs nothing but its wake-ups: no busy spinning. One named platform thread per
+ * loop.
+ */
+public final class BackgroundLoop implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackgroundLoop.class);
+
+    /** One pass of the job. */
+    @FunctionalInterface
+    public interface Body {
+        /** Returns true when it did work and should run again at once. */
+        boolean runOnce() throws Exception;
+    }
+
+    private final String name;
+    private final Body body;
+    private final Duration idleWait;
+    private final Duration errorBackoff;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition signal = lock.newCondition();
+    private final Thread thread;
+    private boolean woken;
+    private volatile boolean running;
+
+    public BackgroundLoop(String name, Duration idleWait, Duration errorBackoff, Body body) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.body = Objects.requireNonNull(body, "body");
+        this.idleWait = requirePositive("idleWait", idleWait);
+        this.errorBackoff = requirePositive("errorBackoff", errorBackoff);
+        this.thread = new Thread(this::run, name);
+        this.thread.setDaemon(true);
+    }
+
+    private static Duration requirePositive(String setting, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(setting + " must be positive, was " + value);
+        }
+        return value;
+    }
+
+    /** Starts the thread; the body runs at once. */
+    public BackgroundLoop start() {
+        running = true;
+        thread.start();
+        return this;
+    }
+
+    /** Ends the current wait, if any, so the body runs again now. Cheap; callable from any thread. */
+    public void wake() {
+        lock.lock();
+        try {
+            woken = true;
+            signal.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean isRunning() {
+        return running && thread.isAlive();
+    }
+
+    /** Stops after the current pass and waits for the thread, up to {@code timeout}. Returns whether it ended. */
+    public boolean stop(Duration timeout) {
+        running = false;
+        wake();
+        if (thread.isAlive() && Thread.currentThread() != thread) {
+            try {
+                thread.join(Math.max(1, timeout.toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return !thread.isAlive();
+    }
+
+    @Override
+    public void close() {
+        if (!stop(Duration.ofSeconds(30))) {
+            LOG.warn("Background loop {} did not stop within 30 s; interrupting it", name);
+            thread.interrupt();
+        }
+    }
+
+    private void run() {
+        while (running) {
+            Duration wait = idleWait;
+            try {
+                if (body.runOnce()) {
+                    continue;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (Exception | Error e) {
+                LOG.warn("Background loop {} failed, retrying in {} ms: {}", name, errorBackoff.toMillis(), e.toString(),
+                        LOG.isDebugEnabled() ? e : null);
+                wait = errorBackoff;
+            }
+            await(wait);
+        }
+        running = false;
+    }
+
+    private void await(Duration wait) {
+        lock.lock();
+        try {
+            long nanos = wait.toNanos();
+            while (!woken && running && nanos > 0) {
+                nanos = signal.awaitNanos(nanos);
+            }
+            woken = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BackgroundLoop[" + name + (running ? ", running" : ", stopped") + "]";
+    }
+}

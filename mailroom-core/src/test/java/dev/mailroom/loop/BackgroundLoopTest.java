@@ -1,0 +1,69 @@
+package dev.mailroom.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class BackgroundLoopTest {
+
+    private static final Duration LONG = Duration.ofMinutes(10);
+
+    @Test
+    void runsAgainAtOnceWhileThereIsWorkThenWaitsForAWakeUp() {
+        AtomicInteger passes = new AtomicInteger();
+        AtomicInteger work = new AtomicInteger(5);
+        try (BackgroundLoop loop = new BackgroundLoop("test-loop", LONG, LONG,
+                () -> {
+                    passes.incrementAndGet();
+                    return work.getAndDecrement() > 0;
+                }).start()) {
+            await().atMost(Duration.ofSeconds(5)).untilAtomic(passes, org.hamcrest.Matchers.equalTo(6));
+            work.set(0);
+            loop.wake();
+            await().atMost(Duration.ofSeconds(5)).untilAtomic(passes, org.hamcrest.Matchers.equalTo(7));
+            assertThat(loop.isRunning()).isTrue();
+        }
+    }
+
+    @Test
+    void anIdleLoopWaitsForItsTimeoutAndDoesNotSpin() {
+        AtomicInteger passes = new AtomicInteger();
+        try (BackgroundLoop loop = new BackgroundLoop("idle-loop", Duration.ofMillis(200), LONG,
+                () -> passes.incrementAndGet() < 0).start()) {
+            await().atMost(Duration.ofSeconds(5)).untilAtomic(passes, org.hamcrest.Matchers.greaterThanOrEqualTo(3));
+            assertThat(passes.get()).as("about one pass per 200 ms, not thousands").isLessThan(30);
+            assertThat(loop.toString()).contains("idle-loop");
+        }
+    }
+
+    @Test
+    void anExceptionIsLoggedAndTheLoopGoesOn() {
+        AtomicInteger passes = new AtomicInteger();
+        try (BackgroundLoop loop = new BackgroundLoop("failing-loop", LONG, Duration.ofMillis(10), () -> {
+            if (passes.incrementAndGet() < 3) {
+                throw new IllegalStateException("boom");
+            }
+            return false;
+        }).start()) {
+            await().atMost(Duration.ofSeconds(5)).untilAtomic(passes, org.hamcrest.Matchers.equalTo(3));
+            assertThat(loop.isRunning()).isTrue();
+        }
+    }
+
+    @Test
+    void stopEndsTheThreadPromptlyEvenDuringALongWait() {
+        BackgroundLoop loop = new BackgroundLoop("stopping-loop", LONG, LONG, () -> false).start();
+        assertThat(loop.stop(Duration.ofSeconds(5))).isTrue();
+        assertThat(loop.isRunning()).isFalse();
+    }
+
+    @Test
+    void settingsAreChecked() {
+        assertThatThrownBy(() -> new BackgroundLoop("x", Duration.ZERO, LONG, () -> false))
+                .hasMessageContaining("idleWait");
+    }
+}
