@@ -1,6 +1,5 @@
 package dev.mailroom.state;
 
-import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 
@@ -27,15 +26,11 @@ public enum OutboxState {
     CONSUMED,
     DEAD;
 
-    private Set<OutboxState> targets;
-
-    static {
-        PENDING.targets = EnumSet.of(SENDING, DEAD, CONSUMED);
-        SENDING.targets = EnumSet.of(PUBLISHED, PENDING, DEAD, CONSUMED);
-        PUBLISHED.targets = EnumSet.of(CONSUMED);
-        CONSUMED.targets = EnumSet.noneOf(OutboxState.class);
-        DEAD.targets = EnumSet.noneOf(OutboxState.class);
-    }
+    private static final TransitionTable<OutboxState> TRANSITIONS = TransitionTable.builder(OutboxState.class)
+            .allow(PENDING, SENDING, DEAD, CONSUMED)
+            .allow(SENDING, PUBLISHED, PENDING, DEAD, CONSUMED)
+            .allow(PUBLISHED, CONSUMED)
+            .build();
 
     /** The value stored in the {@code status} column. */
     public String dbValue() {
@@ -52,21 +47,20 @@ public enum OutboxState {
     }
 
     public boolean isFinal() {
-        return targets.isEmpty();
+        return TRANSITIONS.isFinal(this);
     }
 
     public boolean canMoveTo(OutboxState target) {
-        return targets.contains(target);
+        return TRANSITIONS.canMove(this, target);
     }
 
     /** The states from which {@code target} may be reached. */
     public static Set<OutboxState> sourcesOf(OutboxState target) {
-        Set<OutboxState> sources = EnumSet.noneOf(OutboxState.class);
-        for (OutboxState state : values()) {
-            if (state.canMoveTo(target)) {
-                sources.add(state);
-            }
-        }
-        return sources;
+        return TRANSITIONS.sourcesOf(target);
+    }
+
+    /** The states from which both targets may be reached (for a statement that picks one of them). */
+    public static Set<OutboxState> sourcesOfBoth(OutboxState first, OutboxState second) {
+        return TRANSITIONS.sourcesOfBoth(first, second);
     }
 }

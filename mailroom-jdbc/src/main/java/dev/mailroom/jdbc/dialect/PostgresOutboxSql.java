@@ -61,7 +61,7 @@ final class PostgresOutboxSql implements OutboxSql {
                 + " next_attempt_at = now() + f.delay_ms" + MILLIS + ", last_error = f.error, " + CLEAR_LEASE
                 + " FROM unnest(?::bigint[], ?::int[], ?::bigint[], ?::text[]) AS f(id, attempts, delay_ms, error)"
                 + " WHERE t.id = f.id AND t.attempts = f.attempts"
-                + " AND t.status IN (" + list(intersection(PENDING, DEAD)) + ") AND t.lease_owner = ?"
+                + " AND t.status IN (" + list(OutboxState.sourcesOfBoth(PENDING, DEAD)) + ") AND t.lease_owner = ?"
                 + " RETURNING t.id, t.status";
         this.markDead = "UPDATE " + table + " SET status = " + q(DEAD) + ", last_error = ?, " + CLEAR_LEASE
                 + " WHERE id = ?" + guard(DEAD) + " AND (?::text IS NULL OR lease_owner = ?)";
@@ -106,12 +106,6 @@ final class PostgresOutboxSql implements OutboxSql {
     /** {@code AND status IN (...)}: the states from which {@code target} may be reached. */
     private static String guard(OutboxState target) {
         return " AND status IN (" + list(OutboxState.sourcesOf(target)) + ")";
-    }
-
-    private static Set<OutboxState> intersection(OutboxState first, OutboxState second) {
-        Set<OutboxState> sources = OutboxState.sourcesOf(first);
-        sources.retainAll(OutboxState.sourcesOf(second));
-        return sources;
     }
 
     @Override
