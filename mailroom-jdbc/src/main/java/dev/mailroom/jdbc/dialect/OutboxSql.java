@@ -18,6 +18,13 @@ public interface OutboxSql {
     /** Claims due pending rows: lease owner, lease millis, limit. Returns the claimed rows. */
     String claim();
 
+    /**
+     * Claims due pending rows that are the oldest undelivered row of their key (or have no key):
+     * lease owner, lease millis, limit. A row waits while an earlier row of its key is pending
+     * (even if not yet due) or sending, so each key's rows are handed out one at a time in id order.
+     */
+    String claimInKeyOrder();
+
     /** Marks sending rows published: ids (array), lease owner. */
     String markPublished();
 

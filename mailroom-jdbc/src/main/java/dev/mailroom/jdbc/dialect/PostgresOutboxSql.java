@@ -31,6 +31,7 @@ final class PostgresOutboxSql implements OutboxSql {
     private final String table;
     private final String insertPrefix;
     private final String claim;
+    private final String claimInKeyOrder;
     private final String markPublished;
     private final String markFailed;
     private final String markDead;
@@ -53,6 +54,15 @@ final class PostgresOutboxSql implements OutboxSql {
                 + " WHERE id = ANY(ARRAY(SELECT id FROM " + table
                 + " WHERE status = " + q(PENDING) + " AND next_attempt_at <= now()"
                 + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED))"
+                + guard(SENDING) + " RETURNING " + COLUMNS;
+        this.claimInKeyOrder = "UPDATE " + table + " SET status = " + q(SENDING) + ", lease_owner = ?,"
+                + " lease_expires_at = now() + ?" + MILLIS + ", updated_at = now()"
+                + " WHERE id = ANY(ARRAY(SELECT o.id FROM " + table + " o"
+                + " WHERE o.status = " + q(PENDING) + " AND o.next_attempt_at <= now()"
+                + " AND (o.event_key IS NULL OR NOT EXISTS (SELECT 1 FROM " + table + " p"
+                + " WHERE p.event_key = o.event_key AND p.id < o.id"
+                + " AND p.status IN (" + list(Set.of(PENDING, SENDING)) + ")))"
+                + " ORDER BY o.id LIMIT ? FOR UPDATE OF o SKIP LOCKED))"
                 + guard(SENDING) + " RETURNING " + COLUMNS;
         this.markPublished = "UPDATE " + table + " SET status = " + q(PUBLISHED) + ", published_at = now(), "
                 + CLEAR_LEASE + " WHERE id = ANY(?)" + guard(PUBLISHED) + " AND lease_owner = ?";
@@ -126,6 +136,11 @@ final class PostgresOutboxSql implements OutboxSql {
     @Override
     public String claim() {
         return claim;
+    }
+
+    @Override
+    public String claimInKeyOrder() {
+        return claimInKeyOrder;
     }
 
     @Override

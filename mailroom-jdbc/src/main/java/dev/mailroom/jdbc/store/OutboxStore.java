@@ -73,12 +73,26 @@ public final class OutboxStore {
      * {@code lease}. Returns them in id order.
      */
     public List<OutboxRow> claim(String owner, int limit, Duration lease) {
+        return claim(sql.claim(), owner, limit, lease);
+    }
+
+    /**
+     * Like {@link #claim}, but hands out only the oldest undelivered row of each key (rows without a
+     * key are not ordered). A key whose oldest row waits for a retry, or is leased to any relay,
+     * yields nothing until that row is published or dead, so every key's rows reach the transport in
+     * id order across all relays, while other keys go on.
+     */
+    public List<OutboxRow> claimInKeyOrder(String owner, int limit, Duration lease) {
+        return claim(sql.claimInKeyOrder(), owner, limit, lease);
+    }
+
+    private List<OutboxRow> claim(String claimSql, String owner, int limit, Duration lease) {
         requireOwner(owner);
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, was " + limit);
         }
         return inTransaction("claim", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql.claim())) {
+            try (PreparedStatement statement = connection.prepareStatement(claimSql)) {
                 statement.setString(1, owner);
                 statement.setLong(2, lease.toMillis());
                 statement.setInt(3, limit);

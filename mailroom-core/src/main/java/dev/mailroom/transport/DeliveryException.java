@@ -1,0 +1,15 @@
+package dev.mailroom.transport;
+
+import dev.mailroom.MailroomException;
+
+/** A transport refused or failed to acknowledge an event; the relay retries it with backoff. */
+public class DeliveryException extends MailroomException {
+
+    public DeliveryException(String message) {
+        super(message);
+    }
+
+    public DeliveryException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

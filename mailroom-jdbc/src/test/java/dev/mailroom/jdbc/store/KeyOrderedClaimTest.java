@@ -1,0 +1,169 @@
+package dev.mailroom.jdbc.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailroom.event.OutboxEvent;
+import dev.mailroom.jdbc.OutboxFixture;
+import dev.mailroom.jdbc.dialect.SqlDialect;
+import dev.mailroom.testkit.db.TestDatabase;
+import dev.mailroom.testkit.db.WithPostgres;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@WithPostgres
+class KeyOrderedClaimTest {
+
+    private static final Duration LEASE = Duration.ofMinutes(1);
+
+    private final OutboxFixture outbox;
+    private final OutboxStore store;
+
+    KeyOrderedClaimTest(TestDatabase database) {
+        this.outbox = new OutboxFixture(database);
+        this.store = outbox.store;
+    }
+
+    @BeforeEach
+    void emptyTable() throws SQLException {
+        outbox.reset();
+    }
+
+    @Test
+    void onlyTheOldestUndeliveredRowOfEachKeyIsHandedOutAndKeylessRowsAreNotOrdered() throws Exception {
+        publish("a", "b", "a", null, null, "b");
+        assertThat(ids(store.claimInKeyOrder("relay", 10, LEASE))).containsExactly(1L, 2L, 4L, 5L);
+        assertThat(store.claimInKeyOrder("relay", 10, LEASE)).as("a and b are in flight").isEmpty();
+        store.markPublished("relay", List.of(1L));
+        assertThat(ids(store.claimInKeyOrder("relay", 10, LEASE))).containsExactly(3L);
+        store.markPublished("relay", List.of(2L));
+        assertThat(ids(store.claimInKeyOrder("relay", 10, LEASE))).containsExactly(6L);
+    }
+
+    @Test
+    void aRowWaitingForItsRetryHoldsBackOnlyItsOwnKey() throws Exception {
+        publish("a", "a", "b");
+        List<OutboxRow> first = store.claimInKeyOrder("relay", 10, LEASE);
+        store.markFailed("relay", first.get(0), "broker down");
+        store.markPublished("relay", List.of(3L));
+        publish("b");
+        assertThat(ids(store.claimInKeyOrder("relay", 10, LEASE))).as("row 2 waits for row 1's retry")
+                .containsExactly(4L);
+    }
+
+    @Test
+    void aDeadRowNoLongerHoldsBackItsKey() throws Exception {
+        publish("a", "a");
+        store.claimInKeyOrder("relay", 10, LEASE);
+        store.markDead(1, "relay", "poison");
+        assertThat(ids(store.claimInKeyOrder("relay", 10, LEASE))).containsExactly(2L);
+    }
+
+    @Test
+    void concurrentClaimersKeepEveryKeyInOrderAndNeverHaveTwoRowsOfAKeyInFlight() throws Exception {
+        int keys = 40;
+        int rows = 2_000;
+        List<OutboxEvent> events = new ArrayList<>();
+        for (int i = 0; i < rows; i++) {
+            events.add(OutboxFixture.event("key-" + (i % keys)));
+        }
+        outbox.publishCommitted(events);
+        Map<String, Long> lastDeliveredPerKey = new ConcurrentHashMap<>();
+        Map<String, String> inFlight = new ConcurrentHashMap<>();
+        List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        List<Future<?>> results = new ArrayList<>();
+        for (int t = 0; t < 6; t++) {
+            String owner = "relay-" + t;
+            results.add(pool.submit(() -> {
+                start.await();
+                List<OutboxRow> batch;
+                int idle = 0;
+                while (idle < 20) {
+                    batch = store.claimInKeyOrder(owner, 25, LEASE);
+                    if (batch.isEmpty()) {
+                        idle++;
+                        Thread.onSpinWait();
+                        continue;
+                    }
+                    idle = 0;
+                    for (OutboxRow row : batch) {
+                        if (inFlight.putIfAbsent(row.key(), owner) != null) {
+                            violations.add("two rows of " + row.key() + " in flight");
+                        }
+                        Long previous = lastDeliveredPerKey.put(row.key(), row.id());
+                        if (previous != null && previous > row.id()) {
+                            violations.add(row.key() + ": " + row.id() + " after " + previous);
+                        }
+                    }
+                    for (OutboxRow row : batch) {
+                        inFlight.remove(row.key());
+                    }
+                    store.markPublished(owner, ids(batch));
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> result : results) {
+            result.get(2, TimeUnit.MINUTES);
+        }
+        pool.shutdown();
+        assertThat(violations).isEmpty();
+        assertThat(outbox.queryLong("SELECT count(*) FROM orders_outbox WHERE status = 'published'")).isEqualTo(rows);
+    }
+
+    @Test
+    void theOrderingProbeUsesTheKeyOrderIndex() throws Exception {
+        List<OutboxEvent> events = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            events.add(OutboxFixture.event("key-" + (i % 1000)));
+        }
+        outbox.publishCommitted(events);
+        outbox.execute("UPDATE orders_outbox SET status = 'published' WHERE id <= 19000");
+        outbox.execute("ANALYZE orders_outbox");
+        StringBuilder plan = new StringBuilder();
+        try (Connection connection = outbox.database.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement explain = connection.prepareStatement(
+                    "EXPLAIN " + SqlDialect.postgresql().outboxSql(OutboxFixture.ORDERS.table()).claimInKeyOrder())) {
+                explain.setString(1, "relay");
+                explain.setLong(2, 30_000);
+                explain.setInt(3, 100);
+                try (ResultSet rs = explain.executeQuery()) {
+                    while (rs.next()) {
+                        plan.append(rs.getString(1)).append('\n');
+                    }
+                }
+            }
+            connection.rollback();
+        }
+        assertThat(plan.toString()).contains("orders_outbox_key_order_idx").doesNotContain("Seq Scan");
+    }
+
+    private void publish(String... keys) throws SQLException {
+        List<OutboxEvent> events = new ArrayList<>();
+        for (String key : keys) {
+            events.add(OutboxEvent.builder("order.placed").key(key).json("{}").build());
+        }
+        outbox.publishCommitted(events);
+    }
+
+    private static List<Long> ids(List<OutboxRow> rows) {
+        return rows.stream().map(OutboxRow::id).toList();
+    }
+}
