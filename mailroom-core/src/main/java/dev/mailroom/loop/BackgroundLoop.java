@@ -27,8 +27,15 @@ public final class BackgroundLoop implements AutoCloseable {
         boolean runOnce() throws Exception;
     }
 
+    /** One pass of a job that knows when it is next due (a retry's backoff, a lease's expiry). */
+    @FunctionalInterface
+    public interface ScheduledBody {
+        /** Returns how long to wait before the next pass: zero to run again at once; capped at the idle wait. */
+        Duration runOnce() throws Exception;
+    }
+
     private final String name;
-    private final Body body;
+    private final ScheduledBody body;
     private final Duration idleWait;
     private final Duration errorBackoff;
     private final ReentrantLock lock = new ReentrantLock();
@@ -38,12 +45,25 @@ public final class BackgroundLoop implements AutoCloseable {
     private volatile boolean running;
 
     public BackgroundLoop(String name, Duration idleWait, Duration errorBackoff, Body body) {
+        this(name, idleWait, errorBackoff, toScheduled(Objects.requireNonNull(body, "body"), idleWait));
+    }
+
+    private BackgroundLoop(String name, Duration idleWait, Duration errorBackoff, ScheduledBody body) {
         this.name = Objects.requireNonNull(name, "name");
         this.body = Objects.requireNonNull(body, "body");
         this.idleWait = requirePositive("idleWait", idleWait);
         this.errorBackoff = requirePositive("errorBackoff", errorBackoff);
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
+    }
+
+    /** A loop whose body says when it is next due; {@code idleWait} is the longest wait between passes. */
+    public static BackgroundLoop scheduled(String name, Duration idleWait, Duration errorBackoff, ScheduledBody body) {
+        return new BackgroundLoop(name, idleWait, errorBackoff, body);
+    }
+
+    private static ScheduledBody toScheduled(Body body, Duration idleWait) {
+        return () -> body.runOnce() ? Duration.ZERO : idleWait;
     }
 
     private static Duration requirePositive(String setting, Duration value) {
@@ -99,11 +119,13 @@ public final class BackgroundLoop implements AutoCloseable {
 
     private void run() {
         while (running) {
-            Duration wait = idleWait;
+            Duration wait;
             try {
-                if (body.runOnce()) {
+                Duration next = body.runOnce();
+                if (next == null || next.isZero() || next.isNegative()) {
                     continue;
                 }
+                wait = next.compareTo(idleWait) > 0 ? idleWait : next;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

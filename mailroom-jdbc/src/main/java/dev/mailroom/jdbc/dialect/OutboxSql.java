@@ -61,6 +61,13 @@ public interface OutboxSql {
     /** Seconds since the oldest undelivered (pending or sending) row was created, or null. */
     String oldestUndeliveredAge();
 
+    /**
+     * Seconds until the next row becomes claimable without a new insert: the earliest future retry of
+     * a pending row or the earliest lease expiry (negative when a lease has already expired); null
+     * when neither exists.
+     */
+    String nextDueIn();
+
     /** One row by event id: event id. */
     String findByEventId();
 }

@@ -44,6 +44,7 @@ final class PostgresOutboxSql implements OutboxSql {
     private final String countByState;
     private final String oldestUndeliveredAge;
     private final String findByEventId;
+    private final String nextDueIn;
 
     PostgresOutboxSql(TableName tableName) {
         this.table = tableName.qualified();
@@ -96,6 +97,10 @@ final class PostgresOutboxSql implements OutboxSql {
         this.oldestUndeliveredAge = "SELECT extract(epoch FROM now() - min(created_at)) FROM ("
                 + "(SELECT created_at FROM " + table + " WHERE status = " + q(PENDING) + " ORDER BY id LIMIT 1)"
                 + " UNION ALL (SELECT min(created_at) FROM " + table + " WHERE status = " + q(SENDING) + ")) oldest";
+        this.nextDueIn = "SELECT extract(epoch FROM least("
+                + "(SELECT min(next_attempt_at) FROM " + table + " WHERE status = " + q(PENDING)
+                + " AND next_attempt_at > now()),"
+                + " (SELECT min(lease_expires_at) FROM " + table + " WHERE status = " + q(SENDING) + ")) - now())";
         this.findByEventId = "SELECT " + COLUMNS + " FROM " + table + " WHERE event_id = ?";
     }
 
@@ -196,6 +201,11 @@ final class PostgresOutboxSql implements OutboxSql {
     @Override
     public String oldestUndeliveredAge() {
         return oldestUndeliveredAge;
+    }
+
+    @Override
+    public String nextDueIn() {
+        return nextDueIn;
     }
 
     @Override

@@ -306,6 +306,23 @@ public final class OutboxStore {
         });
     }
 
+    /**
+     * How long until a row becomes claimable without a new insert: the earliest retry due in the
+     * future, or the earliest lease expiry (zero when one has already expired). Empty when no row is
+     * waiting. A relay with nothing to claim sleeps this long (capped by its fallback poll).
+     */
+    public Optional<Duration> nextDueIn() {
+        return inTransaction("next due", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql.nextDueIn());
+                 ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                double seconds = rs.getDouble(1);
+                return rs.wasNull() ? Optional.empty()
+                        : Optional.of(Duration.ofNanos((long) (Math.max(0, seconds) * 1e9)));
+            }
+        });
+    }
+
     /** The row of an event id, if there is one. */
     public Optional<OutboxRow> find(UUID eventId) {
         return inTransaction("find", connection -> {

@@ -1,0 +1,306 @@
+package dev.mailroom.relay;
+
+import dev.mailroom.jdbc.dialect.SqlDialect;
+import dev.mailroom.jdbc.store.OutboxStore;
+import dev.mailroom.loop.BackgroundLoop;
+import dev.mailroom.retry.RetryPolicy;
+import dev.mailroom.routing.Route;
+import dev.mailroom.routing.RouteRegistry;
+import dev.mailroom.routing.ServiceRoute;
+import dev.mailroom.transport.Transport;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers one service's committed outbox rows through a {@link Transport}.
+ *
+ * <p><b>Lifecycle.</b> {@link #start()} checks every routed topic on the transport (a missing one
+ * fails the start, naming it), returns expired leases to pending, and delivers due rows at once.
+ * {@link #close()} stops claiming, waits for the batch in flight up to the shutdown timeout, and
+ * gives back the leases of rows not acknowledged by then, so no row stays {@code sending}.
+ *
+ * <p><b>Wake-up.</b> On PostgreSQL a dedicated connection {@code LISTEN}s on the service's channel;
+ * every commit that inserted rows wakes the claim loop within milliseconds. A fallback poll
+ * (default 30 s) covers lost notifications. An idle relay sends no query besides that poll.
+ *
+ * <p><b>Per-key order</b> (on by default). The claim hands out only the oldest undelivered row of
+ * each key, and a row waiting for its retry stays the oldest undelivered row of its key, so events
+ * of one key reach the transport one at a time in id order across any number of relays, while
+ * other keys go on. A dead row no longer holds its key back. Rows without a key are not ordered.
+ *
+ * <p><b>Delivery.</b> A batch is sent without waiting between sends; then successes are marked
+ * published in one statement and failures recorded in another (attempts + 1, backoff from the
+ * retry policy, dead at max attempts). A send that is not acknowledged within the send timeout
+ * counts as failed. Several relays may run side by side: claims use {@code SKIP LOCKED} and leases,
+ * and every settlement is fenced on the lease owner.
+ */
+public final class Relay implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
+
+    public static final int DEFAULT_BATCH_SIZE = 500;
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(15);
+    public static final Duration DEFAULT_FALLBACK_POLL = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_REAP_INTERVAL = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_LISTEN_RECONNECT_MAX = Duration.ofSeconds(10);
+    private static final Duration ERROR_BACKOFF = Duration.ofSeconds(1);
+
+    private final RelaySettings settings;
+    private final ServiceRoute service;
+    private final RouteRegistry routes;
+    private final Transport transport;
+    private final DeliveryCycle cycle;
+    private final BackgroundLoop loop;
+    private final NotificationListener listener;
+    private volatile boolean started;
+
+    private Relay(Builder builder, RelaySettings settings) {
+        this.settings = settings;
+        this.routes = builder.routes;
+        this.service = routes.service(settings.service());
+        this.transport = builder.transport;
+        OutboxStore store = OutboxStore.create(builder.dataSource, builder.dialect, service.table(), builder.retryPolicy);
+        RelayMetrics metrics = builder.meterRegistry == null ? RelayMetrics.NOOP
+                : new MicrometerRelayMetrics(builder.meterRegistry, service.name());
+        this.cycle = new DeliveryCycle(settings, store, routes, transport, metrics);
+        this.loop = BackgroundLoop.scheduled("mailroom-relay-" + service.name(), settings.fallbackPoll(),
+                ERROR_BACKOFF, cycle::runOnce);
+        this.listener = settings.listen()
+                ? new NotificationListener(builder.dataSource::getConnection, service.notifyChannel(), loop::wake,
+                        settings.listenReconnectMax(), "mailroom-listener-" + service.name())
+                : null;
+    }
+
+    public static Builder builder(DataSource dataSource, RouteRegistry routes, Transport transport) {
+        return new Builder(dataSource, routes, transport);
+    }
+
+    /**
+     * Verifies the routed topics, then starts the claim loop (which first reclaims expired leases)
+     * and the listener.
+     *
+     * @throws dev.mailroom.transport.MissingDestinationException when a routed topic is missing
+     */
+    public synchronized Relay start() {
+        if (started) {
+            throw new IllegalStateException("Relay " + settings.owner() + " is already started");
+        }
+        Set<String> topics = new LinkedHashSet<>();
+        for (Route route : routes.routesOf(service.name())) {
+            topics.add(route.topic());
+        }
+        transport.verifyDestinations(topics);
+        loop.start();
+        if (listener != null) {
+            listener.start();
+        }
+        started = true;
+        LOG.info("Relay {} started for service {} (table {}, topics {}, {} wake-up)", settings.owner(),
+                service.name(), service.table(), topics, listener != null ? "LISTEN/NOTIFY" : "polling");
+        return this;
+    }
+
+    /** Runs the claim loop now, as a notification would. */
+    public void wake() {
+        loop.wake();
+    }
+
+    public String owner() {
+        return settings.owner();
+    }
+
+    /** How many listening connections the relay has opened (more than 1 after reconnects); 0 when not listening. */
+    public int listenerConnections() {
+        return listener == null ? 0 : listener.connectionsOpened();
+    }
+
+    /** Graceful shutdown; see the class comment. Does not close the transport. */
+    @Override
+    public synchronized void close() {
+        if (!started) {
+            return;
+        }
+        started = false;
+        if (listener != null) {
+            listener.close();
+        }
+        cycle.stopBy(System.nanoTime() + settings.shutdownTimeout().toNanos());
+        if (!loop.stop(settings.shutdownTimeout().plusSeconds(5))) {
+            LOG.warn("Relay {} did not stop within {}", settings.owner(), settings.shutdownTimeout());
+        }
+        LOG.info("Relay {} stopped", settings.owner());
+    }
+
+    /** Settings with the {@code DEFAULT_*} values; checked at {@link #build()}. */
+    public static final class Builder {
+
+        private final DataSource dataSource;
+        private final RouteRegistry routes;
+        private final Transport transport;
+        private String service;
+        private String owner;
+        private String source;
+        private SqlDialect dialect = SqlDialect.postgresql();
+        private RetryPolicy retryPolicy = RetryPolicy.defaults();
+        private int batchSize = DEFAULT_BATCH_SIZE;
+        private Duration lease = DEFAULT_LEASE;
+        private Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
+        private Duration fallbackPoll = DEFAULT_FALLBACK_POLL;
+        private Duration reapInterval = DEFAULT_REAP_INTERVAL;
+        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private Duration listenReconnectMax = DEFAULT_LISTEN_RECONNECT_MAX;
+        private boolean listen = true;
+        private boolean orderByKey = true;
+        private MeterRegistry meterRegistry;
+
+        private Builder(DataSource dataSource, RouteRegistry routes, Transport transport) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            this.routes = Objects.requireNonNull(routes, "routes");
+            this.transport = Objects.requireNonNull(transport, "transport");
+        }
+
+        /** The service whose outbox this relay drains (required). */
+        public Builder service(String service) {
+            this.service = service;
+            return this;
+        }
+
+        /** The lease owner id; defaults to {@code <host/pid>-<random>}, unique per relay. */
+        public Builder owner(String owner) {
+            this.owner = owner;
+            return this;
+        }
+
+        /** The CloudEvents source; defaults to {@code /mailroom/<service>}. */
+        public Builder source(String source) {
+            this.source = source;
+            return this;
+        }
+
+        public Builder dialect(SqlDialect dialect) {
+            this.dialect = Objects.requireNonNull(dialect, "dialect");
+            return this;
+        }
+
+        /**
+         * The backoff between attempts. How many attempts a row gets is the row's own
+         * {@code max_attempts}, set when it was published (default 20).
+         */
+        public Builder retryPolicy(RetryPolicy retryPolicy) {
+            this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+            return this;
+        }
+
+        /** Rows per claim, 1 to 10,000 (default {@value #DEFAULT_BATCH_SIZE}). */
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** How long a claim is held; must exceed the send timeout (default 30 s). */
+        public Builder lease(Duration lease) {
+            this.lease = lease;
+            return this;
+        }
+
+        /** How long a batch waits for acknowledgements before unacknowledged sends count as failed (default 15 s). */
+        public Builder sendTimeout(Duration sendTimeout) {
+            this.sendTimeout = sendTimeout;
+            return this;
+        }
+
+        /** How often an idle relay looks for rows without being notified (default 30 s). */
+        public Builder fallbackPoll(Duration fallbackPoll) {
+            this.fallbackPoll = fallbackPoll;
+            return this;
+        }
+
+        /** How often a busy relay reclaims expired leases and refreshes the backlog gauges (default 10 s). */
+        public Builder reapInterval(Duration reapInterval) {
+            this.reapInterval = reapInterval;
+            return this;
+        }
+
+        /** How long {@link Relay#close()} waits for acknowledgements in flight (default 10 s). */
+        public Builder shutdownTimeout(Duration shutdownTimeout) {
+            this.shutdownTimeout = shutdownTimeout;
+            return this;
+        }
+
+        /** Longest wait between reconnect attempts of the listener (default 10 s). */
+        public Builder listenReconnectMax(Duration listenReconnectMax) {
+            this.listenReconnectMax = listenReconnectMax;
+            return this;
+        }
+
+        /** Whether to {@code LISTEN} for commits (PostgreSQL only; default true). Off: polling only. */
+        public Builder listen(boolean listen) {
+            this.listen = listen;
+            return this;
+        }
+
+        /** Per-key ordering (default true). Off: rows are claimed in id order without regard to keys. */
+        public Builder orderByKey(boolean orderByKey) {
+            this.orderByKey = orderByKey;
+            return this;
+        }
+
+        /** Publish metrics to this registry (Micrometer is optional; without it, metrics cost nothing). */
+        public Builder meterRegistry(MeterRegistry meterRegistry) {
+            this.meterRegistry = meterRegistry;
+            return this;
+        }
+
+        public Relay build() {
+            if (service == null) {
+                throw new IllegalArgumentException("service is required: the service whose outbox this relay drains");
+            }
+            routes.service(service);
+            if (batchSize < 1 || batchSize > 10_000) {
+                throw new IllegalArgumentException("batchSize must be between 1 and 10000, was " + batchSize);
+            }
+            requirePositive("lease", lease);
+            requirePositive("sendTimeout", sendTimeout);
+            requirePositive("fallbackPoll", fallbackPoll);
+            requirePositive("reapInterval", reapInterval);
+            requirePositive("shutdownTimeout", shutdownTimeout);
+            requirePositive("listenReconnectMax", listenReconnectMax);
+            if (sendTimeout.compareTo(lease) >= 0) {
+                throw new IllegalArgumentException("sendTimeout (" + sendTimeout + ") must be shorter than lease ("
+                        + lease + "), or leases would expire while sends are in flight");
+            }
+            String ownerId = owner != null ? owner : defaultOwner();
+            if (ownerId.isBlank()) {
+                throw new IllegalArgumentException("owner must not be blank");
+            }
+            RelaySettings settings = new RelaySettings(service, ownerId,
+                    source != null ? source : "/mailroom/" + service, batchSize, lease, sendTimeout, fallbackPoll,
+                    reapInterval, shutdownTimeout, listenReconnectMax, listen && isPostgres(), orderByKey);
+            return new Relay(this, settings);
+        }
+
+        private boolean isPostgres() {
+            return dialect.name().equals("postgresql");
+        }
+
+        private static void requirePositive(String setting, Duration value) {
+            if (value == null || value.isZero() || value.isNegative()) {
+                throw new IllegalArgumentException(setting + " must be positive, was " + value);
+            }
+        }
+
+        private static String defaultOwner() {
+            return ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        }
+    }
+}

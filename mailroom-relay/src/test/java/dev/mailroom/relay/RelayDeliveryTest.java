@@ -1,0 +1,215 @@
+package dev.mailroom.relay;
+
+import static dev.mailroom.relay.RelayFixture.TOPIC;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.mailroom.testkit.db.TestDatabase;
+import dev.mailroom.testkit.db.WithPostgres;
+import dev.mailroom.transport.Envelope;
+import dev.mailroom.transport.InProcessTransport;
+import dev.mailroom.transport.MissingDestinationException;
+import dev.mailroom.jdbc.publish.OutboxPublisher;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.Connection;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The relay against the real PostgreSQL, delivering through the in-process transport. */
+@WithPostgres
+class RelayDeliveryTest {
+
+    private final RelayFixture outbox;
+
+    RelayDeliveryTest(TestDatabase database) {
+        this.outbox = new RelayFixture(database);
+    }
+
+    @BeforeEach
+    void emptyTable() throws Exception {
+        outbox.reset();
+    }
+
+    @Test
+    void committedEventsAreDeliveredWithTheirMetadataAndRolledBackOnesNever() throws Exception {
+        List<Envelope> received = Collections.synchronizedList(new ArrayList<>());
+        InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, received::add);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (Relay relay = outbox.relay(transport).meterRegistry(meters).build().start()) {
+            List<UUID> committed = outbox.publish(List.of(RelayFixture.event("o-1", 1), RelayFixture.event("o-2", 2)), true);
+            List<UUID> rolledBack = outbox.publish(List.of(RelayFixture.event("o-3", 3)), false);
+            await().atMost(Duration.ofSeconds(10)).until(() -> received.size() >= 2);
+            assertThat(received).extracting(Envelope::eventId).containsExactlyElementsOf(committed)
+                    .doesNotContainAnyElementsOf(rolledBack);
+            Envelope first = received.get(0);
+            assertThat(first.key()).isEqualTo("o-1");
+            assertThat(new String(first.payload(), StandardCharsets.UTF_8)).isEqualTo("{\"key\":\"o-1\",\"seq\":1}");
+            assertThat(first.source()).isEqualTo("/mailroom/orders");
+            assertThat(first.destination()).isEqualTo(TOPIC);
+            assertThat(first.correlationId()).isEqualTo(first.eventId().toString());
+            await().atMost(Duration.ofSeconds(5)).until(() -> outbox.count("status = 'published'") == 2);
+            assertThat(meters.get("mailroom.relay.delivered").counter().count()).isEqualTo(2.0);
+            assertThat(meters.get("mailroom.relay.ack.latency").timer().count()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void twoRelaysKeepEveryKeysOrderThroughFailuresAndDeliverEverything() throws Exception {
+        int events = 10_000;
+        int keys = 100;
+        Map<String, List<Integer>> sequencesByKey = new ConcurrentHashMap<>();
+        Set<UUID> failedOnce = ConcurrentHashMap.newKeySet();
+        Set<UUID> delivered = ConcurrentHashMap.newKeySet();
+        InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, envelope -> {
+            if (ThreadLocalRandom.current().nextInt(100) < 3 && failedOnce.add(envelope.eventId())) {
+                throw new IllegalStateException("injected send failure");
+            }
+            if (delivered.add(envelope.eventId())) {
+                sequencesByKey.computeIfAbsent(envelope.key(), k -> Collections.synchronizedList(new ArrayList<>()))
+                        .add(sequence(envelope));
+            }
+        });
+        outbox.publish(events, "key-", keys);
+        try (Relay first = outbox.relay(transport).owner("relay-a").batchSize(200).build().start();
+             Relay second = outbox.relay(transport).owner("relay-b").batchSize(200).build().start()) {
+            await().atMost(Duration.ofMinutes(2)).until(() -> outbox.count("status = 'published'") == events);
+        }
+        assertThat(delivered).hasSize(events);
+        assertThat(failedOnce).as("failures were injected").isNotEmpty();
+        assertThat(sequencesByKey).hasSize(keys);
+        sequencesByKey.forEach((key, sequences) -> assertThat(sequences).as(key).isSorted());
+        assertThat(outbox.count("attempts > 0")).isEqualTo(failedOnce.size());
+    }
+
+    @Test
+    void withoutNotificationsTheFallbackPollStillDelivers() throws Exception {
+        Set<UUID> received = ConcurrentHashMap.newKeySet();
+        InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, e -> received.add(e.eventId()));
+        try (Relay relay = outbox.relay(transport).listen(false).fallbackPoll(Duration.ofMillis(300)).build().start()) {
+            assertThat(relay.listenerConnections()).isZero();
+            List<UUID> ids = outbox.publish(5, "k", 5);
+            await().atMost(Duration.ofSeconds(10)).until(() -> received.containsAll(ids));
+        }
+    }
+
+    @Test
+    void aKilledListenerConnectionReconnectsAndWakeUpsContinue() throws Exception {
+        Set<UUID> received = ConcurrentHashMap.newKeySet();
+        InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, e -> received.add(e.eventId()));
+        try (Relay relay = outbox.relay(transport).fallbackPoll(Duration.ofMinutes(10))
+                .listenReconnectMax(Duration.ofMillis(200)).build().start()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> relay.listenerConnections() == 1);
+            List<UUID> before = outbox.publish(3, "k", 3);
+            await().atMost(Duration.ofSeconds(10)).until(() -> received.containsAll(before));
+
+            outbox.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    + " WHERE query LIKE 'LISTEN %mailroom_orders%' AND pid <> pg_backend_pid()");
+            await().atMost(Duration.ofSeconds(10)).until(() -> relay.listenerConnections() == 2);
+
+            List<UUID> after = outbox.publish(3, "k", 3);
+            await().atMost(Duration.ofSeconds(10)).until(() -> received.containsAll(after));
+        }
+    }
+
+    @Test
+    void rowsLeasedByACrashedRelayAreDeliveredByAnotherAfterTheLeaseExpires() throws Exception {
+        Set<UUID> received = ConcurrentHashMap.newKeySet();
+        InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, e -> received.add(e.eventId()));
+        List<UUID> ids = outbox.publish(20, "k", 4);
+        assertThat(outbox.store.claim("crashed-relay", 10, Duration.ofMillis(300))).hasSize(10);
+        try (Relay survivor = outbox.relay(transport).owner("survivor").build().start()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> received.containsAll(ids));
+        }
+        assertThat(outbox.count("status = 'published'")).isEqualTo(20);
+        assertThat(outbox.count("attempts = 1 AND last_error LIKE '%crashed-relay%'")).isEqualTo(10);
+    }
+
+    @Test
+    void aMissingDestinationFailsTheStartWithItsName() {
+        InProcessTransport nobodyListens = new InProcessTransport();
+        Relay relay = outbox.relay(nobodyListens).build();
+        assertThatThrownBy(relay::start)
+                .isInstanceOf(MissingDestinationException.class)
+                .hasMessageContaining(TOPIC);
+    }
+
+    @Test
+    void gracefulShutdownLeavesNoRowSending() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch firstArrived = new CountDownLatch(1);
+        InProcessTransport slow = new InProcessTransport().subscribe(TOPIC, e -> {
+            firstArrived.countDown();
+            release.await(200, TimeUnit.MILLISECONDS);
+        });
+        outbox.publish(50, "k", 50);
+        Relay relay = outbox.relay(slow).batchSize(50).shutdownTimeout(Duration.ofMillis(300)).build().start();
+        assertThat(firstArrived.await(10, TimeUnit.SECONDS)).isTrue();
+        relay.close();
+        assertThat(outbox.count("status = 'sending'")).isZero();
+        release.countDown();
+    }
+
+    @Test
+    void anEventFailingEveryTimeIsDeadAtMaxAttemptsAndOtherKeysFlow() throws Exception {
+        Set<String> delivered = ConcurrentHashMap.newKeySet();
+        InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, e -> {
+            if (e.key().equals("poison")) {
+                throw new IllegalArgumentException("cannot deliver");
+            }
+            delivered.add(e.key());
+        });
+        OutboxPublisher threeAttempts = OutboxPublisher.builder(RelayFixture.ROUTES).maxAttempts(3).build();
+        try (Connection connection = outbox.database.dataSource().getConnection()) {
+            threeAttempts.publishAll(connection, List.of(RelayFixture.event("poison", 0),
+                    RelayFixture.event("poison", 1), RelayFixture.event("fine", 2)));
+        }
+        try (Relay relay = outbox.relay(transport).build().start()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> outbox.count("status = 'dead'") == 2);
+        }
+        assertThat(delivered).containsExactly("fine");
+        assertThat(outbox.count("status = 'dead' AND attempts = 3 AND last_error LIKE '%cannot deliver%'")).isEqualTo(2);
+    }
+
+    @Test
+    void anUnroutedEventTypeWrittenWithPlainSqlIsDeadWithTheReasonNotLost() throws Exception {
+        Set<UUID> received = ConcurrentHashMap.newKeySet();
+        InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, e -> received.add(e.eventId()));
+        outbox.execute("INSERT INTO orders_outbox (event_type, event_key, payload) VALUES ('order.mystery', 'm', 'x')");
+        List<UUID> ids = outbox.publish(1, "k", 1);
+        try (Relay relay = outbox.relay(transport).build().start()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> received.containsAll(ids));
+            await().atMost(Duration.ofSeconds(10)).until(() -> outbox.count("status = 'dead'") == 1);
+        }
+        assertThat(outbox.count("event_type = 'order.mystery' AND last_error LIKE '%No route%'")).isEqualTo(1);
+    }
+
+    @Test
+    void invalidSettingsAreRefusedWithTheirName() {
+        InProcessTransport transport = new InProcessTransport();
+        assertThatThrownBy(() -> outbox.relay(transport).batchSize(0).build()).hasMessageContaining("batchSize");
+        assertThatThrownBy(() -> outbox.relay(transport).lease(Duration.ofSeconds(5))
+                .sendTimeout(Duration.ofSeconds(10)).build()).hasMessageContaining("sendTimeout");
+        assertThatThrownBy(() -> Relay.builder(outbox.database.dataSource(), RelayFixture.ROUTES, transport).build())
+                .hasMessageContaining("service");
+        assertThatThrownBy(() -> outbox.relay(transport).service("shipping").build())
+                .hasMessageContaining("shipping");
+    }
+
+    private static int sequence(Envelope envelope) {
+        String json = new String(envelope.payload(), StandardCharsets.UTF_8);
+        return Integer.parseInt(json.substring(json.indexOf("\"seq\":") + 6, json.length() - 1));
+    }
+}

@@ -1,0 +1,91 @@
+package dev.mailroom.relay;
+
+import dev.mailroom.event.OutboxEvent;
+import dev.mailroom.jdbc.dialect.SqlDialect;
+import dev.mailroom.jdbc.publish.OutboxPublisher;
+import dev.mailroom.jdbc.schema.SchemaMigrator;
+import dev.mailroom.jdbc.store.OutboxStore;
+import dev.mailroom.retry.RetryPolicy;
+import dev.mailroom.routing.RouteRegistry;
+import dev.mailroom.testkit.db.TestDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** The orders service, migrated in the test's schema, with helpers to publish and inspect. */
+final class RelayFixture {
+
+    static final String TOPIC = "orders.events";
+    static final RouteRegistry ROUTES = RouteRegistry.builder()
+            .service("orders", s -> s.table("orders_outbox").topic(TOPIC).event("order.placed"))
+            .build();
+    static final RetryPolicy FAST_RETRY = RetryPolicy.builder()
+            .initialDelay(Duration.ofMillis(5)).maxDelay(Duration.ofMillis(40)).maxAttempts(20).build();
+
+    final TestDatabase database;
+    final OutboxPublisher publisher;
+    final OutboxStore store;
+
+    RelayFixture(TestDatabase database) {
+        this.database = database;
+        new SchemaMigrator(database.dataSource(), SqlDialect.postgresql()).migrate(ROUTES);
+        this.publisher = OutboxPublisher.builder(ROUTES).build();
+        this.store = OutboxStore.create(database.dataSource(), ROUTES.service("orders").table());
+    }
+
+    void reset() throws SQLException {
+        execute("TRUNCATE orders_outbox RESTART IDENTITY");
+    }
+
+    Relay.Builder relay(dev.mailroom.transport.Transport transport) {
+        return Relay.builder(database.dataSource(), ROUTES, transport).service("orders").retryPolicy(FAST_RETRY)
+                .reapInterval(Duration.ofMillis(200));
+    }
+
+    static OutboxEvent event(String key, int sequence) {
+        return OutboxEvent.builder("order.placed").key(key)
+                .json("{\"key\":\"" + key + "\",\"seq\":" + sequence + "}").build();
+    }
+
+    List<UUID> publish(List<OutboxEvent> events, boolean commit) throws SQLException {
+        try (Connection connection = database.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            List<UUID> ids = publisher.publishAll(connection, events);
+            if (commit) {
+                connection.commit();
+            } else {
+                connection.rollback();
+            }
+            return ids;
+        }
+    }
+
+    List<UUID> publish(int count, String keyPrefix, int keys) throws SQLException {
+        List<OutboxEvent> events = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            events.add(event(keyPrefix + (i % keys), i));
+        }
+        return publish(events, true);
+    }
+
+    long count(String where) throws SQLException {
+        try (Connection connection = database.dataSource().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT count(*) FROM orders_outbox WHERE " + where)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    void execute(String sql) throws SQLException {
+        try (Connection connection = database.dataSource().getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+}
