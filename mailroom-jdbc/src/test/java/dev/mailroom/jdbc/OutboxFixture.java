@@ -10,6 +10,7 @@ import dev.mailroom.routing.RouteRegistry;
 import dev.mailroom.routing.ServiceRoute;
 import dev.mailroom.testkit.db.TestDatabase;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -88,6 +89,26 @@ public final class OutboxFixture {
              ResultSet rs = statement.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         }
+    }
+
+    /** The plan of a claim statement (parameters: owner, lease millis, limit), in a rolled-back transaction. */
+    public String explainClaim(String claimSql) throws SQLException {
+        StringBuilder plan = new StringBuilder();
+        try (Connection connection = database.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement explain = connection.prepareStatement("EXPLAIN " + claimSql)) {
+                explain.setString(1, "relay");
+                explain.setLong(2, 30_000);
+                explain.setInt(3, 100);
+                try (ResultSet rs = explain.executeQuery()) {
+                    while (rs.next()) {
+                        plan.append(rs.getString(1)).append('\n');
+                    }
+                }
+            }
+            connection.rollback();
+        }
+        return plan.toString();
     }
 
     public void execute(String sql) throws SQLException {

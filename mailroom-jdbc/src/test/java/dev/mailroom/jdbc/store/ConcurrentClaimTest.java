@@ -6,9 +6,6 @@ import dev.mailroom.jdbc.OutboxFixture;
 import dev.mailroom.jdbc.dialect.SqlDialect;
 import dev.mailroom.testkit.db.TestDatabase;
 import dev.mailroom.testkit.db.WithPostgres;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,23 +85,8 @@ class ConcurrentClaimTest {
         outbox.publishCommitted(20_000);
         outbox.execute("UPDATE orders_outbox SET status = 'published' WHERE id <= 19900");
         outbox.execute("ANALYZE orders_outbox");
-        StringBuilder plan = new StringBuilder();
-        try (Connection connection = outbox.database.dataSource().getConnection()) {
-            connection.setAutoCommit(false);
-            try (PreparedStatement explain = connection.prepareStatement(
-                    "EXPLAIN " + SqlDialect.postgresql().outboxSql(OutboxFixture.ORDERS.table()).claim())) {
-                explain.setString(1, "relay");
-                explain.setLong(2, 30_000);
-                explain.setInt(3, 100);
-                try (ResultSet rs = explain.executeQuery()) {
-                    while (rs.next()) {
-                        plan.append(rs.getString(1)).append('\n');
-                    }
-                }
-            }
-            connection.rollback();
-        }
-        assertThat(plan.toString())
+        String plan = outbox.explainClaim(SqlDialect.postgresql().outboxSql(OutboxFixture.ORDERS.table()).claim());
+        assertThat(plan)
                 .contains("orders_outbox_pending_idx")
                 .doesNotContain("Seq Scan");
     }

@@ -7,9 +7,6 @@ import dev.mailroom.jdbc.OutboxFixture;
 import dev.mailroom.jdbc.dialect.SqlDialect;
 import dev.mailroom.testkit.db.TestDatabase;
 import dev.mailroom.testkit.db.WithPostgres;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -136,23 +133,8 @@ class KeyOrderedClaimTest {
         outbox.publishCommitted(events);
         outbox.execute("UPDATE orders_outbox SET status = 'published' WHERE id <= 19000");
         outbox.execute("ANALYZE orders_outbox");
-        StringBuilder plan = new StringBuilder();
-        try (Connection connection = outbox.database.dataSource().getConnection()) {
-            connection.setAutoCommit(false);
-            try (PreparedStatement explain = connection.prepareStatement(
-                    "EXPLAIN " + SqlDialect.postgresql().outboxSql(OutboxFixture.ORDERS.table()).claimInKeyOrder())) {
-                explain.setString(1, "relay");
-                explain.setLong(2, 30_000);
-                explain.setInt(3, 100);
-                try (ResultSet rs = explain.executeQuery()) {
-                    while (rs.next()) {
-                        plan.append(rs.getString(1)).append('\n');
-                    }
-                }
-            }
-            connection.rollback();
-        }
-        assertThat(plan.toString()).contains("orders_outbox_key_order_idx").doesNotContain("Seq Scan");
+        String plan = outbox.explainClaim(SqlDialect.postgresql().outboxSql(OutboxFixture.ORDERS.table()).claimInKeyOrder());
+        assertThat(plan).contains("orders_outbox_key_order_idx").doesNotContain("Seq Scan");
     }
 
     private void publish(String... keys) throws SQLException {
