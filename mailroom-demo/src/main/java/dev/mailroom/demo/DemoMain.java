@@ -1,28 +1,35 @@
 package dev.mailroom.demo;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.mailroom.jdbc.dialect.SqlDialect;
 import dev.mailroom.jdbc.publish.OutboxPublisher;
 import dev.mailroom.jdbc.schema.SchemaMigrator;
-import dev.mailroom.jdbc.store.OutboxRow;
-import dev.mailroom.jdbc.store.OutboxStore;
+import dev.mailroom.kafka.KafkaTransport;
+import dev.mailroom.relay.Relay;
 import dev.mailroom.routing.RouteRegistry;
-import dev.mailroom.routing.ServiceRoute;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
+import dev.mailroom.testkit.kafka.KafkaBroker;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Mailroom end to end on the local PostgreSQL: migrate the outbox, place orders whose events are
- * published inside the order's transaction (one rolled back), and show what the outbox holds.
+ * Mailroom end to end: an in-process Kafka broker, the order service publishing {@code order.placed}
+ * inside each order's transaction (one rolled back), the relay delivering, and a plain Kafka
+ * consumer printing what arrived. Ends with a summary.
  */
 public final class DemoMain {
 
+    static final String TOPIC = "orders.events";
     static final RouteRegistry ROUTES = RouteRegistry.builder()
-            .service("orders", s -> s.table("orders_outbox").topic("orders.events").consumerGroup("notifications")
+            .service("orders", s -> s.table("orders_outbox").topic(TOPIC).consumerGroup("notifications")
                     .event("order.placed"))
             .build();
 
@@ -30,62 +37,101 @@ public final class DemoMain {
     }
 
     public static void main(String[] args) throws Exception {
+        System.setProperty("logback.configurationFile", "logback-demo.xml");
         DemoSettings settings = DemoSettings.fromEnvironment(System.getenv());
-        resetSchema(settings);
-        try (HikariDataSource dataSource = dataSource(settings)) {
-            ServiceRoute orders = ROUTES.service("orders");
-            new SchemaMigrator(dataSource, SqlDialect.postgresql()).migrate(ROUTES);
-            OrderService service = new OrderService(dataSource, OutboxPublisher.builder(ROUTES).boundTo("orders").build());
-            service.createTable();
+        System.out.println("== Starting an in-process Kafka broker");
+        try (KafkaBroker broker = KafkaBroker.start();
+             DemoDatabase database = DemoDatabase.open(settings)) {
+            broker.createTopic(TOPIC, 3);
+            System.out.println("   Kafka at " + broker.bootstrapServers() + ", PostgreSQL at " + database.description());
+            new SchemaMigrator(database.dataSource(), SqlDialect.postgresql()).migrate(ROUTES);
+            OrderService orders = new OrderService(database.dataSource(),
+                    OutboxPublisher.builder(ROUTES).boundTo("orders").build());
+            orders.createTable();
 
-            System.out.println("== Mailroom demo: publishing inside the order's transaction (" + settings.pgUrl()
-                    + ", schema " + settings.schema() + ")");
-            List<String[]> orders3 = List.of(
-                    new String[] {"order-1001", "ada", "42.50"},
-                    new String[] {"order-1002", "grace", "17.00"},
-                    new String[] {"order-1003", "linus", "99.99"});
-            for (String[] order : orders3) {
-                UUID id = service.placeOrder(order[0], order[1], order[2], false);
-                System.out.printf("committed   %s -> event %s%n", order[0], id);
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            try (KafkaTransport transport = KafkaTransport.builder(broker.bootstrapServers()).build();
+                 Relay relay = Relay.builder(database.dataSource(), ROUTES, transport).service("orders")
+                         .meterRegistry(meters).build().start();
+                 TopicReader reader = new TopicReader(broker.bootstrapServers(), TOPIC, 3).start()) {
+                reader.awaitAssignment(Duration.ofSeconds(30));
+                run(settings, orders, reader);
             }
-            UUID rolledBack = service.placeOrder("order-1004", "mallory", "1.00", true);
-            System.out.printf("rolled back %s -> event %s (must not appear below)%n", "order-1004", rolledBack);
-
-            OutboxStore store = OutboxStore.create(dataSource, orders.table());
-            System.out.println();
-            System.out.println("== The outbox table " + orders.table() + " now holds:");
-            printRows(store.claim("demo-inspector", 100, java.time.Duration.ofSeconds(1)), store);
-            System.out.println();
-            System.out.println("== Counts: " + store.counts().byState() + ", rolled-back event present: "
-                    + store.find(rolledBack).isPresent());
+            Timer ack = meters.get("mailroom.relay.ack.latency").timer();
+            ValueAtPercentile[] percentiles = ack.takeSnapshot().percentileValues();
+            System.out.printf("   insert -> Kafka ack   : p50 %.1f ms, p99 %.1f ms (relay's timer, %d events)%n",
+                    percentiles[0].value(TimeUnit.MILLISECONDS), percentiles[1].value(TimeUnit.MILLISECONDS), ack.count());
         }
     }
 
-    private static void printRows(List<OutboxRow> rows, OutboxStore store) {
-        for (OutboxRow row : rows) {
-            System.out.printf("  #%d %-13s key=%-10s tenant=%s payload=%s headers=%s%n", row.id(), row.eventType(),
-                    row.key(), row.tenantId(), new String(row.payload(), StandardCharsets.UTF_8), row.headers());
+    private static void run(DemoSettings settings, OrderService orders, TopicReader reader) throws Exception {
+        System.out.println("== Placing orders; each order row and its event commit together");
+        Map<UUID, Long> committedAt = new LinkedHashMap<>();
+        String[][] named = {{"order-1001", "ada", "42.50"}, {"order-1002", "grace", "17.00"}, {"order-1003", "linus", "99.99"}};
+        for (String[] order : named) {
+            UUID id = orders.placeOrder(order[0], order[1], order[2], false);
+            committedAt.put(id, System.nanoTime());
+            System.out.printf("   committed   %s -> event %s%n", order[0], id);
         }
-        store.release("demo-inspector", rows.stream().map(OutboxRow::id).toList());
+        UUID rolledBack = orders.placeOrder("order-0000", "mallory", "1.00", true);
+        System.out.printf("   rolled back order-0000 -> event %s (must never arrive)%n", rolledBack);
+
+        System.out.printf("== Placing %d more orders, one transaction each, at %d/s%n", settings.orders(),
+                settings.ratePerSecond());
+        long start = System.nanoTime();
+        long interval = 1_000_000_000L / Math.max(1, settings.ratePerSecond());
+        for (int i = 0; i < settings.orders(); i++) {
+            LockSupport.parkNanos(Math.max(0, start + i * interval - System.nanoTime()));
+            UUID id = orders.placeOrder("order-" + (2000 + i), "customer-" + (i % 50), (10 + i % 90) + ".00", false);
+            committedAt.put(id, System.nanoTime());
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!reader.arrivals().keySet().containsAll(ids(committedAt)) && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+        }
+        LockSupport.parkNanos(Duration.ofMillis(300).toNanos());
+        summarize(committedAt, rolledBack, reader, start);
     }
 
-    private static void resetSchema(DemoSettings settings) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(settings.pgUrl(), settings.pgUser(), settings.pgPassword())) {
-            connection.createStatement().execute("DROP SCHEMA IF EXISTS " + settings.schema() + " CASCADE");
-            connection.createStatement().execute("CREATE SCHEMA " + settings.schema());
-        } catch (SQLException e) {
-            throw new SQLException("No PostgreSQL at " + settings.pgUrl() + " (" + e.getMessage()
-                    + "); set MAILROOM_PG_URL, MAILROOM_PG_USER and MAILROOM_PG_PASSWORD", e);
+    private static List<String> ids(Map<UUID, Long> committedAt) {
+        return committedAt.keySet().stream().map(UUID::toString).toList();
+    }
+
+    private static void summarize(Map<UUID, Long> committedAt, UUID rolledBack, TopicReader reader, long start) {
+        List<Long> latenciesMicros = new ArrayList<>();
+        long lastArrival = start;
+        for (Map.Entry<UUID, Long> entry : committedAt.entrySet()) {
+            Long arrival = reader.arrivals().get(entry.getKey().toString());
+            if (arrival != null) {
+                latenciesMicros.add((arrival - entry.getValue()) / 1000);
+                lastArrival = Math.max(lastArrival, arrival);
+            }
+        }
+        Collections.sort(latenciesMicros);
+        int delivered = latenciesMicros.size();
+        System.out.println();
+        System.out.println("== Summary");
+        System.out.printf("   published (committed) : %d%n", committedAt.size());
+        System.out.printf("   delivered to Kafka    : %d distinct events (%d records read)%n", delivered,
+                reader.recordsRead());
+        System.out.printf("   rolled-back event seen: %s%n", reader.arrivals().containsKey(rolledBack.toString()));
+        if (delivered > 0) {
+            System.out.printf("   commit -> consumer    : p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                    percentile(latenciesMicros, 0.50) / 1000.0, percentile(latenciesMicros, 0.99) / 1000.0,
+                    latenciesMicros.get(delivered - 1) / 1000.0);
+            System.out.printf("   offered rate          : %.0f events/s over %.2f s%n",
+                    delivered / ((lastArrival - start) / 1e9), (lastArrival - start) / 1e9);
+        }
+        boolean ok = delivered == committedAt.size() && !reader.arrivals().containsKey(rolledBack.toString());
+        System.out.println(ok ? "   OK: every committed event arrived, the rolled-back one did not"
+                : "   NOT OK: see the counts above");
+        if (!ok) {
+            throw new IllegalStateException("The demo lost or leaked events; see the summary");
         }
     }
 
-    private static HikariDataSource dataSource(DemoSettings settings) {
-        HikariDataSource dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl(settings.pgUrl() + (settings.pgUrl().contains("?") ? "&" : "?")
-                + "currentSchema=" + settings.schema());
-        dataSource.setUsername(settings.pgUser());
-        dataSource.setPassword(settings.pgPassword());
-        dataSource.setMaximumPoolSize(4);
-        return dataSource;
+    private static long percentile(List<Long> sorted, double quantile) {
+        int index = (int) Math.ceil(quantile * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }
 }

@@ -45,7 +45,7 @@ public final class KafkaTransport implements Transport {
 
     public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_ADMIN_TIMEOUT = Duration.ofSeconds(15);
-    public static final int DEFAULT_LINGER_MS = 5;
+    public static final int DEFAULT_LINGER_MS = 1;
 
     private final String bootstrapServers;
     private final Map<String, Object> adminConfig;

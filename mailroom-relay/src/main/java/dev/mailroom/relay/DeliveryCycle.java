@@ -70,12 +70,18 @@ final class DeliveryCycle {
         if (stopRequested()) {
             return settings.fallbackPoll();
         }
+        long claimStart = System.nanoTime();
         List<OutboxRow> rows = settings.orderByKey()
                 ? store.claimInKeyOrder(settings.owner(), settings.batchSize(), settings.lease())
                 : store.claim(settings.owner(), settings.batchSize(), settings.lease());
         if (!rows.isEmpty()) {
+            long claimed = System.nanoTime();
             metrics.batch(rows.size());
-            deliver(rows);
+            deliver(rows, claimStart);
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("Relay {}: batch of {} claimed in {} us, delivered and settled in {} us", settings.owner(),
+                        rows.size(), (claimed - claimStart) / 1000, (System.nanoTime() - claimed) / 1000);
+            }
             return Duration.ZERO;
         }
         Optional<Duration> nextDue = store.nextDueIn();
@@ -108,7 +114,7 @@ final class DeliveryCycle {
                 counts.oldestUndeliveredAge().orElse(Duration.ZERO));
     }
 
-    private void deliver(List<OutboxRow> rows) throws InterruptedException {
+    private void deliver(List<OutboxRow> rows, long claimedAt) throws InterruptedException {
         Map<OutboxRow, CompletableFuture<Void>> sends = new LinkedHashMap<>();
         Map<OutboxRow, Route> routesByRow = new LinkedHashMap<>();
         List<Long> notSent = new ArrayList<>();
@@ -132,6 +138,7 @@ final class DeliveryCycle {
             store.release(settings.owner(), notSent);
         }
         awaitAcknowledgements(sends);
+        metrics.batchAcknowledged(Duration.ofNanos(System.nanoTime() - claimedAt));
         settle(sends, routesByRow);
     }
 

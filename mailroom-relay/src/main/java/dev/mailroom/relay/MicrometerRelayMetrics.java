@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The relay's meters, named as in CONVENTIONS.md: {@code mailroom.relay.delivered|retried|dead}
- * (counters), {@code mailroom.relay.ack.latency} (timer, commit to acknowledgement),
+ * (counters), {@code mailroom.relay.ack.latency} (timer, insert to acknowledgement),
+ * {@code mailroom.relay.claim.latency} (timer, claim to the batch's last acknowledgement),
  * {@code mailroom.relay.batch.size} (summary), {@code mailroom.outbox.pending} and
  * {@code mailroom.outbox.oldest.age} (gauges, seconds). Tags: service, topic, event type.
  */
@@ -19,6 +20,7 @@ final class MicrometerRelayMetrics implements RelayMetrics {
     private final MeterRegistry registry;
     private final String service;
     private final DistributionSummary batchSize;
+    private final Timer claimToAck;
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong oldestAgeMillis = new AtomicLong();
 
@@ -27,6 +29,9 @@ final class MicrometerRelayMetrics implements RelayMetrics {
         this.service = service;
         this.batchSize = DistributionSummary.builder("mailroom.relay.batch.size").tag("service", service)
                 .description("Rows per claimed batch").register(registry);
+        this.claimToAck = Timer.builder("mailroom.relay.claim.latency").tag("service", service)
+                .description("From claiming a batch to the last acknowledgement of its sends")
+                .publishPercentileHistogram().register(registry);
         Gauge.builder("mailroom.outbox.pending", pending, AtomicLong::get).tag("service", service)
                 .description("Undelivered rows (pending or sending)").register(registry);
         Gauge.builder("mailroom.outbox.oldest.age", oldestAgeMillis, value -> value.get() / 1000.0)
@@ -40,6 +45,7 @@ final class MicrometerRelayMetrics implements RelayMetrics {
         Timer.builder("mailroom.relay.ack.latency").tags("service", service, "topic", topic)
                 .description("From the outbox insert to the transport's acknowledgement")
                 .publishPercentileHistogram()
+                .publishPercentiles(0.5, 0.99)
                 .register(registry).record(commitToAck.isNegative() ? Duration.ZERO : commitToAck);
     }
 
@@ -56,6 +62,11 @@ final class MicrometerRelayMetrics implements RelayMetrics {
     @Override
     public void batch(int size) {
         batchSize.record(size);
+    }
+
+    @Override
+    public void batchAcknowledged(Duration latency) {
+        claimToAck.record(latency);
     }
 
     @Override

@@ -70,6 +70,9 @@ public final class Relay implements AutoCloseable {
         this.service = routes.service(settings.service());
         this.transport = builder.transport;
         OutboxStore store = OutboxStore.create(builder.dataSource, builder.dialect, service.table(), builder.retryPolicy);
+        if (builder.asynchronousCommit) {
+            store = store.withAsynchronousCommit();
+        }
         RelayMetrics metrics = builder.meterRegistry == null ? RelayMetrics.NOOP
                 : new MicrometerRelayMetrics(builder.meterRegistry, service.name());
         this.cycle = new DeliveryCycle(settings, store, routes, transport, metrics);
@@ -161,6 +164,7 @@ public final class Relay implements AutoCloseable {
         private Duration listenReconnectMax = DEFAULT_LISTEN_RECONNECT_MAX;
         private boolean listen = true;
         private boolean orderByKey = true;
+        private boolean asynchronousCommit = true;
         private MeterRegistry meterRegistry;
 
         private Builder(DataSource dataSource, RouteRegistry routes, Transport transport) {
@@ -252,6 +256,15 @@ public final class Relay implements AutoCloseable {
         /** Per-key ordering (default true). Off: rows are claimed in id order without regard to keys. */
         public Builder orderByKey(boolean orderByKey) {
             this.orderByKey = orderByKey;
+            return this;
+        }
+
+        /**
+         * Commit the relay's bookkeeping without waiting for the log flush (default true; see
+         * {@link OutboxStore#withAsynchronousCommit()}): a database crash may cause redelivery, never loss.
+         */
+        public Builder asynchronousCommit(boolean asynchronousCommit) {
+            this.asynchronousCommit = asynchronousCommit;
             return this;
         }
 

@@ -20,6 +20,9 @@ interface RelayMetrics {
     default void batch(int size) {
     }
 
+    default void batchAcknowledged(Duration claimToAck) {
+    }
+
     default void backlog(long pending, Duration oldestAge) {
     }
 }

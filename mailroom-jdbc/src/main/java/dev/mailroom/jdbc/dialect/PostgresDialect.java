@@ -48,6 +48,11 @@ final class PostgresDialect implements SqlDialect {
     }
 
     @Override
+    public String asynchronousCommitSql() {
+        return "SET LOCAL synchronous_commit TO OFF";
+    }
+
+    @Override
     public SqlErrorKind classify(SQLException error) {
         String state = error.getSQLState();
         if (state == null) {

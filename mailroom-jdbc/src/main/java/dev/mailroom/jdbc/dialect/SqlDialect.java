@@ -29,4 +29,7 @@ public interface SqlDialect {
     String createHistoryTableSql();
 
     SqlErrorKind classify(SQLException error);
+
+    /** Statement making the current transaction's commit skip the log flush, or null when unsupported. */
+    String asynchronousCommitSql();
 }

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -45,8 +46,11 @@ public final class OutboxStore {
     private final TableName table;
     private final OutboxSql sql;
     private final RetryPolicy retryPolicy;
+    private final boolean asynchronousCommit;
 
-    private OutboxStore(DataSource dataSource, SqlDialect dialect, TableName table, RetryPolicy retryPolicy) {
+    private OutboxStore(DataSource dataSource, SqlDialect dialect, TableName table, RetryPolicy retryPolicy,
+                        boolean asynchronousCommit) {
+        this.asynchronousCommit = asynchronousCommit;
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.dialect = Objects.requireNonNull(dialect, "dialect");
         this.table = Objects.requireNonNull(table, "table");
@@ -60,7 +64,19 @@ public final class OutboxStore {
     }
 
     public static OutboxStore create(DataSource dataSource, SqlDialect dialect, TableName table, RetryPolicy retry) {
-        return new OutboxStore(dataSource, dialect, table, retry);
+        return new OutboxStore(dataSource, dialect, table, retry, false);
+    }
+
+    /**
+     * The same store, with the relay's own bookkeeping (claim, published, failed, dead, lease
+     * changes) committed without waiting for the write-ahead log flush where the dialect allows it
+     * (PostgreSQL {@code synchronous_commit = off}, per transaction). A database crash can then
+     * forget the last few milliseconds of bookkeeping, which only means a row is delivered again
+     * (at-least-once holds; the inbox absorbs it). Publishing and consuming are never affected.
+     * Removes a disk flush from every relay round trip: lower latency, higher throughput.
+     */
+    public OutboxStore withAsynchronousCommit() {
+        return new OutboxStore(dataSource, dialect, table, retryPolicy, true);
     }
 
     public TableName table() {
@@ -91,7 +107,7 @@ public final class OutboxStore {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, was " + limit);
         }
-        return inTransaction("claim", connection -> {
+        return relayWrite("claim", connection -> {
             try (PreparedStatement statement = connection.prepareStatement(claimSql)) {
                 statement.setString(1, owner);
                 statement.setLong(2, lease.toMillis());
@@ -109,7 +125,7 @@ public final class OutboxStore {
         if (ids.isEmpty()) {
             return 0;
         }
-        return inTransaction("mark published", connection -> {
+        return relayWrite("mark published", connection -> {
             try (PreparedStatement statement = connection.prepareStatement(sql.markPublished())) {
                 statement.setArray(1, longArray(connection, ids));
                 statement.setString(2, owner);
@@ -141,7 +157,7 @@ public final class OutboxStore {
             delays[i] = retryPolicy.delayAfter(failure.row().attempts() + 1).toMillis();
             errors[i] = truncate(failure.error());
         }
-        return inTransaction("mark failed", connection -> {
+        return relayWrite("mark failed", connection -> {
             try (PreparedStatement statement = connection.prepareStatement(sql.markFailed())) {
                 statement.setArray(1, connection.createArrayOf("bigint", ids));
                 statement.setArray(2, connection.createArrayOf("integer", attempts));
@@ -170,7 +186,7 @@ public final class OutboxStore {
      * Returns whether the row changed (false for a final, published or missing row).
      */
     public boolean markDead(long id, String owner, String reason) {
-        return inTransaction("mark dead", connection -> {
+        return relayWrite("mark dead", connection -> {
             try (PreparedStatement statement = connection.prepareStatement(sql.markDead())) {
                 statement.setString(1, truncate(reason));
                 statement.setLong(2, id);
@@ -222,7 +238,7 @@ public final class OutboxStore {
      * ends {@code dead} instead of looping. Returns the number of rows reclaimed.
      */
     public int reclaimExpiredLeases(int limit) {
-        return inTransaction("reclaim expired leases", connection -> {
+        return relayWrite("reclaim expired leases", connection -> {
             try (PreparedStatement statement = connection.prepareStatement(sql.reclaimExpired())) {
                 statement.setInt(1, limit);
                 return statement.executeUpdate();
@@ -245,7 +261,7 @@ public final class OutboxStore {
         if (ids.isEmpty()) {
             return 0;
         }
-        return inTransaction(operation, connection -> {
+        return relayWrite(operation, connection -> {
             try (PreparedStatement statement = connection.prepareStatement(statementSql)) {
                 int index = 1;
                 if (lease != null) {
@@ -370,6 +386,19 @@ public final class OutboxStore {
         } catch (Exception e) {
             throw new ConsumeCallbackException(eventId, e);
         }
+    }
+
+    private <T> T relayWrite(String operation, Transactions.SqlWork<T> work) {
+        String relaxed = asynchronousCommit ? dialect.asynchronousCommitSql() : null;
+        if (relaxed == null) {
+            return inTransaction(operation, work);
+        }
+        return inTransaction(operation, connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(relaxed);
+            }
+            return work.run(connection);
+        });
     }
 
     private <T> T inTransaction(String operation, Transactions.SqlWork<T> work) {
