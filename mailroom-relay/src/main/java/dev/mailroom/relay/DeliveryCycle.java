@@ -1,5 +1,6 @@
 package dev.mailroom.relay;
 
+import dev.mailroom.jdbc.store.ClaimResult;
 import dev.mailroom.jdbc.store.DeliveryFailure;
 import dev.mailroom.jdbc.store.OutboxCounts;
 import dev.mailroom.jdbc.store.OutboxRow;
@@ -71,9 +72,9 @@ final class DeliveryCycle {
             return settings.fallbackPoll();
         }
         long claimStart = System.nanoTime();
-        List<OutboxRow> rows = settings.orderByKey()
-                ? store.claimInKeyOrder(settings.owner(), settings.batchSize(), settings.lease())
-                : store.claim(settings.owner(), settings.batchSize(), settings.lease());
+        ClaimResult claim = store.claimOrNextDue(settings.owner(), settings.batchSize(), settings.lease(),
+                settings.orderByKey());
+        List<OutboxRow> rows = claim.rows();
         if (!rows.isEmpty()) {
             long claimed = System.nanoTime();
             metrics.batch(rows.size());
@@ -84,7 +85,7 @@ final class DeliveryCycle {
             }
             return Duration.ZERO;
         }
-        Optional<Duration> nextDue = store.nextDueIn();
+        Optional<Duration> nextDue = claim.nextDueIn();
         if (nextDue.isEmpty()) {
             return settings.fallbackPoll();
         }

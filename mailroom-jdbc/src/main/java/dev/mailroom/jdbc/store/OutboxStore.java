@@ -89,7 +89,7 @@ public final class OutboxStore {
      * {@code lease}. Returns them in id order.
      */
     public List<OutboxRow> claim(String owner, int limit, Duration lease) {
-        return claim(sql.claim(), owner, limit, lease);
+        return claim(sql.claim(), owner, limit, lease, false).rows();
     }
 
     /**
@@ -99,23 +99,35 @@ public final class OutboxStore {
      * id order across all relays, while other keys go on.
      */
     public List<OutboxRow> claimInKeyOrder(String owner, int limit, Duration lease) {
-        return claim(sql.claimInKeyOrder(), owner, limit, lease);
+        return claim(sql.claimInKeyOrder(), owner, limit, lease, false).rows();
     }
 
-    private List<OutboxRow> claim(String claimSql, String owner, int limit, Duration lease) {
+    /**
+     * What a relay's claim loop calls: claims like {@link #claimInKeyOrder} (or {@link #claim} when
+     * {@code inKeyOrder} is false) and, when nothing was claimable, also answers {@link #nextDueIn()}
+     * in the same transaction, so both read the same clock and no row can fall between them (due
+     * too late for the claim, yet too early to count as waiting).
+     */
+    public ClaimResult claimOrNextDue(String owner, int limit, Duration lease, boolean inKeyOrder) {
+        return claim(inKeyOrder ? sql.claimInKeyOrder() : sql.claim(), owner, limit, lease, true);
+    }
+
+    private ClaimResult claim(String claimSql, String owner, int limit, Duration lease, boolean nextDueWhenEmpty) {
         requireOwner(owner);
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, was " + limit);
         }
         return relayWrite("claim", connection -> {
+            List<OutboxRow> rows;
             try (PreparedStatement statement = connection.prepareStatement(claimSql)) {
                 statement.setString(1, owner);
                 statement.setLong(2, lease.toMillis());
                 statement.setInt(3, limit);
-                List<OutboxRow> rows = readRows(statement);
-                rows.sort(Comparator.comparingLong(OutboxRow::id));
-                return rows;
+                rows = readRows(statement);
             }
+            rows.sort(Comparator.comparingLong(OutboxRow::id));
+            Optional<Duration> nextDue = rows.isEmpty() && nextDueWhenEmpty ? nextDueIn(connection) : Optional.empty();
+            return new ClaimResult(rows, nextDue);
         });
     }
 
@@ -328,15 +340,16 @@ public final class OutboxStore {
      * waiting. A relay with nothing to claim sleeps this long (capped by its fallback poll).
      */
     public Optional<Duration> nextDueIn() {
-        return inTransaction("next due", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql.nextDueIn());
-                 ResultSet rs = statement.executeQuery()) {
-                rs.next();
-                double seconds = rs.getDouble(1);
-                return rs.wasNull() ? Optional.empty()
-                        : Optional.of(Duration.ofNanos((long) (Math.max(0, seconds) * 1e9)));
-            }
-        });
+        return inTransaction("next due", this::nextDueIn);
+    }
+
+    private Optional<Duration> nextDueIn(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.nextDueIn());
+             ResultSet rs = statement.executeQuery()) {
+            rs.next();
+            double seconds = rs.getDouble(1);
+            return rs.wasNull() ? Optional.empty() : Optional.of(Duration.ofNanos((long) (Math.max(0, seconds) * 1e9)));
+        }
     }
 
     /** The row of an event id, if there is one. */

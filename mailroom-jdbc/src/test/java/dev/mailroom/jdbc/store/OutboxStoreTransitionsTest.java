@@ -305,6 +305,27 @@ class OutboxStoreTransitionsTest {
     }
 
     @Test
+    void anEmptyClaimSaysWhenTheNextRetryOrLeaseExpiryIsDue() throws Exception {
+        assertThat(store.claimOrNextDue("relay", 10, LEASE, true).nextDueIn()).as("nothing waits").isEmpty();
+
+        outbox.publishCommitted(1);
+        OutboxRow claimed = store.claimOrNextDue("relay", 10, LEASE, true).rows().get(0);
+        ClaimResult whileLeased = store.claimOrNextDue("other", 10, LEASE, true);
+        assertThat(whileLeased.rows()).isEmpty();
+        assertThat(whileLeased.nextDueIn()).hasValueSatisfying(wait ->
+                assertThat(wait).isBetween(Duration.ofSeconds(25), LEASE));
+
+        store.markFailed("relay", claimed, "down");
+        outbox.execute("UPDATE orders_outbox SET next_attempt_at = now() + interval '10 minutes'");
+        assertThat(store.claimOrNextDue("relay", 10, LEASE, true).nextDueIn()).hasValueSatisfying(wait ->
+                assertThat(wait).isBetween(Duration.ofMinutes(9), Duration.ofMinutes(10)));
+
+        outbox.execute("UPDATE orders_outbox SET status = 'sending', lease_owner = 'gone',"
+                + " lease_expires_at = now() - interval '1 second'");
+        assertThat(store.claimOrNextDue("relay", 10, LEASE, true).nextDueIn()).contains(Duration.ZERO);
+    }
+
+    @Test
     void invalidArgumentsAreRefusedBeforeAnyWrite() {
         assertThatThrownBy(() -> store.claim(" ", 10, LEASE)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> store.claim("relay", 0, LEASE)).isInstanceOf(IllegalArgumentException.class);
