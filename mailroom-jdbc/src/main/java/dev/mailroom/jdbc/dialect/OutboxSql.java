@@ -15,6 +15,9 @@ public interface OutboxSql {
      */
     String insert(int rows);
 
+    /** Like {@link #insert(int)}, but rows whose event id is already present are skipped silently. */
+    String insertIgnoringDuplicates(int rows);
+
     /** Claims due pending rows: lease owner, lease millis, limit. Returns the claimed rows. */
     String claim();
 

@@ -139,6 +139,11 @@ final class PostgresOutboxSql implements OutboxSql {
     }
 
     @Override
+    public String insertIgnoringDuplicates(int rows) {
+        return insert(rows) + " ON CONFLICT (event_id) DO NOTHING";
+    }
+
+    @Override
     public String claim() {
         return claim;
     }

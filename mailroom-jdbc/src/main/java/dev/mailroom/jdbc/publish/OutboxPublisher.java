@@ -5,7 +5,7 @@ import dev.mailroom.event.OutboxEvent;
 import dev.mailroom.event.PublishLimits;
 import dev.mailroom.jdbc.dialect.OutboxSql;
 import dev.mailroom.jdbc.dialect.SqlDialect;
-import dev.mailroom.jdbc.internal.HeadersCodec;
+import dev.mailroom.jdbc.internal.EventBinder;
 import dev.mailroom.jdbc.internal.StoreErrors;
 import dev.mailroom.retry.RetryPolicy;
 import dev.mailroom.routing.ForeignEventTypeException;
@@ -16,7 +16,6 @@ import dev.mailroom.routing.TableName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -108,35 +107,13 @@ public final class OutboxPublisher {
                 try (PreparedStatement statement = connection.prepareStatement(sql.insert(chunk.size()))) {
                     int index = 1;
                     for (OutboxEvent event : chunk) {
-                        index = bind(statement, index, event);
+                        index = EventBinder.bind(statement, index, event, maxAttempts);
                     }
                     statement.executeUpdate();
                 }
             }
         } catch (SQLException e) {
             throw StoreErrors.translate(dialect, table.qualified(), "publish", e);
-        }
-    }
-
-    private int bind(PreparedStatement statement, int index, OutboxEvent event) throws SQLException {
-        statement.setObject(index++, event.eventId());
-        statement.setString(index++, event.eventType());
-        setNullableString(statement, index++, event.key());
-        statement.setBytes(index++, event.payload());
-        statement.setString(index++, event.contentType());
-        statement.setString(index++, HeadersCodec.encode(event.headers()));
-        setNullableString(statement, index++, event.tenantId());
-        statement.setString(index++, event.correlationId());
-        statement.setInt(index++, event.eventVersion());
-        statement.setInt(index++, maxAttempts);
-        return index;
-    }
-
-    private static void setNullableString(PreparedStatement statement, int index, String value) throws SQLException {
-        if (value == null) {
-            statement.setNull(index, Types.VARCHAR);
-        } else {
-            statement.setString(index, value);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.mailroom.jdbc.dialect.SqlDialect;
 import dev.mailroom.jdbc.internal.Transactions;
 import dev.mailroom.routing.RouteRegistry;
 import dev.mailroom.routing.ServiceRoute;
+import dev.mailroom.routing.TableName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -54,6 +55,16 @@ public final class SchemaMigrator {
     /** Brings one service's outbox table to the newest version; returns the versions applied now. */
     public List<Integer> migrateOutbox(ServiceRoute service) {
         return migrate("outbox:" + service.table().qualified(), outboxScripts, placeholders(service));
+    }
+
+    /**
+     * Brings a consumer group's inbox table to the newest version. An inbox has the outbox's shape
+     * (received events are worked through with the same claim, lease and retry statements), so it
+     * is created by the same scripts, recorded under its own scope.
+     */
+    public List<Integer> migrateInbox(TableName table, String channel) {
+        return migrate("inbox:" + table.qualified(), outboxScripts,
+                Map.of("table", table.qualified(), "table_name", table.name(), "channel", channel));
     }
 
     /**

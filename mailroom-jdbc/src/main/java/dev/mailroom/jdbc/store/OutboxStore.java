@@ -245,6 +245,21 @@ public final class OutboxStore {
     }
 
     /**
+     * Marks the row of {@code eventId} consumed inside the caller's transaction (no commit, no
+     * rollback), for a consumer that shares this outbox's database: its handler's work, its inbox
+     * record and this change commit together. Returns whether the row changed (false when it is
+     * already final or missing).
+     */
+    public boolean markConsumed(Connection transaction, UUID eventId) {
+        try (PreparedStatement mark = transaction.prepareStatement(sql.markConsumed())) {
+            mark.setObject(1, eventId);
+            return mark.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw StoreErrors.translate(dialect, table.qualified(), "mark consumed", e);
+        }
+    }
+
+    /**
      * Returns up to {@code limit} rows whose lease expired to {@code pending}, due at once. The lost
      * run counts as an attempt (it may have crashed the relay), so a row that keeps killing relays
      * ends {@code dead} instead of looping. Returns the number of rows reclaimed.

@@ -1,0 +1,83 @@
+package dev.mailroom.consumer;
+
+import dev.mailroom.event.OutboxEvent;
+import dev.mailroom.kafka.CloudEventHeaders;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+
+/**
+ * Turns a Kafka record into an inbox row. The inbox keys on the event id ({@code ce_id}); a record
+ * without one gets an id derived from its topic, partition and offset, so its redelivery is still
+ * recognised. What makes a record unusable (no type, no payload, a version that is not a number)
+ * is noted in the {@value #POISON_HEADER} header, and the worker dead-letters it.
+ */
+final class InboxRecords {
+
+    static final String POISON_HEADER = "mailroom.poison";
+    static final String UNKNOWN_TYPE = "unknown";
+
+    private InboxRecords() {
+    }
+
+    static OutboxEvent toInboxEvent(ConsumerRecord<byte[], byte[]> record) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Header header : record.headers()) {
+            headers.put(header.key(), header.value() == null ? "" : new String(header.value(), StandardCharsets.UTF_8));
+        }
+        headers.put("kafka.topic", record.topic());
+        headers.put("kafka.partition", Integer.toString(record.partition()));
+        headers.put("kafka.offset", Long.toString(record.offset()));
+        String type = headers.get(CloudEventHeaders.TYPE);
+        if (type == null || type.isBlank()) {
+            type = UNKNOWN_TYPE;
+            headers.put(POISON_HEADER, "record has no ce_type header");
+        }
+        byte[] payload = record.value();
+        if (payload == null) {
+            payload = new byte[0];
+            headers.put(POISON_HEADER, "record has no value");
+        }
+        int version = OutboxEvent.DEFAULT_EVENT_VERSION;
+        String rawVersion = headers.get(CloudEventHeaders.EVENT_VERSION);
+        if (rawVersion != null) {
+            try {
+                version = Integer.parseInt(rawVersion.trim());
+            } catch (NumberFormatException e) {
+                headers.put(POISON_HEADER, "ce_eventversion '" + rawVersion + "' is not a number");
+            }
+            if (version < 1) {
+                headers.put(POISON_HEADER, "ce_eventversion " + version + " is below 1");
+                version = OutboxEvent.DEFAULT_EVENT_VERSION;
+            }
+        }
+        String contentType = headers.getOrDefault(CloudEventHeaders.CONTENT_TYPE, OutboxEvent.JSON);
+        OutboxEvent.Builder event = OutboxEvent.builder(type)
+                .eventId(eventId(record, headers.get(CloudEventHeaders.ID)))
+                .key(record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8))
+                .payload(payload, contentType.isBlank() ? OutboxEvent.JSON : contentType)
+                .tenantId(headers.get(CloudEventHeaders.TENANT_ID))
+                .eventVersion(version)
+                .headers(headers);
+        String correlationId = headers.get(CloudEventHeaders.CORRELATION_ID);
+        if (correlationId != null) {
+            event.correlationId(correlationId);
+        }
+        return event.build();
+    }
+
+    private static UUID eventId(ConsumerRecord<byte[], byte[]> record, String ceId) {
+        if (ceId != null) {
+            try {
+                return UUID.fromString(ceId.trim());
+            } catch (IllegalArgumentException notAUuid) {
+                return UUID.nameUUIDFromBytes(("ce_id:" + ceId).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return UUID.nameUUIDFromBytes((record.topic() + ":" + record.partition() + ":" + record.offset())
+                .getBytes(StandardCharsets.UTF_8));
+    }
+}
