@@ -1,5 +1,6 @@
 package dev.mailroom.demo;
 
+import dev.mailroom.consumer.ConsumerRunner;
 import dev.mailroom.jdbc.dialect.SqlDialect;
 import dev.mailroom.jdbc.publish.OutboxPublisher;
 import dev.mailroom.jdbc.schema.SchemaMigrator;
@@ -49,13 +50,16 @@ public final class DemoMain {
                     OutboxPublisher.builder(ROUTES).boundTo("orders").build());
             orders.createTable();
 
+            NotificationService notifications = new NotificationService(database.dataSource());
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
             try (KafkaTransport transport = KafkaTransport.builder(broker.bootstrapServers()).build();
                  Relay relay = Relay.builder(database.dataSource(), ROUTES, transport).service("orders")
                          .meterRegistry(meters).build().start();
-                 TopicReader reader = new TopicReader(broker.bootstrapServers(), TOPIC, 3).start()) {
+                 TopicReader reader = new TopicReader(broker.bootstrapServers(), TOPIC, 3).start();
+                 ConsumerRunner notifier = notifications.consumer(ROUTES, broker.bootstrapServers()).start()) {
                 reader.awaitAssignment(Duration.ofSeconds(30));
-                run(settings, orders, reader);
+                int committed = run(settings, orders, reader);
+                awaitNotifications(notifications, committed);
             }
             Timer ack = meters.get("mailroom.relay.ack.latency").timer();
             ValueAtPercentile[] percentiles = ack.takeSnapshot().percentileValues();
@@ -64,7 +68,22 @@ public final class DemoMain {
         }
     }
 
-    private static void run(DemoSettings settings, OrderService orders, TopicReader reader) throws Exception {
+    private static void awaitNotifications(NotificationService notifications, int expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (notifications.count("SELECT count(*) FROM notifications") < expected && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+        }
+        long sent = notifications.count("SELECT count(*) FROM notifications");
+        long consumed = notifications.count("SELECT count(*) FROM orders_outbox WHERE status = 'consumed'");
+        System.out.printf("   notifications sent    : %d (through the inbox; outbox rows now consumed: %d)%n", sent,
+                consumed);
+        System.out.println("   first notification    : " + notifications.firstMessage());
+        if (sent != expected) {
+            throw new IllegalStateException("The notification service handled " + sent + " of " + expected + " events");
+        }
+    }
+
+    private static int run(DemoSettings settings, OrderService orders, TopicReader reader) throws Exception {
         System.out.println("== Placing orders; each order row and its event commit together");
         Map<UUID, Long> committedAt = new LinkedHashMap<>();
         String[][] named = {{"order-1001", "ada", "42.50"}, {"order-1002", "grace", "17.00"}, {"order-1003", "linus", "99.99"}};
@@ -91,6 +110,7 @@ public final class DemoMain {
         }
         LockSupport.parkNanos(Duration.ofMillis(300).toNanos());
         summarize(committedAt, rolledBack, reader, start);
+        return committedAt.size();
     }
 
     private static List<String> ids(Map<UUID, Long> committedAt) {
