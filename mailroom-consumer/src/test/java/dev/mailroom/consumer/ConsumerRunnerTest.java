@@ -165,7 +165,7 @@ class ConsumerRunnerTest {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (ConsumerRunner runner = started(runner().meterRegistry(meters))) {
             await().atMost(Duration.ofSeconds(30)).until(() -> handled.containsKey(fine));
-            await().atMost(Duration.ofSeconds(10)).until(() -> inboxCount(runner, "status = 'dead'") == 3);
+            await().atMost(Duration.ofSeconds(30)).until(() -> inboxCount(runner, "status = 'dead'") == 3);
             assertThat(lastError(runner, wrongVersion)).contains("version 2 is not supported");
             assertThat(lastError(runner, badJson)).contains("does not parse");
             assertThat(lastError(runner, invalid)).contains("total must not be negative");
@@ -208,7 +208,7 @@ class ConsumerRunnerTest {
              Relay relay = Relay.builder(database.dataSource(), routes, transport).service("orders").build().start();
              ConsumerRunner runner = started(runner().sharedOutbox(true))) {
             await().atMost(Duration.ofSeconds(30)).until(() -> handled.containsKey(id));
-            await().atMost(Duration.ofSeconds(10)).until(() ->
+            await().atMost(Duration.ofSeconds(30)).until(() ->
                     count("SELECT count(*) FROM orders_outbox WHERE event_id = '" + id + "' AND status = 'consumed'") == 1);
         }
     }

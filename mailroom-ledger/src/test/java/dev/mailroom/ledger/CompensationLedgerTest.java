@@ -75,7 +75,7 @@ class CompensationLedgerTest {
                 })).build();
         long id = record(ledger, "b1", "price.import", 1).get(0);
         try (LedgerWorker worker = ledger.startWorker("worker-1")) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> ledger.find(id).orElseThrow().state()
+            await().atMost(Duration.ofSeconds(30)).until(() -> ledger.find(id).orElseThrow().state()
                     == LedgerState.MANUAL_REQUIRED);
             await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
                     .until(() -> runs.get(id).get() == FAST.maxAttempts());
@@ -125,7 +125,7 @@ class CompensationLedgerTest {
                         dev.mailroom.routing.TableName.of("mailroom_ledger_audit")));
         assertThat(store.claimDue("killed-worker", Duration.ofMillis(200), 10)).hasSize(1);
         try (LedgerWorker survivor = ledger.startWorker("survivor")) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> ledger.find(id).orElseThrow().state() == LedgerState.RESOLVED);
+            await().atMost(Duration.ofSeconds(30)).until(() -> ledger.find(id).orElseThrow().state() == LedgerState.RESOLVED);
         }
         LedgerItem item = ledger.find(id).orElseThrow();
         assertThat(item.attempts()).as("the lost run counts once").isEqualTo(1);

@@ -51,7 +51,7 @@ class RelayDeliveryTest {
         try (Relay relay = outbox.relay(transport).meterRegistry(meters).build().start()) {
             List<UUID> committed = outbox.publish(List.of(RelayFixture.event("o-1", 1), RelayFixture.event("o-2", 2)), true);
             List<UUID> rolledBack = outbox.publish(List.of(RelayFixture.event("o-3", 3)), false);
-            await().atMost(Duration.ofSeconds(10)).until(() -> received.size() >= 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> received.size() >= 2);
             assertThat(received).extracting(Envelope::eventId).containsExactlyElementsOf(committed)
                     .doesNotContainAnyElementsOf(rolledBack);
             Envelope first = received.get(0);
@@ -101,7 +101,7 @@ class RelayDeliveryTest {
         try (Relay relay = outbox.relay(transport).listen(false).fallbackPoll(Duration.ofMillis(300)).build().start()) {
             assertThat(relay.listenerConnections()).isZero();
             List<UUID> ids = outbox.publish(5, "k", 5);
-            await().atMost(Duration.ofSeconds(10)).until(() -> received.containsAll(ids));
+            await().atMost(Duration.ofSeconds(30)).until(() -> received.containsAll(ids));
         }
     }
 
@@ -111,16 +111,16 @@ class RelayDeliveryTest {
         InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, e -> received.add(e.eventId()));
         try (Relay relay = outbox.relay(transport).fallbackPoll(Duration.ofMinutes(10))
                 .listenReconnectMax(Duration.ofMillis(200)).build().start()) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> relay.listenerConnections() == 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> relay.listenerConnections() == 1);
             List<UUID> before = outbox.publish(3, "k", 3);
-            await().atMost(Duration.ofSeconds(10)).until(() -> received.containsAll(before));
+            await().atMost(Duration.ofSeconds(30)).until(() -> received.containsAll(before));
 
             outbox.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                     + " WHERE query LIKE 'LISTEN %mailroom_orders%' AND pid <> pg_backend_pid()");
-            await().atMost(Duration.ofSeconds(10)).until(() -> relay.listenerConnections() == 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> relay.listenerConnections() == 2);
 
             List<UUID> after = outbox.publish(3, "k", 3);
-            await().atMost(Duration.ofSeconds(10)).until(() -> received.containsAll(after));
+            await().atMost(Duration.ofSeconds(30)).until(() -> received.containsAll(after));
         }
     }
 
@@ -131,7 +131,7 @@ class RelayDeliveryTest {
         List<UUID> ids = outbox.publish(20, "k", 4);
         assertThat(outbox.store.claim("crashed-relay", 10, Duration.ofMillis(300))).hasSize(10);
         try (Relay survivor = outbox.relay(transport).owner("survivor").build().start()) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> received.containsAll(ids));
+            await().atMost(Duration.ofSeconds(30)).until(() -> received.containsAll(ids));
         }
         assertThat(outbox.count("status = 'published'")).isEqualTo(20);
         assertThat(outbox.count("attempts = 1 AND last_error LIKE '%crashed-relay%'")).isEqualTo(10);
@@ -177,7 +177,7 @@ class RelayDeliveryTest {
                     RelayFixture.event("poison", 1), RelayFixture.event("fine", 2)));
         }
         try (Relay relay = outbox.relay(transport).build().start()) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> outbox.count("status = 'dead'") == 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> outbox.count("status = 'dead'") == 2);
         }
         assertThat(delivered).containsExactly("fine");
         assertThat(outbox.count("status = 'dead' AND attempts = 3 AND last_error LIKE '%cannot deliver%'")).isEqualTo(2);
@@ -190,8 +190,8 @@ class RelayDeliveryTest {
         outbox.execute("INSERT INTO orders_outbox (event_type, event_key, payload) VALUES ('order.mystery', 'm', 'x')");
         List<UUID> ids = outbox.publish(1, "k", 1);
         try (Relay relay = outbox.relay(transport).build().start()) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> received.containsAll(ids));
-            await().atMost(Duration.ofSeconds(10)).until(() -> outbox.count("status = 'dead'") == 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> received.containsAll(ids));
+            await().atMost(Duration.ofSeconds(30)).until(() -> outbox.count("status = 'dead'") == 1);
         }
         assertThat(outbox.count("event_type = 'order.mystery' AND last_error LIKE '%No route%'")).isEqualTo(1);
     }
