@@ -13,7 +13,9 @@ import dev.mailroom.transport.Envelope;
 import dev.mailroom.transport.Transport;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +38,8 @@ final class DeliveryCycle {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryCycle.class);
     /** Shortest sleep between passes when a row is about to become due: keeps a relay from spinning. */
     private static final Duration MIN_WAIT = Duration.ofMillis(5);
+    /** Batches awaiting acknowledgement at once: the next claim overlaps the previous batch's broker round trip. */
+    static final int MAX_BATCHES_IN_FLIGHT = 2;
 
     private final RelaySettings settings;
     private final OutboxStore store;
@@ -45,6 +49,8 @@ final class DeliveryCycle {
     private final String source;
     private volatile long stopDeadlineNanos = Long.MAX_VALUE;
     private long nextHousekeepingNanos = System.nanoTime();
+    /** Batches sent and not yet settled, oldest first; touched only by the loop's thread (then by {@link #finish()}). */
+    private final Deque<InFlightBatch> inFlight = new ArrayDeque<>();
 
     DeliveryCycle(RelaySettings settings, OutboxStore store, RouteRegistry routes, Transport transport,
                   RelayMetrics metrics) {
@@ -62,37 +68,56 @@ final class DeliveryCycle {
     }
 
     /**
-     * Claims and delivers one batch. Returns zero after a batch (run again at once: more rows, or
-     * rows of the same keys, may be waiting); otherwise the time until the next retry or lease
-     * expiry, or the fallback poll when nothing waits.
+     * One pass. Claims and sends a batch while fewer than {@value #MAX_BATCHES_IN_FLIGHT} batches await
+     * their acknowledgements, so the next claim overlaps the previous batch's round trip to the
+     * broker (safe for ordering: rows in flight are {@code sending} and hold back their keys); then
+     * settles the oldest batch once it is acknowledged. Returns zero while there is work; otherwise
+     * the time until the next retry or lease expiry, or the fallback poll when nothing waits.
      */
     Duration runOnce() throws InterruptedException {
         housekeepingIfDue();
-        if (stopRequested()) {
-            return settings.fallbackPoll();
-        }
-        long claimStart = System.nanoTime();
-        ClaimResult claim = store.claimOrNextDue(settings.owner(), settings.batchSize(), settings.lease(),
-                settings.orderByKey());
-        List<OutboxRow> rows = claim.rows();
-        if (!rows.isEmpty()) {
-            long claimed = System.nanoTime();
-            metrics.batch(rows.size());
-            deliver(rows, claimStart);
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("Relay {}: batch of {} claimed in {} us, delivered and settled in {} us", settings.owner(),
-                        rows.size(), (claimed - claimStart) / 1000, (System.nanoTime() - claimed) / 1000);
+        settleAcknowledged();
+        Optional<Duration> nextDue = Optional.empty();
+        if (!stopRequested() && inFlight.size() < MAX_BATCHES_IN_FLIGHT) {
+            long claimStart = System.nanoTime();
+            ClaimResult claim = store.claimOrNextDue(settings.owner(), settings.batchSize(), settings.lease(),
+                    settings.orderByKey());
+            if (!claim.rows().isEmpty()) {
+                metrics.batch(claim.rows().size());
+                dispatch(claim.rows(), claimStart);
+                return Duration.ZERO;
             }
+            nextDue = claim.nextDueIn();
+        }
+        if (!inFlight.isEmpty()) {
+            InFlightBatch oldest = inFlight.removeFirst();
+            awaitAcknowledgements(oldest);
+            settle(oldest);
             return Duration.ZERO;
         }
-        Optional<Duration> nextDue = claim.nextDueIn();
-        if (nextDue.isEmpty()) {
+        if (stopRequested() || nextDue.isEmpty()) {
             return settings.fallbackPoll();
         }
         if (nextDue.get().isZero()) {
             return store.reclaimExpiredLeases(settings.batchSize()) > 0 ? Duration.ZERO : MIN_WAIT;
         }
         return nextDue.get().compareTo(MIN_WAIT) < 0 ? MIN_WAIT : nextDue.get();
+    }
+
+    /** After the loop has stopped: waits for the batches still in flight (until the stop deadline) and settles them. */
+    void finish() throws InterruptedException {
+        while (!inFlight.isEmpty()) {
+            InFlightBatch oldest = inFlight.removeFirst();
+            awaitAcknowledgements(oldest);
+            settle(oldest);
+        }
+    }
+
+    /** Settles, oldest first, every batch whose sends have all completed. */
+    private void settleAcknowledged() {
+        while (!inFlight.isEmpty() && inFlight.peekFirst().allDone()) {
+            settle(inFlight.removeFirst());
+        }
     }
 
     private boolean stopRequested() {
@@ -115,7 +140,7 @@ final class DeliveryCycle {
                 counts.oldestUndeliveredAge().orElse(Duration.ZERO));
     }
 
-    private void deliver(List<OutboxRow> rows, long claimedAt) throws InterruptedException {
+    private void dispatch(List<OutboxRow> rows, long claimedAt) {
         Map<OutboxRow, CompletableFuture<Void>> sends = new LinkedHashMap<>();
         Map<OutboxRow, Route> routesByRow = new LinkedHashMap<>();
         List<Long> notSent = new ArrayList<>();
@@ -138,9 +163,22 @@ final class DeliveryCycle {
         if (!notSent.isEmpty()) {
             store.release(settings.owner(), notSent);
         }
-        awaitAcknowledgements(sends);
-        metrics.batchAcknowledged(Duration.ofNanos(System.nanoTime() - claimedAt));
-        settle(sends, routesByRow);
+        inFlight.addLast(new InFlightBatch(sends, routesByRow, claimedAt,
+                System.nanoTime() + settings.sendTimeout().toNanos()));
+    }
+
+    /** A claimed batch whose sends are out; settled once acknowledged, failed or timed out. */
+    private record InFlightBatch(Map<OutboxRow, CompletableFuture<Void>> sends, Map<OutboxRow, Route> routes,
+                                 long claimedAt, long deadline) {
+
+        boolean allDone() {
+            for (CompletableFuture<Void> send : sends.values()) {
+                if (!send.isDone()) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     private CompletableFuture<Void> send(Envelope envelope) {
@@ -151,11 +189,10 @@ final class DeliveryCycle {
         }
     }
 
-    private void awaitAcknowledgements(Map<OutboxRow, CompletableFuture<Void>> sends) throws InterruptedException {
-        long deadline = System.nanoTime() + settings.sendTimeout().toNanos();
-        CompletableFuture<Void> all = CompletableFuture.allOf(sends.values().toArray(new CompletableFuture[0]));
+    private void awaitAcknowledgements(InFlightBatch batch) throws InterruptedException {
+        CompletableFuture<Void> all = CompletableFuture.allOf(batch.sends().values().toArray(new CompletableFuture[0]));
         while (!all.isDone()) {
-            long until = Math.min(deadline, stopDeadlineNanos);
+            long until = Math.min(batch.deadline(), stopDeadlineNanos);
             long remaining = until - System.nanoTime();
             if (remaining <= 0) {
                 return;
@@ -168,7 +205,10 @@ final class DeliveryCycle {
         }
     }
 
-    private void settle(Map<OutboxRow, CompletableFuture<Void>> sends, Map<OutboxRow, Route> routesByRow) {
+    private void settle(InFlightBatch batch) {
+        metrics.batchAcknowledged(Duration.ofNanos(System.nanoTime() - batch.claimedAt()));
+        Map<OutboxRow, CompletableFuture<Void>> sends = batch.sends();
+        Map<OutboxRow, Route> routesByRow = batch.routes();
         List<Long> published = new ArrayList<>();
         List<DeliveryFailure> failures = new ArrayList<>();
         List<Long> unfinished = new ArrayList<>();

@@ -138,8 +138,18 @@ public final class Relay implements AutoCloseable {
             listener.close();
         }
         cycle.stopBy(System.nanoTime() + settings.shutdownTimeout().toNanos());
-        if (!loop.stop(settings.shutdownTimeout().plusSeconds(5))) {
-            LOG.warn("Relay {} did not stop within {}", settings.owner(), settings.shutdownTimeout());
+        if (loop.stop(settings.shutdownTimeout().plusSeconds(5))) {
+            try {
+                cycle.finish();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.warn("Relay {} could not settle its last batches ({}); their leases expire and they are resent",
+                        settings.owner(), e.toString());
+            }
+        } else {
+            LOG.warn("Relay {} did not stop within {}; rows in flight come back when their leases expire",
+                    settings.owner(), settings.shutdownTimeout());
         }
         LOG.info("Relay {} stopped", settings.owner());
     }

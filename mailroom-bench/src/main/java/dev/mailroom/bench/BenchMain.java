@@ -1,0 +1,155 @@
+package dev.mailroom.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs the benchmark: the machine's ceilings, then Mailroom's relay (backlog drain with 1 and 2
+ * relays and at several backlog sizes, sustained load, latency at a fixed rate), all in one run on
+ * one machine, and writes {@code result.json} and {@code result.md}.
+ */
+@Command(name = "mailroom-bench", mixinStandardHelpOptions = true,
+        description = "Throughput, latency and cost of the Mailroom relay against this machine's ceilings.")
+public final class BenchMain implements Callable<Integer> {
+
+    @Option(names = "--backlog", description = "Events in the main drain (default ${DEFAULT-VALUE}).")
+    int backlog = 200_000;
+
+    @Option(names = "--backlog-sizes", split = ",", description = "Backlogs of the scaling drains (default ${DEFAULT-VALUE}).")
+    List<Integer> backlogSizes = List.of(10_000, 100_000);
+
+    @Option(names = "--keys", description = "Distinct event keys (default ${DEFAULT-VALUE}).")
+    int keys = 1_000;
+
+    @Option(names = "--relay-batch", description = "Relay batch size (default ${DEFAULT-VALUE}).")
+    int relayBatch = 500;
+
+    @Option(names = "--sustained-seconds", description = "Length of the sustained run (default ${DEFAULT-VALUE}).")
+    int sustainedSeconds = 20;
+
+    @Option(names = "--producer-threads", description = "Producer threads (default ${DEFAULT-VALUE}).")
+    int producerThreads = 2;
+
+    @Option(names = "--rate", description = "Offered rate of the latency run, events/s (default ${DEFAULT-VALUE}).")
+    int rate = 1_000;
+
+    @Option(names = "--latency-seconds", description = "Length of the latency run (default ${DEFAULT-VALUE}).")
+    int latencySeconds = 10;
+
+    @Option(names = "--out", description = "Folder for result.json and result.md (default ${DEFAULT-VALUE}).")
+    Path out = Path.of("mailroom-bench", "results", "latest");
+
+    public static void main(String[] args) {
+        System.setProperty("logback.configurationFile", "logback-bench.xml");
+        System.exit(new CommandLine(new BenchMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("started_at", Instant.now().toString());
+        result.put("settings", settings());
+        try (BenchEnvironment env = new BenchEnvironment(System.getenv(), keys)) {
+            result.put("machine", machine(env));
+            RelayScenarios relay = new RelayScenarios(env, relayBatch);
+            Map<String, Object> ceilings = new LinkedHashMap<>();
+            ceilings.put("inserts_batches_of_100", step("insert ceiling", () ->
+                    Ceilings.inserts(env, backlog, producerThreads, 100)));
+            ceilings.put("kafka_producer", step("kafka ceiling", () -> Ceilings.kafka(env, backlog)));
+            result.put("ceilings", ceilings);
+
+            Map<String, Object> drain = step("drain " + backlog + ", 1 relay", () -> relay.drain(backlog, 1));
+            result.put("drain", drain);
+            result.put("drain_two_relays", step("drain " + backlog + ", 2 relays", () -> relay.drain(backlog, 2)));
+            List<Object> scaling = new ArrayList<>();
+            for (int size : backlogSizes) {
+                scaling.add(step("drain " + size, () -> relay.drain(size, 1)));
+            }
+            result.put("drain_by_backlog_size", scaling);
+            result.put("sustained", step("sustained", () -> relay.sustained(sustainedSeconds, producerThreads, 100)));
+            result.put("latency", step("latency", () -> relay.latency(rate, latencySeconds, 4)));
+
+            long insertCeiling = number(ceilings, "inserts_batches_of_100", "events_per_second");
+            long kafkaCeiling = number(ceilings, "kafka_producer", "records_per_second");
+            long lower = Math.min(insertCeiling, kafkaCeiling);
+            result.put("drain_ratio_to_lower_ceiling", Ceilings.round((double) ((Number) drain.get("events_per_second"))
+                    .longValue() / lower));
+        }
+        result.put("finished_at", Instant.now().toString());
+        write(result);
+        return 0;
+    }
+
+    private Map<String, Object> settings() {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("backlog", backlog);
+        settings.put("backlog_sizes", backlogSizes);
+        settings.put("keys", keys);
+        settings.put("payload_bytes", BenchEnvironment.PAYLOAD_BYTES);
+        settings.put("relay_batch_size", relayBatch);
+        settings.put("relay", "defaults: key-ordered claims, asynchronous commit of bookkeeping, LISTEN/NOTIFY");
+        settings.put("kafka_transport", "acks=all, idempotent, linger.ms=1, 6 partitions");
+        settings.put("sustained_seconds", sustainedSeconds);
+        settings.put("producer_threads", producerThreads);
+        settings.put("latency_rate_per_second", rate);
+        settings.put("latency_seconds", latencySeconds);
+        return settings;
+    }
+
+    private static Map<String, Object> machine(BenchEnvironment env) throws Exception {
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("memory_bytes", ((com.sun.management.OperatingSystemMXBean) ManagementFactory
+                .getOperatingSystemMXBean()).getTotalMemorySize());
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        machine.put("postgresql", env.queryString("SHOW server_version"));
+        machine.put("postgresql_settings", env.queryString("SELECT string_agg(name || '=' || setting, ', ' ORDER BY name)"
+                + " FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'shared_buffers', 'wal_level',"
+                + " 'max_wal_size')"));
+        machine.put("kafka", org.apache.kafka.common.utils.AppInfoParser.getVersion());
+        machine.put("mailroom", BenchMain.class.getPackage().getImplementationVersion());
+        return machine;
+    }
+
+    private static long number(Map<String, Object> map, String section, String key) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> inner = (Map<String, Object>) map.get(section);
+        return ((Number) inner.get(key)).longValue();
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        Map<String, Object> run() throws Exception;
+    }
+
+    private static Map<String, Object> step(String name, Step step) throws Exception {
+        System.out.println("-- " + name);
+        Map<String, Object> result = step.run();
+        System.out.println("   " + result);
+        return result;
+    }
+
+    private void write(Map<String, Object> result) throws IOException {
+        Files.createDirectories(out);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("result.json").toFile(), result);
+        String markdown = MarkdownReport.render(result);
+        Files.writeString(out.resolve("result.md"), markdown);
+        System.out.println();
+        System.out.println(markdown);
+        System.out.println("Written to " + out.toAbsolutePath());
+    }
+}

@@ -1,0 +1,273 @@
+package dev.mailroom.bench;
+
+import dev.mailroom.kafka.CloudEventHeaders;
+import dev.mailroom.kafka.KafkaTransport;
+import dev.mailroom.relay.Relay;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Mailroom's relay under the benchmark's workloads: backlog drain, sustained load, latency at a fixed rate. */
+final class RelayScenarios {
+
+    private final BenchEnvironment env;
+    private final int relayBatchSize;
+
+    RelayScenarios(BenchEnvironment env, int relayBatchSize) {
+        this.env = env;
+        this.relayBatchSize = relayBatchSize;
+    }
+
+    private List<Relay> startRelays(List<RecordingTransport> transports) {
+        List<Relay> relays = new ArrayList<>();
+        for (int i = 0; i < transports.size(); i++) {
+            relays.add(Relay.builder(env.dataSource, BenchEnvironment.ROUTES, transports.get(i)).service("orders")
+                    .owner("bench-relay-" + i).batchSize(relayBatchSize).build().start());
+        }
+        return relays;
+    }
+
+    private List<RecordingTransport> transports(int count, boolean keepTimes) {
+        List<RecordingTransport> transports = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            transports.add(new RecordingTransport(KafkaTransport.builder(env.broker.bootstrapServers())
+                    .clientConfig(Map.of("client.id", CpuMeter.RELAY_PRODUCER_CLIENT_ID + "-" + i)).build(), keepTimes));
+        }
+        return transports;
+    }
+
+    private static long acknowledged(List<RecordingTransport> transports) {
+        return transports.stream().mapToLong(RecordingTransport::acknowledged).sum();
+    }
+
+    private static void stop(List<Relay> relays, List<RecordingTransport> transports) {
+        relays.forEach(Relay::close);
+        transports.forEach(RecordingTransport::close);
+    }
+
+    /** {@code backlog} pending events, then {@code relayCount} relays started: events/s until the last acknowledgement. */
+    Map<String, Object> drain(int backlog, int relayCount) throws Exception {
+        env.resetOutbox();
+        env.fillBacklog(backlog);
+        DbStats before = DbStats.take(env);
+        List<RecordingTransport> transports = transports(relayCount, false);
+        long start = System.nanoTime();
+        List<Relay> relays = startRelays(transports);
+        long deadline = start + TimeUnit.MINUTES.toNanos(30);
+        while (acknowledged(transports) < backlog && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long relayCpu = CpuMeter.relayCpuNanos();
+        long sends = acknowledged(transports);
+        stop(relays, transports);
+        DbStats delta = DbStats.take(env).minus(before);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("backlog", backlog);
+        result.put("relays", relayCount);
+        result.put("relay_batch_size", relayBatchSize);
+        result.put("seconds", Ceilings.round(seconds));
+        result.put("events_per_second", Math.round(backlog / seconds));
+        result.put("acknowledged_sends", sends);
+        result.put("published_rows", env.queryLong("SELECT count(*) FROM " + BenchEnvironment.TABLE
+                + " WHERE status = 'published'"));
+        result.put("relay_cpu_seconds_per_100k_events", Ceilings.round(relayCpu / 1e9 * 100_000 / backlog));
+        result.put("row_writes_per_event", Ceilings.round((double) delta.rowWrites() / backlog));
+        result.put("hot_updates_share", delta.updates() == 0 ? 0 : Ceilings.round((double) delta.hotUpdates() / delta.updates()));
+        result.put("wal_bytes_per_event", Math.round((double) delta.walBytes() / backlog));
+        result.put("table_bytes_after", env.queryLong("SELECT pg_total_relation_size('" + BenchEnvironment.TABLE + "')"));
+        return result;
+    }
+
+    /** Producers commit batches of {@code batch} as fast as they can for {@code seconds} while one relay runs. */
+    Map<String, Object> sustained(int seconds, int producerThreads, int batch) throws Exception {
+        env.resetOutbox();
+        List<RecordingTransport> transports = transports(1, false);
+        List<Relay> relays = startRelays(transports);
+        DbStats before = DbStats.take(env);
+        AtomicLong produced = new AtomicLong();
+        long start = System.nanoTime();
+        long end = start + TimeUnit.SECONDS.toNanos(seconds);
+        ExecutorService pool = Executors.newFixedThreadPool(producerThreads);
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < producerThreads; t++) {
+            done.add(pool.submit(() -> {
+                try (Connection connection = env.dataSource.getConnection()) {
+                    connection.setAutoCommit(false);
+                    while (System.nanoTime() < end) {
+                        long from = produced.getAndAdd(batch);
+                        env.publisher.publishAll(connection, env.events(from, batch));
+                        connection.commit();
+                    }
+                }
+                return null;
+            }));
+        }
+        long backlogMid = -1;
+        while (System.nanoTime() < end) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+            if (backlogMid < 0 && System.nanoTime() > start + (end - start) / 2) {
+                backlogMid = undelivered();
+            }
+        }
+        for (Future<?> future : done) {
+            future.get();
+        }
+        pool.shutdown();
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        long deliveredInWindow = acknowledged(transports);
+        long backlogEnd = undelivered();
+        long relayCpu = CpuMeter.relayCpuNanos();
+        stop(relays, transports);
+        DbStats delta = DbStats.take(env).minus(before);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("seconds", Ceilings.round(elapsed));
+        result.put("producer_threads", producerThreads);
+        result.put("events_per_transaction", batch);
+        result.put("produced_per_second", Math.round(produced.get() / elapsed));
+        result.put("delivered_per_second", Math.round(deliveredInWindow / elapsed));
+        result.put("backlog_at_half_time", backlogMid);
+        result.put("backlog_at_end", backlogEnd);
+        result.put("backlog_not_growing", backlogEnd <= Math.max(backlogMid, 0) + (long) producerThreads * batch * 2);
+        result.put("relay_cpu_seconds_per_100k_events", deliveredInWindow == 0 ? 0
+                : Ceilings.round(relayCpu / 1e9 * 100_000 / deliveredInWindow));
+        result.put("row_writes_per_event_including_insert", produced.get() == 0 ? 0
+                : Ceilings.round((double) delta.rowWrites() / produced.get()));
+        return result;
+    }
+
+    private long undelivered() throws Exception {
+        return env.queryLong("SELECT count(*) FROM " + BenchEnvironment.TABLE + " WHERE status IN ('pending', 'sending')");
+    }
+
+    /** Single-event transactions at a fixed offered rate: commit to Kafka acknowledgement and to consumer receipt. */
+    Map<String, Object> latency(int ratePerSecond, int seconds, int producerThreads) throws Exception {
+        env.resetOutbox();
+        List<RecordingTransport> transports = transports(1, true);
+        List<Relay> relays = startRelays(transports);
+        Map<UUID, Long> receivedNanos = new ConcurrentHashMap<>();
+        Map<UUID, Long> committedNanos = new ConcurrentHashMap<>();
+        int total = ratePerSecond * seconds;
+        try (TopicWatcher watcher = new TopicWatcher(env, receivedNanos)) {
+            watcher.awaitAssignment();
+            AtomicLong next = new AtomicLong();
+            long interval = TimeUnit.SECONDS.toNanos(1) / ratePerSecond;
+            long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+            ExecutorService pool = Executors.newFixedThreadPool(producerThreads);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < producerThreads; t++) {
+                done.add(pool.submit(() -> {
+                    try (Connection connection = env.dataSource.getConnection()) {
+                        connection.setAutoCommit(false);
+                        long slot;
+                        while ((slot = next.getAndIncrement()) < total) {
+                            LockSupport.parkNanos(start + slot * interval - System.nanoTime());
+                            UUID id = env.publisher.publish(connection, env.event(slot));
+                            connection.commit();
+                            committedNanos.put(id, System.nanoTime());
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : done) {
+                future.get();
+            }
+            pool.shutdown();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while ((transports.get(0).ackNanos().size() < total || receivedNanos.size() < total)
+                    && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
+        }
+        stop(relays, transports);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("offered_rate_per_second", ratePerSecond);
+        result.put("events", total);
+        result.put("producer_threads", producerThreads);
+        result.put("commit_to_ack_ms", percentiles(committedNanos, transports.get(0).ackNanos()));
+        result.put("commit_to_consumer_ms", percentiles(committedNanos, receivedNanos));
+        return result;
+    }
+
+    private static Map<String, Object> percentiles(Map<UUID, Long> from, Map<UUID, Long> to) {
+        Histogram histogram = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
+        int missing = 0;
+        for (Map.Entry<UUID, Long> entry : from.entrySet()) {
+            Long end = to.get(entry.getKey());
+            if (end == null) {
+                missing++;
+            } else {
+                histogram.recordValue(Math.max(0, (end - entry.getValue()) / 1000));
+            }
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("p50", histogram.getValueAtPercentile(50) / 1000.0);
+        result.put("p90", histogram.getValueAtPercentile(90) / 1000.0);
+        result.put("p99", histogram.getValueAtPercentile(99) / 1000.0);
+        result.put("max", histogram.getMaxValue() / 1000.0);
+        result.put("count", histogram.getTotalCount());
+        result.put("missing", missing);
+        return result;
+    }
+
+    /** A plain consumer noting when each event id first arrives. */
+    private static final class TopicWatcher implements AutoCloseable {
+
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final Thread thread;
+        private volatile boolean running = true;
+        private volatile boolean assigned;
+
+        TopicWatcher(BenchEnvironment env, Map<UUID, Long> receivedNanos) {
+            Map<String, Object> config = env.broker.clientConfig();
+            config.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID());
+            config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+            consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            consumer.subscribe(List.of(BenchEnvironment.TOPIC));
+            thread = new Thread(() -> {
+                while (running) {
+                    var records = consumer.poll(Duration.ofMillis(50));
+                    long now = System.nanoTime();
+                    assigned = assigned || !consumer.assignment().isEmpty();
+                    for (ConsumerRecord<byte[], byte[]> record : records) {
+                        receivedNanos.putIfAbsent(UUID.fromString(
+                                CloudEventHeaders.read(record.headers(), CloudEventHeaders.ID)), now);
+                    }
+                }
+                consumer.close();
+            }, "bench-topic-watcher");
+            thread.start();
+        }
+
+        void awaitAssignment() {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!assigned && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.join(5000);
+        }
+    }
+}
