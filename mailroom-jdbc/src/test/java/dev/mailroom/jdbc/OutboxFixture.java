@@ -91,15 +91,15 @@ public final class OutboxFixture {
         }
     }
 
-    /** The plan of a claim statement (parameters: owner, lease millis, limit), in a rolled-back transaction. */
-    public String explainClaim(String claimSql) throws SQLException {
+    /** The plan of a claim statement with its parameters, in a rolled-back transaction. */
+    public String explainClaim(String claimSql, Object... parameters) throws SQLException {
         StringBuilder plan = new StringBuilder();
         try (Connection connection = database.dataSource().getConnection()) {
             connection.setAutoCommit(false);
             try (PreparedStatement explain = connection.prepareStatement("EXPLAIN " + claimSql)) {
-                explain.setString(1, "relay");
-                explain.setLong(2, 30_000);
-                explain.setInt(3, 100);
+                for (int i = 0; i < parameters.length; i++) {
+                    explain.setObject(i + 1, parameters[i]);
+                }
                 try (ResultSet rs = explain.executeQuery()) {
                     while (rs.next()) {
                         plan.append(rs.getString(1)).append('\n');

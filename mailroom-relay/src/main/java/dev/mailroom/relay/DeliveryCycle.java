@@ -38,6 +38,12 @@ final class DeliveryCycle {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryCycle.class);
     /** Shortest sleep between passes when a row is about to become due: keeps a relay from spinning. */
     private static final Duration MIN_WAIT = Duration.ofMillis(5);
+    /**
+     * Longest sleep while rows wait (for a retry, or in another relay's hands): that relay may finish
+     * its batch long before its lease expires, freeing keys this relay could deliver; marking rows
+     * published sends no notification.
+     */
+    private static final Duration WAITING_ROWS_POLL = Duration.ofSeconds(1);
     /** Batches awaiting acknowledgement at once: the next claim overlaps the previous batch's broker round trip. */
     static final int MAX_BATCHES_IN_FLIGHT = 2;
 
@@ -101,7 +107,8 @@ final class DeliveryCycle {
         if (nextDue.get().isZero()) {
             return store.reclaimExpiredLeases(settings.batchSize()) > 0 ? Duration.ZERO : MIN_WAIT;
         }
-        return nextDue.get().compareTo(MIN_WAIT) < 0 ? MIN_WAIT : nextDue.get();
+        Duration wait = nextDue.get().compareTo(MIN_WAIT) < 0 ? MIN_WAIT : nextDue.get();
+        return wait.compareTo(WAITING_ROWS_POLL) > 0 ? WAITING_ROWS_POLL : wait;
     }
 
     /** After the loop has stopped: waits for the batches still in flight (until the stop deadline) and settles them. */

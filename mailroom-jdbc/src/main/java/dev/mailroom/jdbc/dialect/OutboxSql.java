@@ -23,8 +23,10 @@ public interface OutboxSql {
 
     /**
      * Claims due pending rows that are the oldest undelivered row of their key (or have no key):
-     * lease owner, lease millis, limit. A row waits while an earlier row of its key is pending
-     * (even if not yet due) or sending, so each key's rows are handed out one at a time in id order.
+     * lease owner, lease millis, window, limit. A row waits while an earlier row of its key is
+     * pending (even if not yet due) or sending, so each key's rows are handed out one at a time in id
+     * order. Only the {@code window} oldest due pending rows are considered (null: all of them), so a
+     * claim that cannot fill its batch (most keys in flight) does not walk the whole backlog.
      */
     String claimInKeyOrder();
 

@@ -59,7 +59,9 @@ final class PostgresOutboxSql implements OutboxSql {
         this.claimInKeyOrder = "UPDATE " + table + " SET status = " + q(SENDING) + ", lease_owner = ?,"
                 + " lease_expires_at = now() + ?" + MILLIS + ", updated_at = now()"
                 + " WHERE id = ANY(ARRAY(SELECT o.id FROM " + table + " o"
-                + " WHERE o.status = " + q(PENDING) + " AND o.next_attempt_at <= now()"
+                + " WHERE o.id = ANY(ARRAY(SELECT id FROM " + table + " WHERE status = " + q(PENDING)
+                + " AND next_attempt_at <= now() ORDER BY id LIMIT ?))"
+                + " AND o.status = " + q(PENDING) + " AND o.next_attempt_at <= now()"
                 + " AND (o.event_key IS NULL OR NOT EXISTS (SELECT 1 FROM " + table + " p"
                 + " WHERE p.event_key = o.event_key AND p.id < o.id"
                 + " AND p.status IN (" + list(Set.of(PENDING, SENDING)) + ")))"

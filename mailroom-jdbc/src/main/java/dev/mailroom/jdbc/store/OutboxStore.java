@@ -40,6 +40,7 @@ public final class OutboxStore {
     /** Longest {@code last_error} kept; longer errors are cut. */
     public static final int MAX_ERROR_LENGTH = 2000;
     public static final int DEFAULT_RETENTION_BATCH = 500;
+    static final int KEY_ORDER_WINDOW_FACTOR = 4;
 
     private final DataSource dataSource;
     private final SqlDialect dialect;
@@ -89,7 +90,7 @@ public final class OutboxStore {
      * {@code lease}. Returns them in id order.
      */
     public List<OutboxRow> claim(String owner, int limit, Duration lease) {
-        return claim(sql.claim(), owner, limit, lease, false).rows();
+        return claim(false, owner, limit, lease, false).rows();
     }
 
     /**
@@ -99,7 +100,7 @@ public final class OutboxStore {
      * id order across all relays, while other keys go on.
      */
     public List<OutboxRow> claimInKeyOrder(String owner, int limit, Duration lease) {
-        return claim(sql.claimInKeyOrder(), owner, limit, lease, false).rows();
+        return claim(true, owner, limit, lease, false).rows();
     }
 
     /**
@@ -109,26 +110,47 @@ public final class OutboxStore {
      * too late for the claim, yet too early to count as waiting).
      */
     public ClaimResult claimOrNextDue(String owner, int limit, Duration lease, boolean inKeyOrder) {
-        return claim(inKeyOrder ? sql.claimInKeyOrder() : sql.claim(), owner, limit, lease, true);
+        return claim(inKeyOrder, owner, limit, lease, true);
     }
 
-    private ClaimResult claim(String claimSql, String owner, int limit, Duration lease, boolean nextDueWhenEmpty) {
+    /**
+     * The key-ordered claim first looks at the {@value #KEY_ORDER_WINDOW_FACTOR} × limit oldest due
+     * rows; only when none of them is claimable (their keys are all in flight or waiting for a retry)
+     * does it look at the whole backlog, so a failing key with a long tail never starves the others.
+     */
+    private ClaimResult claim(boolean inKeyOrder, String owner, int limit, Duration lease, boolean nextDueWhenEmpty) {
         requireOwner(owner);
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, was " + limit);
         }
         return relayWrite("claim", connection -> {
             List<OutboxRow> rows;
-            try (PreparedStatement statement = connection.prepareStatement(claimSql)) {
-                statement.setString(1, owner);
-                statement.setLong(2, lease.toMillis());
-                statement.setInt(3, limit);
-                rows = readRows(statement);
+            if (!inKeyOrder) {
+                rows = claimRows(connection, sql.claim(), owner, lease, null, limit);
+            } else {
+                rows = claimRows(connection, sql.claimInKeyOrder(), owner, lease, limit * KEY_ORDER_WINDOW_FACTOR, limit);
+                if (rows.isEmpty()) {
+                    rows = claimRows(connection, sql.claimInKeyOrder(), owner, lease, Integer.MAX_VALUE, limit);
+                }
             }
             rows.sort(Comparator.comparingLong(OutboxRow::id));
             Optional<Duration> nextDue = rows.isEmpty() && nextDueWhenEmpty ? nextDueIn(connection) : Optional.empty();
             return new ClaimResult(rows, nextDue);
         });
+    }
+
+    private List<OutboxRow> claimRows(Connection connection, String claimSql, String owner, Duration lease,
+                                      Integer window, int limit) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(claimSql)) {
+            int index = 1;
+            statement.setString(index++, owner);
+            statement.setLong(index++, lease.toMillis());
+            if (window != null) {
+                statement.setInt(index++, window);
+            }
+            statement.setInt(index, limit);
+            return readRows(statement);
+        }
     }
 
     /** Marks leased rows published; rows no longer leased to {@code owner} are left alone. Returns the count changed. */

@@ -125,6 +125,22 @@ class KeyOrderedClaimTest {
     }
 
     @Test
+    void aFailingKeyWithALongTailDoesNotStarveKeysBeyondTheClaimWindow() throws Exception {
+        List<OutboxEvent> events = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            events.add(OutboxFixture.event("stuck"));
+        }
+        events.add(OutboxFixture.event("free"));
+        outbox.publishCommitted(events);
+        OutboxRow head = store.claimInKeyOrder("relay", 10, LEASE).get(0);
+        assertThat(head.key()).isEqualTo("stuck");
+        store.markFailed("relay", head, "broker down");
+        outbox.execute("UPDATE orders_outbox SET next_attempt_at = now() + interval '1 hour' WHERE id = 1");
+        assertThat(store.claimInKeyOrder("relay", 10, LEASE)).as("window of 40 rows is all blocked; the rest is searched")
+                .extracting(OutboxRow::key).containsExactly("free");
+    }
+
+    @Test
     void theOrderingProbeUsesTheKeyOrderIndex() throws Exception {
         List<OutboxEvent> events = new ArrayList<>();
         for (int i = 0; i < 20_000; i++) {
@@ -133,7 +149,8 @@ class KeyOrderedClaimTest {
         outbox.publishCommitted(events);
         outbox.execute("UPDATE orders_outbox SET status = 'published' WHERE id <= 19000");
         outbox.execute("ANALYZE orders_outbox");
-        String plan = outbox.explainClaim(SqlDialect.postgresql().outboxSql(OutboxFixture.ORDERS.table()).claimInKeyOrder());
+        String plan = outbox.explainClaim(SqlDialect.postgresql().outboxSql(OutboxFixture.ORDERS.table()).claimInKeyOrder(),
+                "relay", 30_000L, 400, 100);
         assertThat(plan).contains("orders_outbox_key_order_idx").doesNotContain("Seq Scan");
     }
 
