@@ -68,10 +68,13 @@ public interface OutboxSql {
 
     /**
      * Seconds until the next row becomes claimable without a new insert: the earliest future retry of
-     * a pending row or the earliest lease expiry (negative when a lease has already expired); null
-     * when neither exists.
+     * a pending row (one that failed before) or the earliest lease expiry (negative when a lease has
+     * already expired); null when neither exists.
      */
     String nextDueIn();
+
+    /** Whether any pending row waits for a retry (and may hold its key back for a while). */
+    String anyRetryWaiting();
 
     /** One row by event id: event id. */
     String findByEventId();

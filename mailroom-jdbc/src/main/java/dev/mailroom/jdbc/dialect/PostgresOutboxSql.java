@@ -45,6 +45,7 @@ final class PostgresOutboxSql implements OutboxSql {
     private final String oldestUndeliveredAge;
     private final String findByEventId;
     private final String nextDueIn;
+    private final String anyRetryWaiting;
 
     PostgresOutboxSql(TableName tableName) {
         this.table = tableName.qualified();
@@ -101,8 +102,10 @@ final class PostgresOutboxSql implements OutboxSql {
                 + " UNION ALL (SELECT min(created_at) FROM " + table + " WHERE status = " + q(SENDING) + ")) oldest";
         this.nextDueIn = "SELECT extract(epoch FROM least("
                 + "(SELECT min(next_attempt_at) FROM " + table + " WHERE status = " + q(PENDING)
-                + " AND next_attempt_at > now()),"
+                + " AND attempts > 0 AND next_attempt_at > now()),"
                 + " (SELECT min(lease_expires_at) FROM " + table + " WHERE status = " + q(SENDING) + ")) - now())";
+        this.anyRetryWaiting = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE status = " + q(PENDING)
+                + " AND attempts > 0 AND next_attempt_at > now())";
         this.findByEventId = "SELECT " + COLUMNS + " FROM " + table + " WHERE event_id = ?";
     }
 
@@ -213,6 +216,11 @@ final class PostgresOutboxSql implements OutboxSql {
     @Override
     public String nextDueIn() {
         return nextDueIn;
+    }
+
+    @Override
+    public String anyRetryWaiting() {
+        return anyRetryWaiting;
     }
 
     @Override

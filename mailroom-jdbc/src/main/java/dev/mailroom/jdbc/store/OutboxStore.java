@@ -115,8 +115,10 @@ public final class OutboxStore {
 
     /**
      * The key-ordered claim first looks at the {@value #KEY_ORDER_WINDOW_FACTOR} × limit oldest due
-     * rows; only when none of them is claimable (their keys are all in flight or waiting for a retry)
-     * does it look at the whole backlog, so a failing key with a long tail never starves the others.
+     * rows. When none of them is claimable and some row waits for a retry (a key can be held back
+     * for long only by such a row), it looks at the whole backlog, so a failing key with a long tail
+     * never starves the others. Keys held by rows in flight free up within a send timeout, so then
+     * it does not: walking a deep backlog on every claim costs more than waiting for them.
      */
     private ClaimResult claim(boolean inKeyOrder, String owner, int limit, Duration lease, boolean nextDueWhenEmpty) {
         requireOwner(owner);
@@ -129,7 +131,7 @@ public final class OutboxStore {
                 rows = claimRows(connection, sql.claim(), owner, lease, null, limit);
             } else {
                 rows = claimRows(connection, sql.claimInKeyOrder(), owner, lease, limit * KEY_ORDER_WINDOW_FACTOR, limit);
-                if (rows.isEmpty()) {
+                if (rows.isEmpty() && anyRetryWaiting(connection)) {
                     rows = claimRows(connection, sql.claimInKeyOrder(), owner, lease, Integer.MAX_VALUE, limit);
                 }
             }
@@ -137,6 +139,14 @@ public final class OutboxStore {
             Optional<Duration> nextDue = rows.isEmpty() && nextDueWhenEmpty ? nextDueIn(connection) : Optional.empty();
             return new ClaimResult(rows, nextDue);
         });
+    }
+
+    private boolean anyRetryWaiting(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.anyRetryWaiting());
+             ResultSet rs = statement.executeQuery()) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
     }
 
     private List<OutboxRow> claimRows(Connection connection, String claimSql, String owner, Duration lease,

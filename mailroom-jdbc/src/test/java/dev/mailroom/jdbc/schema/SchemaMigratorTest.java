@@ -41,10 +41,10 @@ class SchemaMigratorTest {
     @Test
     void migratingTwiceAppliesEachVersionOnce() throws Exception {
         ServiceRoute service = service("twice");
-        assertThat(migrator.migrateOutbox(service)).containsExactly(1, 2);
+        assertThat(migrator.migrateOutbox(service)).containsExactly(1, 2, 3);
         assertThat(migrator.migrateOutbox(service)).isEmpty();
-        assertThat(historyRows("outbox:twice_outbox")).isEqualTo(2);
-        assertThat(count("SELECT count(*) FROM pg_indexes WHERE tablename = 'twice_outbox'")).isEqualTo(5);
+        assertThat(historyRows("outbox:twice_outbox")).isEqualTo(3);
+        assertThat(count("SELECT count(*) FROM pg_indexes WHERE tablename = 'twice_outbox'")).isEqualTo(6);
     }
 
     @Test
@@ -67,8 +67,8 @@ class SchemaMigratorTest {
             appliedVersions.addAll(result.get(1, TimeUnit.MINUTES));
         }
         pool.shutdown();
-        assertThat(appliedVersions).as("each version applied by exactly one migrator").containsExactlyInAnyOrder(1, 2);
-        assertThat(historyRows("outbox:racing_outbox")).isEqualTo(2);
+        assertThat(appliedVersions).as("each version applied by exactly one migrator").containsExactlyInAnyOrder(1, 2, 3);
+        assertThat(historyRows("outbox:racing_outbox")).isEqualTo(3);
         assertThat(count("SELECT count(*) FROM pg_trigger WHERE tgname = 'racing_outbox_notify'")).isEqualTo(1);
     }
 
