@@ -6,13 +6,13 @@ import dev.mailroom.jdbc.dialect.SqlDialect;
 import dev.mailroom.jdbc.schema.SchemaMigrator;
 import dev.mailroom.jdbc.store.OutboxStore;
 import dev.mailroom.loop.BackgroundLoop;
+import dev.mailroom.loop.LeaseOwners;
 import dev.mailroom.retry.RetryPolicy;
 import dev.mailroom.routing.Route;
 import dev.mailroom.routing.RouteRegistry;
 import dev.mailroom.routing.ServiceRoute;
 import dev.mailroom.routing.TableName;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -283,7 +282,7 @@ public final class ConsumerRunner implements AutoCloseable {
             }
             TableName table = inboxTable != null ? TableName.of(inboxTable) : defaultInboxTable(group);
             String ownerId = owner != null ? owner
-                    : ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+                    : LeaseOwners.newOwnerId();
             return new ConsumerRunner(this, new ConsumerSettings(group, ownerId, batchSize, lease, idleWait, unknownTypes),
                     table, topics);
         }

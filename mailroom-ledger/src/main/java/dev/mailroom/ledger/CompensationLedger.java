@@ -2,10 +2,10 @@ package dev.mailroom.ledger;
 
 import dev.mailroom.jdbc.dialect.SqlDialect;
 import dev.mailroom.jdbc.schema.SchemaMigrator;
+import dev.mailroom.loop.LeaseOwners;
 import dev.mailroom.retry.RetryPolicy;
 import dev.mailroom.routing.TableName;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.HashMap;
@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
@@ -185,7 +184,7 @@ public final class CompensationLedger {
     }
 
     private static String defaultOwner() {
-        return ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return LeaseOwners.newOwnerId();
     }
 
     /** Settings with the {@code DEFAULT_*} values; checked at {@link #build()}. */

@@ -3,18 +3,17 @@ package dev.mailroom.relay;
 import dev.mailroom.jdbc.dialect.SqlDialect;
 import dev.mailroom.jdbc.store.OutboxStore;
 import dev.mailroom.loop.BackgroundLoop;
+import dev.mailroom.loop.LeaseOwners;
 import dev.mailroom.retry.RetryPolicy;
 import dev.mailroom.routing.Route;
 import dev.mailroom.routing.RouteRegistry;
 import dev.mailroom.routing.ServiceRoute;
 import dev.mailroom.transport.Transport;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -323,7 +322,7 @@ public final class Relay implements AutoCloseable {
         }
 
         private static String defaultOwner() {
-            return ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+            return LeaseOwners.newOwnerId();
         }
     }
 }
