@@ -55,7 +55,7 @@ final class DemoDatabase implements AutoCloseable {
         dataSource.setJdbcUrl(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema);
         dataSource.setUsername(user);
         dataSource.setPassword(password);
-        dataSource.setMaximumPoolSize(6);
+        dataSource.setMaximumPoolSize(12);
         return new DemoDatabase(dataSource, embedded, (embedded != null ? "embedded " : "") + url + ", schema " + schema);
     }
 

@@ -90,6 +90,10 @@ final class DeliveryCycle {
                     settings.orderByKey());
             if (!claim.rows().isEmpty()) {
                 metrics.batch(claim.rows().size());
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("Relay {}: claimed {} rows in {} us, {} batches in flight", settings.owner(),
+                            claim.rows().size(), (System.nanoTime() - claimStart) / 1000, inFlight.size());
+                }
                 dispatch(claim.rows(), claimStart);
                 return Duration.ZERO;
             }
@@ -213,7 +217,8 @@ final class DeliveryCycle {
     }
 
     private void settle(InFlightBatch batch) {
-        metrics.batchAcknowledged(Duration.ofNanos(System.nanoTime() - batch.claimedAt()));
+        long settleStart = System.nanoTime();
+        metrics.batchAcknowledged(Duration.ofNanos(settleStart - batch.claimedAt()));
         Map<OutboxRow, CompletableFuture<Void>> sends = batch.sends();
         Map<OutboxRow, Route> routesByRow = batch.routes();
         List<Long> published = new ArrayList<>();
@@ -237,6 +242,11 @@ final class DeliveryCycle {
             }
         });
         store.markPublished(settings.owner(), published);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Relay {}: batch of {} acknowledged {} us after its claim, marked published in {} us",
+                    settings.owner(), sends.size(), (settleStart - batch.claimedAt()) / 1000,
+                    (System.nanoTime() - settleStart) / 1000);
+        }
         if (!unfinished.isEmpty()) {
             store.release(settings.owner(), unfinished);
             LOG.info("Relay {} released {} unacknowledged rows at shutdown", settings.owner(), unfinished.size());

@@ -1,0 +1,20 @@
+package dev.mailroom.ledger;
+
+import dev.mailroom.routing.TableName;
+
+/** A ledger table and its audit table ({@code <table>_audit}), both validated identifiers. */
+record LedgerTables(TableName items, TableName audit) {
+
+    private static final String AUDIT_SUFFIX = "_audit";
+
+    /** Parses the ledger table name; throws {@code InvalidIdentifierException} or {@link IllegalArgumentException}. */
+    static LedgerTables of(String table) {
+        TableName items = TableName.of(table);
+        if (items.name().length() + AUDIT_SUFFIX.length() > TableName.MAX_NAME_LENGTH) {
+            throw new IllegalArgumentException("ledger table name '" + items.name() + "' is too long: at most "
+                    + (TableName.MAX_NAME_LENGTH - AUDIT_SUFFIX.length())
+                    + " characters, leaving room for its audit table's suffix '" + AUDIT_SUFFIX + "'");
+        }
+        return new LedgerTables(items, TableName.of(table + AUDIT_SUFFIX));
+    }
+}
