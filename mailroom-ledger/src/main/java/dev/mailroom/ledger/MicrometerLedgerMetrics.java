@@ -4,18 +4,15 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * {@code mailroom.ledger.retried} (a run failed and the item waits for its next attempt),
- * {@code .resolved}, {@code .manual} (the item now needs an operator) and {@code .abandoned}:
- * counters tagged {@code operation.type}. An operator's "retry now" is not counted.
+ * {@code mailroom.ledger.retried}, {@code .resolved}, {@code .manual}, {@code .abandoned}
+ * (counters, tag {@code operation.type}).
  */
 final class MicrometerLedgerMetrics implements LedgerMetrics {
 
-    static final String TAG = "operation.type";
-
     private final MeterRegistry registry;
 
-    MicrometerLedgerMetrics(Object registry) {
-        this.registry = (MeterRegistry) registry;
+    MicrometerLedgerMetrics(MeterRegistry registry) {
+        this.registry = registry;
     }
 
     @Override
@@ -25,11 +22,8 @@ final class MicrometerLedgerMetrics implements LedgerMetrics {
             case RESOLVED -> "mailroom.ledger.resolved";
             case MANUAL_REQUIRED -> "mailroom.ledger.manual";
             case ABANDONED -> "mailroom.ledger.abandoned";
-            case PENDING -> null;
+            case PENDING -> "mailroom.ledger.requeued";
         };
-        if (name != null) {
-            Counter.builder(name).description("Compensation items moved to " + state.dbValue())
-                    .tag(TAG, operationType).register(registry).increment();
-        }
+        Counter.builder(name).tag("operation.type", operationType).register(registry).increment();
     }
 }
