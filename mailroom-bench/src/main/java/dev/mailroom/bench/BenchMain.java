@@ -49,6 +49,12 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--latency-seconds", description = "Length of the latency run (default ${DEFAULT-VALUE}).")
     int latencySeconds = 10;
 
+    @Option(names = "--peers", negatable = true, description = "Run the peers too (default ${DEFAULT-VALUE}).")
+    boolean peers = true;
+
+    @Option(names = "--peer-backlog", description = "Backlog the peers drain (default ${DEFAULT-VALUE}).")
+    int peerBacklog = 50_000;
+
     @Option(names = "--out", description = "Folder for result.json and result.md (default ${DEFAULT-VALUE}).")
     Path out = Path.of("mailroom-bench", "results", "latest");
 
@@ -81,6 +87,19 @@ public final class BenchMain implements Callable<Integer> {
             result.put("drain_by_backlog_size", scaling);
             result.put("sustained", step("sustained", () -> relay.sustained(sustainedSeconds, producerThreads, 100)));
             result.put("latency", step("latency", () -> relay.latency(rate, latencySeconds, 4)));
+
+            if (peers) {
+                Map<String, Object> gruelbox = new LinkedHashMap<>();
+                try (GruelboxPeer peer = new GruelboxPeer(env)) {
+                    gruelbox.put("drain", step("gruelbox drain " + peerBacklog, () -> peer.drain(peerBacklog)));
+                    gruelbox.put("latency", step("gruelbox latency", () -> peer.latency(rate, latencySeconds, 4)));
+                }
+                Map<String, Object> peerResults = new LinkedHashMap<>();
+                peerResults.put("gruelbox_transaction_outbox", gruelbox);
+                peerResults.put("debezium_outbox_router", "not measured: needs wal_level=logical and a server restart;"
+                        + " not built yet");
+                result.put("peers", peerResults);
+            }
 
             long insertCeiling = number(ceilings, "inserts_batches_of_100", "events_per_second");
             long kafkaCeiling = number(ceilings, "kafka_producer", "records_per_second");

@@ -47,7 +47,22 @@ final class MarkdownReport {
         row(md, "Row writes per delivered event, drain", drain.get("row_writes_per_event"));
         row(md, "WAL bytes per delivered event, drain", drain.get("wal_bytes_per_event"));
         row(md, "Outbox table size after the drain (bytes)", drain.get("table_bytes_after"));
-        md.append("\nPeers (gruelbox transaction-outbox, Debezium outbox router) are not in this run yet.\n");
+        Map<String, Object> peers = (Map<String, Object>) result.get("peers");
+        if (peers != null) {
+            Map<String, Object> gruelbox = (Map<String, Object>) peers.get("gruelbox_transaction_outbox");
+            Map<String, Object> gDrain = (Map<String, Object>) gruelbox.get("drain");
+            Map<String, Object> gLatency = (Map<String, Object>) gruelbox.get("latency");
+            Map<String, Object> gAck = (Map<String, Object>) gLatency.get("commit_to_ack_ms");
+            row(md, "Peer gruelbox: drain " + gDrain.get("backlog") + " (events/s)", gDrain.get("events_per_second"));
+            row(md, "Mailroom / gruelbox drain ratio (Mailroom at 200k, gruelbox at its backlog)",
+                    Ceilings.round(((Number) drain.get("events_per_second")).doubleValue()
+                            / ((Number) gDrain.get("events_per_second")).doubleValue()));
+            row(md, "Peer gruelbox: commit to Kafka ack p50 / p90 / p99 / max (ms)",
+                    gAck.get("p50") + " / " + gAck.get("p90") + " / " + gAck.get("p99") + " / " + gAck.get("max"));
+            md.append("\nDebezium's outbox router is not in the harness yet (it needs wal_level=logical).\n");
+        } else {
+            md.append("\nPeers were not run (--no-peers).\n");
+        }
         return md.toString();
     }
 

@@ -206,7 +206,7 @@ final class RelayScenarios {
         return result;
     }
 
-    private static Map<String, Object> percentiles(Map<UUID, Long> from, Map<UUID, Long> to) {
+    static Map<String, Object> percentiles(Map<UUID, Long> from, Map<UUID, Long> to) {
         Histogram histogram = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
         int missing = 0;
         for (Map.Entry<UUID, Long> entry : from.entrySet()) {
