@@ -3,7 +3,7 @@ package dev.mailroom.ledger;
 /**
  * What {@link CompensationLedger#processBatch} did with a batch's open items.
  *
- * @param total          open items it took up
+ * @param total          open items it ran, each once
  * @param resolved       fixed by their executor
  * @param stillRetrying  failed again, with attempts left
  * @param manual         now waiting for an operator (attempts used up, or no executor)

@@ -1,11 +1,9 @@
 package dev.mailroom.ledger;
 
 import dev.mailroom.jdbc.dialect.SqlDialect;
-import dev.mailroom.jdbc.schema.SchemaMigrator;
-import dev.mailroom.loop.LeaseOwners;
 import dev.mailroom.retry.RetryPolicy;
-import dev.mailroom.routing.TableName;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.HashMap;
@@ -13,12 +11,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
  * Records the items a batch operation could not process, retries them in the background with the
  * executor registered for their operation type, and hands what cannot be fixed automatically to an
- * operator, who resolves or abandons it. Every change is versioned and audited.
+ * operator, who resolves or abandons it. Every change bumps the item's version and writes an audit
+ * row in the same statement. Thread-safe and immutable once built.
  *
  * <pre>{@code
  * CompensationLedger ledger = CompensationLedger.builder(dataSource)
@@ -32,7 +32,7 @@ import javax.sql.DataSource;
  */
 public final class CompensationLedger {
 
-    public static final String DEFAULT_TABLE = "mailroom_ledger";
+    public static final String DEFAULT_TABLE = LedgerSchema.DEFAULT_TABLE;
     public static final int DEFAULT_MAX_ATTEMPTS = 5;
     public static final int DEFAULT_BATCH_SIZE = 50;
     public static final Duration DEFAULT_LEASE = Duration.ofMinutes(5);
@@ -40,29 +40,25 @@ public final class CompensationLedger {
 
     private final DataSource dataSource;
     private final SqlDialect dialect;
-    private final TableName table;
-    private final TableName auditTable;
+    private final LedgerTables tables;
     private final LedgerStore store;
-    private final LedgerSql sql;
     private final ItemRuns runs;
-    private final LedgerMetrics metrics;
+    private final OperatorChanges operator;
     private final int maxAttempts;
     private final int batchSize;
-    private final Duration lease;
     private final Duration idleWait;
 
-    private CompensationLedger(Builder builder) {
+    private CompensationLedger(Builder builder, LedgerTables tables) {
+        LedgerMetrics metrics = builder.meterRegistry == null ? LedgerMetrics.NOOP
+                : new MicrometerLedgerMetrics(builder.meterRegistry);
         this.dataSource = builder.dataSource;
         this.dialect = builder.dialect;
-        this.table = TableName.of(builder.table);
-        this.auditTable = TableName.of(builder.table + "_audit");
-        this.sql = new PostgresLedgerSql(table, auditTable);
-        this.store = new LedgerStore(dataSource, dialect, table, sql);
-        this.metrics = builder.meterRegistry == null ? LedgerMetrics.NOOP : new MicrometerLedgerMetrics(builder.meterRegistry);
-        this.runs = new ItemRuns(store, Map.copyOf(builder.executors), builder.retryPolicy, metrics);
+        this.tables = tables;
+        this.store = new LedgerStore(dataSource, dialect, tables);
+        this.runs = new ItemRuns(store, builder.executors, builder.retryPolicy, metrics, builder.lease, System::nanoTime);
+        this.operator = new OperatorChanges(store, metrics);
         this.maxAttempts = builder.retryPolicy.maxAttempts();
         this.batchSize = builder.batchSize;
-        this.lease = builder.lease;
         this.idleWait = builder.idleWait;
     }
 
@@ -70,18 +66,19 @@ public final class CompensationLedger {
         return new Builder(dataSource);
     }
 
-    /** Creates or upgrades the ledger and audit tables (versioned scripts, safe to run twice or concurrently). */
+    /** Creates or upgrades the ledger and audit tables (see {@link LedgerSchema}); returns the versions applied now. */
     public List<Integer> migrate() {
-        return new SchemaMigrator(dataSource, dialect).migrateScripts("ledger:" + table.qualified(),
-                "dev/mailroom/db/" + dialect.name() + "/ledger/",
-                Map.of("table", table.qualified(), "table_name", table.name(), "audit", auditTable.qualified()));
+        return LedgerSchema.migrate(dataSource, dialect, tables);
     }
 
     /**
-     * Records one failed item in the caller's transaction (never commits or rolls back); returns its id.
+     * Records one failed item in the caller's transaction: one statement, never commits, rolls back
+     * or changes auto-commit, so the item exists exactly when the caller's transaction commits.
+     * Returns its id. The reason is cut to 1,000 characters.
      *
      * @throws InvalidLedgerItemException for a blank batch id or operation type, a negative index, or a
-     *                                    payload that is not JSON; nothing is written
+     *                                    payload that is not one storable JSON value; checked before any
+     *                                    statement is sent, so nothing is written and the transaction stays usable
      */
     public long record(Connection transaction, String batchId, String operationType, int itemIndex, String payloadJson,
                        String reason) {
@@ -89,102 +86,85 @@ public final class CompensationLedger {
                 null).get(0);
     }
 
-    /** Records many items with multi-row inserts; all are checked before anything is written. */
+    /**
+     * Records many items in the caller's transaction with multi-row inserts (one statement, so one
+     * round trip, per 500 items); returns their ids in order. Every item is checked before anything
+     * is written: one bad item and none is recorded. {@code createdBy} (nullable) is kept with each
+     * item and is the actor of its first audit row.
+     */
     public List<Long> recordAll(Connection transaction, List<FailedItem> items, String createdBy) {
+        Objects.requireNonNull(transaction, "transaction");
         items.forEach(LedgerInput::check);
-        return store.insert(transaction, items, maxAttempts, createdBy);
+        if (createdBy != null) {
+            LedgerInput.checkOperator(createdBy, null, false);
+        }
+        return items.isEmpty() ? List.of() : store.insert(transaction, items, maxAttempts, createdBy);
     }
 
-    /** Starts a background worker with its own lease owner id; close it to stop. */
+    /** Starts a background worker with a generated lease owner id ({@code pid@host-random}); close it to stop. */
     public LedgerWorker startWorker() {
-        return startWorker(defaultOwner());
+        return startWorker(ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString()
+                .substring(0, 8));
     }
 
+    /** Starts a background worker claiming as {@code owner}, which must be unique among running workers. */
     public LedgerWorker startWorker(String owner) {
-        return new LedgerWorker(store, runs, owner, batchSize, lease, idleWait).start();
+        if (owner == null || owner.isBlank() || owner.length() > LedgerInput.MAX_ACTOR_LENGTH) {
+            throw new IllegalArgumentException("worker owner id must be 1 to " + LedgerInput.MAX_ACTOR_LENGTH
+                    + " characters, was '" + owner + "'");
+        }
+        return new LedgerWorker(runs, owner, batchSize, idleWait).start();
     }
 
     /**
-     * Retries one batch's open items now, due or not, in this thread; items another worker holds
-     * are left to it. Returns what happened.
+     * Retries one batch's open items ({@code pending} and {@code retrying}) now, due or not, in this
+     * thread and in item order, each at most once; returns what happened. Costs one claim statement
+     * per batch size of items and one update per item, plus the executors' time. Items a worker holds
+     * (or held when it died) are left to the workers and not counted; {@code manual_required} items are
+     * left to operators.
      */
     public BatchResult processBatch(String batchId) {
-        LedgerInput.check(new FailedItem(batchId, "any", 0, "{}", null));
-        String owner = defaultOwner();
-        int total = 0;
-        int resolved = 0;
-        int retrying = 0;
-        int manual = 0;
-        int failedToUpdate = 0;
-        List<LedgerItem> items;
-        do {
-            items = store.claimBatch(owner, lease, batchId, batchSize);
-            for (LedgerItem item : items) {
-                total++;
-                Optional<LedgerState> outcome = runs.run(item, owner);
-                if (outcome.isEmpty()) {
-                    failedToUpdate++;
-                } else {
-                    switch (outcome.get()) {
-                        case RESOLVED -> resolved++;
-                        case MANUAL_REQUIRED -> manual++;
-                        default -> retrying++;
-                    }
-                }
-            }
-        } while (items.size() == batchSize);
-        return new BatchResult(total, resolved, retrying, manual, failedToUpdate);
+        LedgerInput.checkBatchId(batchId);
+        return runs.runBatch(batchId, "batch-" + UUID.randomUUID(), batchSize);
     }
 
+    /** Items matching the filter, oldest first: one query. */
     public List<LedgerItem> list(LedgerFilter filter) {
-        return store.list(filter);
+        return store.list(Objects.requireNonNull(filter, "filter"));
     }
 
+    /** One item, with the version an operator change must name: one query. */
     public Optional<LedgerItem> find(long id) {
         return store.find(id);
     }
 
-    /** Every change of an item, oldest first. */
+    /** Every change of an item, oldest first (its recording included): one query. */
     public List<AuditEntry> auditTrail(long id) {
         return store.audit(id);
     }
 
-    /** Back to {@code pending} now, attempts kept; fenced on {@code expectedVersion}. */
+    /**
+     * Back to {@code pending} now, attempts kept (from {@code retrying} or {@code manual_required}).
+     * Each operator change is one statement in its own transaction, fenced on
+     * {@code expectedVersion}, that bumps the version and writes an audit row; returns the new state.
+     *
+     * @throws StaleVersionException            the item changed since that version; nothing changed
+     * @throws IllegalLedgerTransitionException the item's state does not allow the move; nothing changed
+     * @throws LedgerItemNotFoundException      no such item
+     * @throws InvalidLedgerItemException       blank {@code who}, or notes over 2,000 characters
+     */
     public LedgerState retryNow(long id, long expectedVersion, String who, String notes) {
-        LedgerInput.checkActor(who, notes);
-        return operatorChange(id, expectedVersion, LedgerState.PENDING,
-                store.operatorChange(sql.retryNow(), id, expectedVersion, who, notes));
+        return operator.retryNow(id, expectedVersion, who, notes);
     }
 
-    /** Marks the item fixed by hand; fenced on {@code expectedVersion}. */
+    /** Marks the item fixed by hand ({@code resolved_by} = who); notes are required. As {@link #retryNow}. */
     public LedgerState resolve(long id, long expectedVersion, String who, String notes) {
-        LedgerInput.checkActor(who, notes);
-        return operatorChange(id, expectedVersion, LedgerState.RESOLVED,
-                store.operatorChange(sql.resolve(), id, who, notes, expectedVersion, who, notes));
+        return operator.resolve(id, expectedVersion, who, notes);
     }
 
-    /** Gives the item up, with the reason; fenced on {@code expectedVersion}. */
+    /** Gives the item up ({@code resolved_by} = who); notes say why and are required. As {@link #retryNow}. */
     public LedgerState abandon(long id, long expectedVersion, String who, String notes) {
-        LedgerInput.checkActor(who, notes);
-        return operatorChange(id, expectedVersion, LedgerState.ABANDONED,
-                store.operatorChange(sql.abandon(), id, who, notes, expectedVersion, who, notes));
-    }
-
-    private LedgerState operatorChange(long id, long expectedVersion, LedgerState target, Optional<LedgerState> result) {
-        if (result.isPresent()) {
-            metrics.moved(find(id).map(LedgerItem::operationType).orElse("unknown"), target);
-            return result.get();
-        }
-        LedgerStore.StateAndVersion current = store.statusAndVersion(id)
-                .orElseThrow(() -> new LedgerItemNotFoundException(id));
-        if (current.version() != expectedVersion) {
-            throw new StaleVersionException(id, expectedVersion, current.version());
-        }
-        throw new IllegalLedgerTransitionException(id, current.state(), target);
-    }
-
-    private static String defaultOwner() {
-        return LeaseOwners.newOwnerId();
+        return operator.abandon(id, expectedVersion, who, notes);
     }
 
     /** Settings with the {@code DEFAULT_*} values; checked at {@link #build()}. */
@@ -198,19 +178,24 @@ public final class CompensationLedger {
         private int batchSize = DEFAULT_BATCH_SIZE;
         private Duration lease = DEFAULT_LEASE;
         private Duration idleWait = DEFAULT_IDLE_WAIT;
-        private MeterRegistry meterRegistry;
+        private Object meterRegistry;
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         }
 
-        /** The executor retrying items of one operation type. */
+        /** The executor retrying items of one operation type; one per type. */
         public Builder executor(String operationType, ItemExecutor executor) {
-            executors.put(Objects.requireNonNull(operationType, "operationType"), Objects.requireNonNull(executor));
+            if (operationType == null || operationType.isBlank()) {
+                throw new IllegalArgumentException("executor operation type must not be blank");
+            }
+            if (executors.putIfAbsent(operationType, Objects.requireNonNull(executor, "executor")) != null) {
+                throw new IllegalArgumentException("an executor for '" + operationType + "' is already registered");
+            }
             return this;
         }
 
-        /** The ledger table (default {@value #DEFAULT_TABLE}); its audit table is {@code <table>_audit}. */
+        /** The ledger table, optionally {@code schema.table} (default {@value #DEFAULT_TABLE}); its audit table is {@code <table>_audit}. */
         public Builder table(String table) {
             this.table = table;
             return this;
@@ -221,50 +206,51 @@ public final class CompensationLedger {
             return this;
         }
 
-        /** Backoff between attempts, and attempts before an item needs an operator (default 5). */
+        /** Backoff between attempts, and attempts before an item needs an operator (default {@value #DEFAULT_MAX_ATTEMPTS}). */
         public Builder retryPolicy(RetryPolicy retryPolicy) {
             this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
             return this;
         }
 
+        /** Items claimed at once by a worker pass or a {@code processBatch} round (default {@value #DEFAULT_BATCH_SIZE}, 1 to 1000). */
         public Builder batchSize(int batchSize) {
             this.batchSize = batchSize;
             return this;
         }
 
-        /** How long a worker holds an item it runs; an executor must finish well within it (default 5 min). */
+        /**
+         * How long a claim holds its items (default 5 min, at least 1 s). An item is started only in the
+         * first half of its claim's lease, so an executor has at least half the lease to finish.
+         */
         public Builder lease(Duration lease) {
             this.lease = lease;
             return this;
         }
 
-        /** How long an idle worker waits before looking again (default 1 s). */
+        /** How long an idle worker waits before looking again (default 1 s); retries come due within it. */
         public Builder idleWait(Duration idleWait) {
             this.idleWait = idleWait;
             return this;
         }
 
+        /** Counts moves per operation type in this registry; without one, no Micrometer class is touched. */
         public Builder meterRegistry(MeterRegistry meterRegistry) {
             this.meterRegistry = meterRegistry;
             return this;
         }
 
         public CompensationLedger build() {
-            if (!dialect.name().equals("postgresql")) {
-                throw new IllegalArgumentException("the ledger has statements for PostgreSQL only so far, not "
-                        + dialect.name());
-            }
+            LedgerSql.checkSupported(dialect);
             if (batchSize < 1 || batchSize > 1000) {
                 throw new IllegalArgumentException("batchSize must be between 1 and 1000, was " + batchSize);
             }
-            if (lease == null || lease.toMillis() < 10) {
-                throw new IllegalArgumentException("lease must be at least 10 ms, was " + lease);
+            if (lease == null || lease.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("lease must be at least 1 s, was " + lease);
             }
             if (idleWait == null || idleWait.toMillis() < 1) {
                 throw new IllegalArgumentException("idleWait must be at least 1 ms, was " + idleWait);
             }
-            TableName.of(table);
-            return new CompensationLedger(this);
+            return new CompensationLedger(this, LedgerTables.of(table));
         }
     }
 }

@@ -2,7 +2,18 @@ package dev.mailroom.ledger;
 
 import java.time.Instant;
 
-/** A compensation item as stored; {@code version} is what operator changes must name. */
+/**
+ * A compensation item as stored; {@code version} is what operator changes must name.
+ *
+ * @param payloadJson     the recorded payload as PostgreSQL {@code jsonb} gives it back: the same
+ *                        values, but key order and whitespace normalized (numbers keep their digits)
+ * @param failureReason   the recorded reason and every later failure, newest last, at most 4,000
+ *                        characters (the oldest text is dropped first)
+ * @param attempts        runs that failed (a run lost with its worker counts as one)
+ * @param leaseOwner      the worker running the item now, or null
+ * @param resolvedBy      {@code system} when its executor fixed it, else the operator who resolved or
+ *                        abandoned it
+ */
 public record LedgerItem(
         long id,
         String batchId,

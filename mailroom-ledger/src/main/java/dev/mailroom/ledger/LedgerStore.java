@@ -3,9 +3,7 @@ package dev.mailroom.ledger;
 import dev.mailroom.jdbc.StoreException;
 import dev.mailroom.jdbc.StoreUnavailableException;
 import dev.mailroom.jdbc.dialect.SqlDialect;
-import dev.mailroom.jdbc.dialect.SqlErrorKind;
 import dev.mailroom.jdbc.internal.Transactions;
-import dev.mailroom.routing.TableName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,54 +11,70 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
-/** The ledger table's statements run over JDBC; every state change commits with its audit row. */
+/**
+ * Runs the ledger's statements over JDBC. {@link #insert} joins the caller's transaction; every
+ * other call is one short transaction of its own, and every state change in it commits with its
+ * audit row. Database errors are classified by SQL state through the dialect.
+ */
 final class LedgerStore {
 
+    /** The actor of automatic changes, and {@code resolved_by} of items their executor fixed. */
     static final String SYSTEM = "system";
+    /** Rows per multi-row insert (7 parameters each, well under the driver's 32,767). */
+    static final int INSERT_CHUNK = 500;
+
+    /** An item's new state after a change, with what the counters need. */
+    record Moved(long id, LedgerState state, String operationType) {
+    }
+
+    /** An item's state and version, read to explain why a guarded change did not apply. */
+    record StateAndVersion(LedgerState state, long version) {
+    }
 
     private final DataSource dataSource;
     private final SqlDialect dialect;
     private final String table;
     private final LedgerSql sql;
 
-    LedgerStore(DataSource dataSource, SqlDialect dialect, TableName table, LedgerSql sql) {
+    LedgerStore(DataSource dataSource, SqlDialect dialect, LedgerTables tables) {
         this.dataSource = dataSource;
         this.dialect = dialect;
-        this.table = table.qualified();
-        this.sql = sql;
+        this.table = tables.items().qualified();
+        this.sql = LedgerSql.forDialect(dialect, tables);
     }
 
-    /** Inserts in the caller's transaction; returns the new ids. */
+    LedgerSql sql() {
+        return sql;
+    }
+
+    /** Inserts in the caller's transaction (one statement per {@value #INSERT_CHUNK} items); returns the ids in order. */
     List<Long> insert(Connection transaction, List<FailedItem> items, int maxAttempts, String createdBy) {
-        List<Long> ids = new ArrayList<>();
+        List<Long> ids = new ArrayList<>(items.size());
         try {
-            for (int from = 0; from < items.size(); from += 500) {
-                List<FailedItem> chunk = items.subList(from, Math.min(items.size(), from + 500));
+            for (int from = 0; from < items.size(); from += INSERT_CHUNK) {
+                List<FailedItem> chunk = items.subList(from, Math.min(items.size(), from + INSERT_CHUNK));
+                List<Object> parameters = new ArrayList<>(chunk.size() * 7);
+                for (FailedItem item : chunk) {
+                    Collections.addAll(parameters, item.batchId(), item.operationType(), item.itemIndex(),
+                            item.payloadJson(), LedgerInput.reason(item.reason()), maxAttempts, createdBy);
+                }
+                List<Long> chunkIds = new ArrayList<>(chunk.size());
                 try (PreparedStatement insert = transaction.prepareStatement(sql.insert(chunk.size()))) {
-                    int index = 1;
-                    for (FailedItem item : chunk) {
-                        insert.setString(index++, item.batchId());
-                        insert.setString(index++, item.operationType());
-                        insert.setInt(index++, item.itemIndex());
-                        insert.setString(index++, item.payloadJson());
-                        insert.setString(index++, item.reason());
-                        insert.setInt(index++, maxAttempts);
-                        if (createdBy == null) {
-                            insert.setNull(index++, Types.VARCHAR);
-                        } else {
-                            insert.setString(index++, createdBy);
-                        }
-                    }
+                    bind(insert, parameters.toArray());
                     try (ResultSet rs = insert.executeQuery()) {
                         while (rs.next()) {
-                            ids.add(rs.getLong(1));
+                            chunkIds.add(rs.getLong(1));
                         }
                     }
                 }
+                Collections.sort(chunkIds);   // identities are drawn in VALUES order
+                ids.addAll(chunkIds);
             }
             return ids;
         } catch (SQLException e) {
@@ -69,47 +83,61 @@ final class LedgerStore {
     }
 
     List<LedgerItem> claimDue(String owner, Duration lease, int limit) {
-        return query("claim", sql.claimDue(), owner, lease.toMillis(), limit);
+        List<LedgerItem> items = query("claim", sql.claimDue(), owner, lease.toMillis(), limit);
+        items.sort(Comparator.comparingLong(LedgerItem::id));
+        return items;
     }
 
-    List<LedgerItem> claimBatch(String owner, Duration lease, String batchId, int limit) {
-        return query("claim batch", sql.claimBatch(), owner, lease.toMillis(), batchId, limit);
+    List<LedgerItem> claimBatch(String owner, Duration lease, String batchId, int afterIndex, long afterId, int limit) {
+        List<LedgerItem> items = query("claim batch", sql.claimBatch(), owner, lease.toMillis(), batchId, afterIndex,
+                afterId, limit);
+        items.sort(Comparator.comparingInt(LedgerItem::itemIndex).thenComparingLong(LedgerItem::id));
+        return items;
     }
 
-    Optional<LedgerState> resolveLeased(long id, String owner, String notes) {
-        return change("resolve", sql.resolveLeased(), id, notes, owner, SYSTEM, notes);
-    }
-
-    Optional<LedgerState> failLeased(long id, String owner, String reason, long delayMillis) {
-        return change("record failure", sql.failLeased(), id, reason, delayMillis, owner, SYSTEM, "attempt failed");
-    }
-
-    Optional<LedgerState> manualLeased(long id, String owner, String reason) {
-        return change("escalate", sql.manualLeased(), id, reason, owner, SYSTEM, reason);
-    }
-
-    int reclaimExpired(int limit) {
-        return inTransaction("reclaim expired leases", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql.reclaimExpired())) {
-                statement.setInt(1, limit);
-                statement.setString(2, SYSTEM);
-                int changed = 0;
-                try (ResultSet rs = statement.executeQuery()) {
-                    while (rs.next()) {
-                        changed++;
-                    }
-                }
-                return changed;
+    /** Gives back leases of items claimed but not run; no state change, no attempt counted. */
+    int release(String owner, List<LedgerItem> items) {
+        if (items.isEmpty()) {
+            return 0;
+        }
+        return inTransaction("release", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql.release())) {
+                statement.setArray(1, connection.createArrayOf("bigint",
+                        items.stream().map(LedgerItem::id).toArray(Long[]::new)));
+                statement.setArray(2, connection.createArrayOf("bigint",
+                        items.stream().map(LedgerItem::version).toArray(Long[]::new)));
+                statement.setString(3, owner);
+                return statement.executeUpdate();
             }
         });
     }
 
-    Optional<LedgerState> operatorChange(String statementSql, Object... parameters) {
-        return change("operator change", statementSql, parameters);
+    Optional<Moved> resolveLeased(LedgerItem item, String owner, String notes) {
+        return change("resolve", sql.resolveLeased(), item.id(), notes, owner, item.version(), SYSTEM, notes);
     }
 
-    /** An item's state and version, read to explain why a guarded change did not apply. */
-    record StateAndVersion(LedgerState state, long version) {
+    Optional<Moved> failLeased(LedgerItem item, String owner, String reason, long delayMillis, String auditNotes) {
+        return change("record failure", sql.failLeased(), item.id(), reason, delayMillis, owner, item.version(), SYSTEM,
+                auditNotes);
+    }
+
+    Optional<Moved> manualLeased(LedgerItem item, String owner, String reason) {
+        return change("escalate", sql.manualLeased(), item.id(), reason, owner, item.version(), SYSTEM, reason);
+    }
+
+    /** Returns expired leases, counting each lost run as an attempt. */
+    List<Moved> reclaimExpired(int limit) {
+        return inTransaction("reclaim expired leases", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql.reclaimExpired())) {
+                bind(statement, limit, SYSTEM);
+                return moved(statement);
+            }
+        });
+    }
+
+    /** An operator's guarded change; parameters as the statement documents. */
+    Optional<Moved> operatorChange(String statementSql, Object... parameters) {
+        return change("operator change", statementSql, parameters);
     }
 
     Optional<StateAndVersion> statusAndVersion(long id) {
@@ -125,14 +153,24 @@ final class LedgerStore {
     }
 
     List<LedgerItem> list(LedgerFilter filter) {
-        String state = filter.state() == null ? null : filter.state().dbValue();
-        return query("list", sql.list(), filter.batchId(), filter.batchId(), state, state, filter.operationType(),
-                filter.operationType(), filter.limit());
+        List<Object> parameters = new ArrayList<>();
+        if (filter.batchId() != null) {
+            parameters.add(filter.batchId());
+        }
+        if (filter.state() != null) {
+            parameters.add(filter.state().dbValue());
+        }
+        if (filter.operationType() != null) {
+            parameters.add(filter.operationType());
+        }
+        parameters.add(filter.afterId());
+        parameters.add(filter.limit());
+        return query("list", sql.list(filter.batchId() != null, filter.state() != null, filter.operationType() != null),
+                parameters.toArray());
     }
 
     Optional<LedgerItem> find(long id) {
-        List<LedgerItem> items = query("find", sql.find(), id);
-        return items.isEmpty() ? Optional.empty() : Optional.of(items.get(0));
+        return query("find", sql.find(), id).stream().findFirst();
     }
 
     List<AuditEntry> audit(long id) {
@@ -150,15 +188,23 @@ final class LedgerStore {
         });
     }
 
-    private Optional<LedgerState> change(String operation, String statementSql, Object... parameters) {
+    private Optional<Moved> change(String operation, String statementSql, Object... parameters) {
         return inTransaction(operation, connection -> {
             try (PreparedStatement statement = connection.prepareStatement(statementSql)) {
                 bind(statement, parameters);
-                try (ResultSet rs = statement.executeQuery()) {
-                    return rs.next() ? Optional.of(LedgerState.fromDbValue(rs.getString(2))) : Optional.empty();
-                }
+                return moved(statement).stream().findFirst();
             }
         });
+    }
+
+    private static List<Moved> moved(PreparedStatement statement) throws SQLException {
+        List<Moved> moved = new ArrayList<>();
+        try (ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                moved.add(new Moved(rs.getLong(1), LedgerState.fromDbValue(rs.getString(2)), rs.getString(3)));
+            }
+        }
+        return moved;
     }
 
     private List<LedgerItem> query(String operation, String statementSql, Object... parameters) {
@@ -178,11 +224,10 @@ final class LedgerStore {
 
     private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
         for (int i = 0; i < parameters.length; i++) {
-            Object parameter = parameters[i];
-            if (parameter == null) {
+            if (parameters[i] == null) {
                 statement.setNull(i + 1, Types.VARCHAR);
             } else {
-                statement.setObject(i + 1, parameter);
+                statement.setObject(i + 1, parameters[i]);
             }
         }
     }
@@ -196,8 +241,11 @@ final class LedgerStore {
     }
 
     private StoreException translate(String operation, SQLException e) {
-        return dialect.classify(e) == SqlErrorKind.UNAVAILABLE
-                ? new StoreUnavailableException("ledger " + operation + " failed: database unavailable", table, e)
-                : new StoreException("ledger " + operation + " failed", table, e);
+        return switch (dialect.classify(e)) {
+            case UNAVAILABLE -> new StoreUnavailableException("ledger " + operation + " failed: database unavailable",
+                    table, e);
+            case UNDEFINED_TABLE -> new LedgerTableMissingException(table, e);
+            default -> new StoreException("ledger " + operation + " failed", table, e);
+        };
     }
 }

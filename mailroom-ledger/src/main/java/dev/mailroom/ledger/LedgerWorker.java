@@ -2,27 +2,30 @@ package dev.mailroom.ledger;
 
 import dev.mailroom.loop.BackgroundLoop;
 import java.time.Duration;
-import java.util.List;
 
 /**
- * The background worker: on each pass it returns expired leases (counting the lost run as an
- * attempt), claims due open items with a lease, and runs them. Several workers, in one process or
- * many, never run the same item at once: claims use {@code SKIP LOCKED} and every outcome is fenced
- * on the lease.
+ * A background worker (one named thread, the shared {@link BackgroundLoop}): on each pass it
+ * returns expired leases (counting each lost run as an attempt), claims up to a batch of due open
+ * items with a lease ({@code FOR UPDATE SKIP LOCKED}), and runs them one by one outside any
+ * transaction, recording each outcome fenced on its lease. When a pass finds work it runs again at
+ * once; otherwise it waits the idle wait or {@link #wake()}. Several workers, in one process or
+ * many, never run the same item at once: an item is started only in the first half of its lease,
+ * so this holds as long as an executor finishes within the other half. Every outcome is fenced on
+ * the lease, so a worker paused past its lease cannot overwrite what another did meanwhile. Start
+ * one with {@link CompensationLedger#startWorker}.
  */
 public final class LedgerWorker implements AutoCloseable {
 
-    private final BackgroundLoop loop;
+    private static final Duration ERROR_BACKOFF = Duration.ofSeconds(1);
 
-    LedgerWorker(LedgerStore store, ItemRuns runs, String owner, int batchSize, Duration lease, Duration idleWait) {
-        this.loop = new BackgroundLoop("mailroom-ledger-" + owner, idleWait, Duration.ofSeconds(1), () -> {
-            store.reclaimExpired(batchSize);
-            List<LedgerItem> items = store.claimDue(owner, lease, batchSize);
-            for (LedgerItem item : items) {
-                runs.run(item, owner);
-            }
-            return !items.isEmpty();
-        });
+    private final String owner;
+    private final BackgroundLoop loop;
+    private volatile boolean stopping;
+
+    LedgerWorker(ItemRuns runs, String owner, int batchSize, Duration idleWait) {
+        this.owner = owner;
+        this.loop = new BackgroundLoop("mailroom-ledger-" + owner, idleWait, ERROR_BACKOFF,
+                () -> runs.workerPass(owner, batchSize, () -> !stopping));
     }
 
     LedgerWorker start() {
@@ -30,14 +33,28 @@ public final class LedgerWorker implements AutoCloseable {
         return this;
     }
 
-    /** Runs a pass now instead of after the idle wait. */
+    /** The lease owner id this worker claims items as. */
+    public String owner() {
+        return owner;
+    }
+
+    /** Runs a pass now instead of after the idle wait. Cheap; callable from any thread. */
     public void wake() {
         loop.wake();
     }
 
-    /** Stops after the item in hand; its outcome is recorded before the thread ends. */
+    public boolean isRunning() {
+        return loop.isRunning();
+    }
+
+    /**
+     * Stops claiming, lets the item in hand finish and record its outcome, gives back the leases of
+     * claimed items it has not started (no attempt counted), and waits for the thread up to 30 s
+     * (then interrupts it).
+     */
     @Override
     public void close() {
+        stopping = true;
         loop.close();
     }
 }

@@ -4,15 +4,19 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * {@code mailroom.ledger.retried}, {@code .resolved}, {@code .manual}, {@code .abandoned}
- * (counters, tag {@code operation.type}).
+ * {@code mailroom.ledger.retried} (a run failed and the item waits for its next attempt),
+ * {@code .resolved}, {@code .manual} (the item now needs an operator) and {@code .abandoned}:
+ * counters tagged {@code operation.type}. An operator's "retry now" is not counted.
  */
 final class MicrometerLedgerMetrics implements LedgerMetrics {
 
+    static final String TAG = "operation.type";
+
     private final MeterRegistry registry;
 
-    MicrometerLedgerMetrics(MeterRegistry registry) {
-        this.registry = registry;
+    /** Takes {@code Object} so that callers compile no Micrometer type into code that runs without one. */
+    MicrometerLedgerMetrics(Object registry) {
+        this.registry = (MeterRegistry) registry;
     }
 
     @Override
@@ -22,8 +26,11 @@ final class MicrometerLedgerMetrics implements LedgerMetrics {
             case RESOLVED -> "mailroom.ledger.resolved";
             case MANUAL_REQUIRED -> "mailroom.ledger.manual";
             case ABANDONED -> "mailroom.ledger.abandoned";
-            case PENDING -> "mailroom.ledger.requeued";
+            case PENDING -> null;
         };
-        Counter.builder(name).tag("operation.type", operationType).register(registry).increment();
+        if (name != null) {
+            Counter.builder(name).description("Compensation items moved to " + state.dbValue())
+                    .tag(TAG, operationType).register(registry).increment();
+        }
     }
 }
