@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailroom.jdbc.StoreUnavailableException;
 import dev.mailroom.testkit.db.TestDatabase;
+import dev.mailroom.testkit.db.TestDatabases;
 import dev.mailroom.testkit.db.WithPostgres;
-import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 @WithPostgres
 class SchemaAndErrorsTest {
@@ -69,14 +69,7 @@ class SchemaAndErrorsTest {
 
     @Test
     void aDatabaseThatIsDownGivesStoreUnavailableWithTheSqlState() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
-        PGSimpleDataSource down = new PGSimpleDataSource();
-        down.setUrl("jdbc:postgresql://127.0.0.1:" + closedPort + "/test");
-        down.setUser("postgres");
-        down.setConnectTimeout(2);
+        DataSource down = TestDatabases.unreachablePostgres();
         CompensationLedger ledger = CompensationLedger.builder(down).build();
 
         assertThatThrownBy(() -> ledger.processBatch("b"))

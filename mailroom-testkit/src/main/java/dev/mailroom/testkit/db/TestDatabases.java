@@ -1,5 +1,8 @@
 package dev.mailroom.testkit.db;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -7,6 +10,8 @@ import java.sql.Statement;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /** Creates and drops the fresh databases behind {@link TestDatabase}. */
 public final class TestDatabases {
@@ -34,6 +39,24 @@ public final class TestDatabases {
         return new TestDatabase(database, url, settings,
                 "SET time_zone = '+12:45'",
                 () -> execute(settings, "DROP DATABASE IF EXISTS " + database));
+    }
+
+    /**
+     * A data source pointing at a loopback port where nothing listens, with a 2 s connect timeout:
+     * what a store sees when its database is down.
+     */
+    public static DataSource unreachablePostgres() {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free loopback port", e);
+        }
+        PGSimpleDataSource down = new PGSimpleDataSource();
+        down.setUrl("jdbc:postgresql://127.0.0.1:" + closedPort + "/test");
+        down.setUser("postgres");
+        down.setConnectTimeout(2);
+        return down;
     }
 
     /** {@code mr_<label>_<random>}: lowercase, at most 40 characters, safe as an identifier. */
