@@ -39,11 +39,20 @@ final class BenchEnvironment implements AutoCloseable {
     final String pgPassword;
     private final int keys;
 
+    /** Where PostgreSQL is: MAILROOM_PG_URL, MAILROOM_PG_USER, MAILROOM_PG_PASSWORD, or the local server. */
+    record Postgres(String url, String user, String password) {
+        static Postgres fromEnvironment(Map<String, String> env) {
+            return new Postgres(env.getOrDefault("MAILROOM_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test"),
+                    env.getOrDefault("MAILROOM_PG_USER", "postgres"), env.getOrDefault("MAILROOM_PG_PASSWORD", ""));
+        }
+    }
+
     BenchEnvironment(Map<String, String> env, int keys) throws SQLException {
         this.keys = keys;
-        this.pgUrl = env.getOrDefault("MAILROOM_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
-        this.pgUser = env.getOrDefault("MAILROOM_PG_USER", "postgres");
-        this.pgPassword = env.getOrDefault("MAILROOM_PG_PASSWORD", "");
+        Postgres pg = Postgres.fromEnvironment(env);
+        this.pgUrl = pg.url();
+        this.pgUser = pg.user();
+        this.pgPassword = pg.password();
         try (Connection connection = DriverManager.getConnection(pgUrl, pgUser, pgPassword);
              Statement statement = connection.createStatement()) {
             statement.execute("DROP SCHEMA IF EXISTS mailroom_bench CASCADE");

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,11 +50,25 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--latency-seconds", description = "Length of the latency run (default ${DEFAULT-VALUE}).")
     int latencySeconds = 10;
 
-    @Option(names = "--peers", negatable = true, description = "Run the peers too (default ${DEFAULT-VALUE}).")
-    boolean peers = true;
-
-    @Option(names = "--peer-backlog", description = "Backlog the peers drain (default ${DEFAULT-VALUE}).")
+    @Option(names = "--peer-backlog", description = "Backlog the polling peer (gruelbox) drains (default ${DEFAULT-VALUE}).")
     int peerBacklog = 50_000;
+
+    @Option(names = "--runs", description = "Runs of each scenario; the table shows medians (default ${DEFAULT-VALUE}).")
+    int runs = 1;
+
+    @Option(names = "--scenarios", split = ",", description = "Scenarios to run, any of ${COMPLETION-CANDIDATES}"
+            + " (default: all).")
+    EnumSet<Scenario> scenarios = EnumSet.allOf(Scenario.class);
+
+    @Option(names = "--no-peers", description = "Leave out the peers (gruelbox, debezium).")
+    boolean noPeers;
+
+    @Option(names = "--switch-wal-level", description = "If wal_level is not logical, set it and restart the local"
+            + " PostgreSQL with --pg-restart-command, so the Debezium peer can run.")
+    boolean switchWalLevel;
+
+    @Option(names = "--pg-restart-command", description = "Restarts the local PostgreSQL (default ${DEFAULT-VALUE}).")
+    String pgRestartCommand = "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql | tail -1) main restart";
 
     @Option(names = "--out", description = "Folder for result.json and result.md (default ${DEFAULT-VALUE}).")
     Path out = Path.of("mailroom-bench", "results", "latest");
@@ -63,53 +78,108 @@ public final class BenchMain implements Callable<Integer> {
         System.exit(new CommandLine(new BenchMain()).execute(args));
     }
 
+    /** What one invocation can run; all by default. */
+    enum Scenario { ceilings, drain, drain_two_relays, backlog_sizes, sustained, latency, gruelbox, debezium, jmh }
+
     @Override
     public Integer call() throws Exception {
+        if (noPeers) {
+            scenarios.removeAll(EnumSet.of(Scenario.gruelbox, Scenario.debezium));
+        }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("started_at", Instant.now().toString());
         result.put("settings", settings());
+        String debeziumSkipped = scenarios.contains(Scenario.debezium) ? prepareLogicalDecoding() : null;
         try (BenchEnvironment env = new BenchEnvironment(System.getenv(), keys)) {
             result.put("machine", machine(env));
             RelayScenarios relay = new RelayScenarios(env, relayBatch);
-            Map<String, Object> ceilings = new LinkedHashMap<>();
-            ceilings.put("inserts_batches_of_100", step("insert ceiling", () ->
-                    Ceilings.inserts(env, backlog, producerThreads, 100)));
-            ceilings.put("kafka_producer", step("kafka ceiling", () -> Ceilings.kafka(env, backlog)));
-            result.put("ceilings", ceilings);
-
-            Map<String, Object> drain = step("drain " + backlog + ", 1 relay", () -> relay.drain(backlog, 1));
-            result.put("drain", drain);
-            result.put("drain_two_relays", step("drain " + backlog + ", 2 relays", () -> relay.drain(backlog, 2)));
-            List<Object> scaling = new ArrayList<>();
-            for (int size : backlogSizes) {
-                scaling.add(step("drain " + size, () -> relay.drain(size, 1)));
+            if (scenarios.contains(Scenario.ceilings)) {
+                Map<String, Object> ceilings = new LinkedHashMap<>();
+                ceilings.put("inserts_batches_of_100", step("insert ceiling", () ->
+                        Ceilings.inserts(env, backlog, producerThreads, 100)));
+                ceilings.put("kafka_producer", step("kafka ceiling", () -> Ceilings.kafka(env, backlog)));
+                result.put("ceilings", ceilings);
             }
-            result.put("drain_by_backlog_size", scaling);
-            result.put("sustained", step("sustained", () -> relay.sustained(sustainedSeconds, producerThreads, 100)));
-            result.put("latency", step("latency", () -> relay.latency(rate, latencySeconds, 4)));
-
-            if (peers) {
+            if (scenarios.contains(Scenario.drain)) {
+                result.put("drain", step("drain " + backlog + ", 1 relay", () -> relay.drain(backlog, 1)));
+            }
+            if (scenarios.contains(Scenario.drain_two_relays)) {
+                result.put("drain_two_relays", step("drain " + backlog + ", 2 relays", () -> relay.drain(backlog, 2)));
+            }
+            if (scenarios.contains(Scenario.backlog_sizes)) {
+                List<Object> scaling = new ArrayList<>();
+                for (int size : backlogSizes) {
+                    scaling.add(step("drain " + size, () -> relay.drain(size, 1)));
+                }
+                result.put("drain_by_backlog_size", scaling);
+            }
+            if (scenarios.contains(Scenario.sustained)) {
+                result.put("sustained", step("sustained", () -> relay.sustained(sustainedSeconds, producerThreads, 100)));
+            }
+            if (scenarios.contains(Scenario.latency)) {
+                result.put("latency", step("latency", () -> relay.latency(rate, latencySeconds, 4)));
+            }
+            Map<String, Object> peerResults = new LinkedHashMap<>();
+            if (scenarios.contains(Scenario.gruelbox)) {
                 Map<String, Object> gruelbox = new LinkedHashMap<>();
                 try (GruelboxPeer peer = new GruelboxPeer(env)) {
                     gruelbox.put("drain", step("gruelbox drain " + peerBacklog, () -> peer.drain(peerBacklog)));
                     gruelbox.put("latency", step("gruelbox latency", () -> peer.latency(rate, latencySeconds, 4)));
                 }
-                Map<String, Object> peerResults = new LinkedHashMap<>();
                 peerResults.put("gruelbox_transaction_outbox", gruelbox);
-                peerResults.put("debezium_outbox_router", "not measured: needs wal_level=logical and a server restart;"
-                        + " not built yet");
+            }
+            if (scenarios.contains(Scenario.debezium)) {
+                peerResults.put("debezium_outbox_router", debeziumSkipped != null ? debeziumSkipped : debezium(env));
+            }
+            if (!peerResults.isEmpty()) {
                 result.put("peers", peerResults);
             }
-
-            long insertCeiling = number(ceilings, "inserts_batches_of_100", "events_per_second");
-            long kafkaCeiling = number(ceilings, "kafka_producer", "records_per_second");
-            long lower = Math.min(insertCeiling, kafkaCeiling);
-            result.put("drain_ratio_to_lower_ceiling", Ceilings.round((double) ((Number) drain.get("events_per_second"))
-                    .longValue() / lower));
+            if (scenarios.contains(Scenario.jmh)) {
+                System.out.println("-- jmh microbenchmarks");
+                result.put("microbenchmarks", Microbenchmarks.run());
+            }
+            if (result.containsKey("ceilings") && result.containsKey("drain")) {
+                result.put("drain_ratio_to_lower_ceiling", drainRatio(result));
+            }
         }
         result.put("finished_at", Instant.now().toString());
         write(result);
         return 0;
+    }
+
+    /** Null when the Debezium peer can run, else why it is skipped. */
+    private String prepareLogicalDecoding() throws Exception {
+        BenchEnvironment.Postgres pg = BenchEnvironment.Postgres.fromEnvironment(System.getenv());
+        String level = LogicalDecoding.walLevel(pg.url(), pg.user(), pg.password());
+        if ("logical".equals(level)) {
+            return null;
+        }
+        if (switchWalLevel) {
+            LogicalDecoding.switchOn(pg.url(), pg.user(), pg.password(), pgRestartCommand);
+            return null;
+        }
+        String why = "skipped: the server runs with wal_level=" + level + "; rerun with --switch-wal-level to let the"
+                + " harness set wal_level=logical and restart the local PostgreSQL";
+        System.out.println("-- debezium " + why);
+        return why;
+    }
+
+    private Map<String, Object> debezium(BenchEnvironment env) throws Exception {
+        Map<String, Object> debezium = new LinkedHashMap<>();
+        try (DebeziumPeer peer = new DebeziumPeer(env)) {
+            debezium.put("drain", step("debezium drain " + backlog, () -> peer.drain(backlog)));
+            debezium.put("latency", step("debezium latency", () -> peer.latency(rate, latencySeconds, 4)));
+        }
+        return debezium;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static double drainRatio(Map<String, Object> result) {
+        Map<String, Object> ceilings = (Map<String, Object>) result.get("ceilings");
+        long insertCeiling = number(ceilings, "inserts_batches_of_100", "events_per_second");
+        long kafkaCeiling = number(ceilings, "kafka_producer", "records_per_second");
+        Map<String, Object> drain = (Map<String, Object>) result.get("drain");
+        return Ceilings.round(((Number) drain.get("events_per_second")).doubleValue() / Math.min(insertCeiling, kafkaCeiling));
     }
 
     private Map<String, Object> settings() {
@@ -125,6 +195,9 @@ public final class BenchMain implements Callable<Integer> {
         settings.put("producer_threads", producerThreads);
         settings.put("latency_rate_per_second", rate);
         settings.put("latency_seconds", latencySeconds);
+        settings.put("runs_per_scenario", runs);
+        settings.put("figures", runs > 1 ? "medians of the runs (each run under per_run)" : "one run");
+        settings.put("scenarios", scenarios.toString());
         return settings;
     }
 
@@ -155,11 +228,15 @@ public final class BenchMain implements Callable<Integer> {
         Map<String, Object> run() throws Exception;
     }
 
-    private static Map<String, Object> step(String name, Step step) throws Exception {
-        System.out.println("-- " + name);
-        Map<String, Object> result = step.run();
-        System.out.println("   " + result);
-        return result;
+    private Map<String, Object> step(String name, Step step) throws Exception {
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (int run = 1; run <= runs; run++) {
+            System.out.println("-- " + name + (runs > 1 ? " (run " + run + " of " + runs + ")" : ""));
+            Map<String, Object> result = step.run();
+            System.out.println("   " + result);
+            results.add(result);
+        }
+        return Medians.of(results);
     }
 
     private void write(Map<String, Object> result) throws IOException {

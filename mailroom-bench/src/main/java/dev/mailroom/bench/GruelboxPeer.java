@@ -9,17 +9,13 @@ import com.gruelbox.transactionoutbox.TransactionManager;
 import com.gruelbox.transactionoutbox.TransactionOutbox;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -149,30 +145,19 @@ final class GruelboxPeer implements AutoCloseable {
         emptyTable();
         sender.ackNanos.clear();
         sender.keepTimes = true;
-        Map<UUID, Long> committed = new ConcurrentHashMap<>();
         int total = ratePerSecond * seconds;
-        AtomicLong next = new AtomicLong();
-        long interval = TimeUnit.SECONDS.toNanos(1) / ratePerSecond;
-        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
-        ExecutorService producers = Executors.newFixedThreadPool(producerThreads);
-        List<Future<?>> done = new ArrayList<>();
-        for (int t = 0; t < producerThreads; t++) {
-            done.add(producers.submit(() -> {
-                long slot;
-                while ((slot = next.getAndIncrement()) < total) {
-                    LockSupport.parkNanos(start + slot * interval - System.nanoTime());
-                    UUID id = UUID.randomUUID();
-                    long sequence = slot;
-                    transactions.inTransaction(() -> schedule(outbox, sequence, id.toString()));
-                    committed.put(id, System.nanoTime());
-                }
-                return null;
-            }));
-        }
-        for (Future<?> future : done) {
-            future.get();
-        }
-        producers.shutdown();
+        Map<UUID, Long> committed = FixedRate.produce(ratePerSecond, seconds, producerThreads, () -> new FixedRate.Producer() {
+            @Override
+            public UUID commitOne(long sequence) {
+                UUID id = UUID.randomUUID();
+                transactions.inTransaction(() -> schedule(outbox, sequence, id.toString()));
+                return id;
+            }
+
+            @Override
+            public void close() {
+            }
+        });
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (sender.ackNanos.size() < total && System.nanoTime() < deadline) {
             outbox.flush();

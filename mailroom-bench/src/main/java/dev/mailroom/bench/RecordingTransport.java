@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Wraps the relay's transport and notes when each event was acknowledged ({@link System#nanoTime()}). */
@@ -15,6 +16,7 @@ final class RecordingTransport implements Transport {
     private final Transport delegate;
     private final Map<UUID, Long> ackNanos;
     private final LongAdder acknowledged = new LongAdder();
+    private final AtomicLong firstAckNanos = new AtomicLong();
 
     RecordingTransport(Transport delegate, boolean keepTimes) {
         this.delegate = delegate;
@@ -36,6 +38,9 @@ final class RecordingTransport implements Transport {
         return delegate.send(envelope).whenComplete((ok, error) -> {
             if (error == null) {
                 acknowledged.increment();
+                if (firstAckNanos.get() == 0) {
+                    firstAckNanos.compareAndSet(0, System.nanoTime());
+                }
                 if (ackNanos != null) {
                     ackNanos.putIfAbsent(envelope.eventId(), System.nanoTime());
                 }
@@ -45,6 +50,11 @@ final class RecordingTransport implements Transport {
 
     long acknowledged() {
         return acknowledged.sum();
+    }
+
+    /** {@link System#nanoTime()} of the first acknowledgement, 0 before it. */
+    long firstAckNanos() {
+        return firstAckNanos.get();
     }
 
     Map<UUID, Long> ackNanos() {

@@ -84,6 +84,8 @@ final class RelayScenarios {
         result.put("relay_batch_size", relayBatchSize);
         result.put("seconds", Ceilings.round(seconds));
         result.put("events_per_second", Math.round(backlog / seconds));
+        result.put("first_ack_ms", Ceilings.round((transports.stream().mapToLong(RecordingTransport::firstAckNanos)
+                .filter(nanos -> nanos > 0).min().orElse(start) - start) / 1e6));
         result.put("acknowledged_sends", sends);
         result.put("published_rows", env.queryLong("SELECT count(*) FROM " + BenchEnvironment.TABLE
                 + " WHERE status = 'published'"));
@@ -162,34 +164,12 @@ final class RelayScenarios {
         List<RecordingTransport> transports = transports(1, true);
         List<Relay> relays = startRelays(transports);
         Map<UUID, Long> receivedNanos = new ConcurrentHashMap<>();
-        Map<UUID, Long> committedNanos = new ConcurrentHashMap<>();
         int total = ratePerSecond * seconds;
+        Map<UUID, Long> committedNanos;
         try (TopicWatcher watcher = new TopicWatcher(env, receivedNanos)) {
             watcher.awaitAssignment();
-            AtomicLong next = new AtomicLong();
-            long interval = TimeUnit.SECONDS.toNanos(1) / ratePerSecond;
-            long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
-            ExecutorService pool = Executors.newFixedThreadPool(producerThreads);
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < producerThreads; t++) {
-                done.add(pool.submit(() -> {
-                    try (Connection connection = env.dataSource.getConnection()) {
-                        connection.setAutoCommit(false);
-                        long slot;
-                        while ((slot = next.getAndIncrement()) < total) {
-                            LockSupport.parkNanos(start + slot * interval - System.nanoTime());
-                            UUID id = env.publisher.publish(connection, env.event(slot));
-                            connection.commit();
-                            committedNanos.put(id, System.nanoTime());
-                        }
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> future : done) {
-                future.get();
-            }
-            pool.shutdown();
+            committedNanos = FixedRate.produce(ratePerSecond, seconds, producerThreads, FixedRate.onConnection(
+                    env.dataSource, (connection, sequence) -> env.publisher.publish(connection, env.event(sequence))));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while ((transports.get(0).ackNanos().size() < total || receivedNanos.size() < total)
                     && System.nanoTime() < deadline) {
