@@ -13,6 +13,11 @@ import java.util.Set;
  *                         └──max attempts / poison──▶ dead
  * </pre>
  *
+ * A relay that claims by row lock instead of lease keeps its rows {@code pending} (locked by its
+ * open transaction) while it sends them, so it moves them straight from {@code pending} to
+ * {@code published} or {@code dead}; a failed attempt leaves them {@code pending} with the attempt
+ * counted.
+ *
  * {@code consumed} and {@code dead} are final: no transition leaves them. A row may be marked
  * consumed from {@code pending} or {@code sending} too, because a consumer can see an event before
  * the relay has recorded its acknowledgement (or after a lease expired and the row was reset).
@@ -27,7 +32,7 @@ public enum OutboxState {
     DEAD;
 
     private static final TransitionTable<OutboxState> TRANSITIONS = TransitionTable.builder(OutboxState.class)
-            .allow(PENDING, SENDING, DEAD, CONSUMED)
+            .allow(PENDING, SENDING, PUBLISHED, DEAD, CONSUMED)
             .allow(SENDING, PUBLISHED, PENDING, DEAD, CONSUMED)
             .allow(PUBLISHED, CONSUMED)
             .build();

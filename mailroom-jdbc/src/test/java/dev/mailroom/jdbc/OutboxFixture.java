@@ -4,6 +4,7 @@ import dev.mailroom.event.OutboxEvent;
 import dev.mailroom.jdbc.dialect.SqlDialect;
 import dev.mailroom.jdbc.publish.OutboxPublisher;
 import dev.mailroom.jdbc.schema.SchemaMigrator;
+import dev.mailroom.jdbc.store.OutboxRow;
 import dev.mailroom.jdbc.store.OutboxStore;
 import dev.mailroom.retry.RetryPolicy;
 import dev.mailroom.routing.RouteRegistry;
@@ -60,6 +61,19 @@ public final class OutboxFixture {
             connection.commit();
             return ids;
         }
+    }
+
+    /** One committed transaction with one {@code {}} event per key, in order (a null key: no key). */
+    public List<UUID> publishKeys(String... keys) throws SQLException {
+        List<OutboxEvent> events = new ArrayList<>();
+        for (String key : keys) {
+            events.add(OutboxEvent.builder("order.placed").key(key).json("{}").build());
+        }
+        return publishCommitted(events);
+    }
+
+    public static List<Long> ids(List<OutboxRow> rows) {
+        return rows.stream().map(OutboxRow::id).toList();
     }
 
     public List<UUID> publishCommitted(int count) throws SQLException {

@@ -30,6 +30,27 @@ public interface OutboxSql {
      */
     String claimInKeyOrder();
 
+    /**
+     * Locks due pending rows ({@code FOR UPDATE SKIP LOCKED}) without changing them: limit. The
+     * caller's transaction stays open while the rows are sent; the lock is the lease.
+     */
+    String lock();
+
+    /** Like {@link #claimInKeyOrder()}, but locks instead of leasing: window, limit. */
+    String lockInKeyOrder();
+
+    /** Whether any pending row is due (claimable now, or locked by another claimer or held back by its key). */
+    String anyDuePending();
+
+    /** Marks rows locked by this transaction published: ids (array). */
+    String markLockedPublished();
+
+    /**
+     * Records failed attempts of rows locked by this transaction: ids, delay millis, error (three
+     * arrays, same length). Returns id and new status of each changed row.
+     */
+    String markLockedFailed();
+
     /** Marks sending rows published: ids (array), lease owner. */
     String markPublished();
 

@@ -33,6 +33,11 @@ final class PostgresOutboxSql implements OutboxSql {
     private final String claim;
     private final String claimInKeyOrder;
     private final String markPublished;
+    private final String lock;
+    private final String lockInKeyOrder;
+    private final String markLockedPublished;
+    private final String anyDuePending;
+    private final String markLockedFailed;
     private final String markFailed;
     private final String markDead;
     private final String lockByEventId;
@@ -59,15 +64,23 @@ final class PostgresOutboxSql implements OutboxSql {
                 + guard(SENDING) + " RETURNING " + COLUMNS;
         this.claimInKeyOrder = "UPDATE " + table + " SET status = " + q(SENDING) + ", lease_owner = ?,"
                 + " lease_expires_at = now() + ?" + MILLIS + ", updated_at = now()"
-                + " WHERE id = ANY(ARRAY(SELECT o.id FROM " + table + " o"
-                + " WHERE o.id = ANY(ARRAY(SELECT id FROM " + table + " WHERE status = " + q(PENDING)
-                + " AND next_attempt_at <= now() ORDER BY id LIMIT ?))"
-                + " AND o.status = " + q(PENDING) + " AND o.next_attempt_at <= now()"
-                + " AND (o.event_key IS NULL OR NOT EXISTS (SELECT 1 FROM " + table + " p"
-                + " WHERE p.event_key = o.event_key AND p.id < o.id"
-                + " AND p.status IN (" + list(Set.of(PENDING, SENDING)) + ")))"
+                + " WHERE id = ANY(ARRAY(SELECT o.id FROM " + table + " o" + oldestOfTheirKeys(table)
                 + " ORDER BY o.id LIMIT ? FOR UPDATE OF o SKIP LOCKED))"
                 + guard(SENDING) + " RETURNING " + COLUMNS;
+        this.lock = "SELECT " + COLUMNS + " FROM " + table + " WHERE status = " + q(PENDING)
+                + " AND next_attempt_at <= now() ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED";
+        this.lockInKeyOrder = "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ANY(ARRAY(SELECT o.id FROM "
+                + table + " o" + oldestOfTheirKeys(table) + " ORDER BY o.id LIMIT ? FOR UPDATE OF o SKIP LOCKED))";
+        this.anyDuePending = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE status = " + q(PENDING)
+                + " AND next_attempt_at <= now())";
+        this.markLockedPublished = "UPDATE " + table + " SET status = " + q(PUBLISHED) + ", published_at = now(),"
+                + " updated_at = now() WHERE id = ANY(?)" + guard(PUBLISHED);
+        // a failed row-locked attempt never left pending: it stays there (or goes dead at max attempts)
+        this.markLockedFailed = "UPDATE " + table + " t SET attempts = t.attempts + 1,"
+                + " status = CASE WHEN t.attempts + 1 >= t.max_attempts THEN " + q(DEAD) + " ELSE " + q(PENDING) + " END,"
+                + " next_attempt_at = now() + f.delay_ms" + MILLIS + ", last_error = f.error, updated_at = now()"
+                + " FROM unnest(?::bigint[], ?::bigint[], ?::text[]) AS f(id, delay_ms, error)"
+                + " WHERE t.id = f.id AND t.status = " + q(PENDING) + " RETURNING t.id, t.status";
         this.markPublished = "UPDATE " + table + " SET status = " + q(PUBLISHED) + ", published_at = now(), "
                 + CLEAR_LEASE + " WHERE id = ANY(?)" + guard(PUBLISHED) + " AND lease_owner = ?";
         this.markFailed = "UPDATE " + table + " t SET attempts = t.attempts + 1,"
@@ -107,6 +120,19 @@ final class PostgresOutboxSql implements OutboxSql {
         this.anyRetryWaiting = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE status = " + q(PENDING)
                 + " AND attempts > 0 AND next_attempt_at > now())";
         this.findByEventId = "SELECT " + COLUMNS + " FROM " + table + " WHERE event_id = ?";
+    }
+
+    /**
+     * Rows among the window's oldest due pending ones whose key has no earlier pending or sending
+     * row (or that have no key): parameter window.
+     */
+    private static String oldestOfTheirKeys(String table) {
+        return " WHERE o.id = ANY(ARRAY(SELECT id FROM " + table + " WHERE status = " + q(PENDING)
+                + " AND next_attempt_at <= now() ORDER BY id LIMIT ?))"
+                + " AND o.status = " + q(PENDING) + " AND o.next_attempt_at <= now()"
+                + " AND (o.event_key IS NULL OR NOT EXISTS (SELECT 1 FROM " + table + " p"
+                + " WHERE p.event_key = o.event_key AND p.id < o.id"
+                + " AND p.status IN (" + list(Set.of(PENDING, SENDING)) + ")))";
     }
 
     private static String q(OutboxState state) {
@@ -156,6 +182,31 @@ final class PostgresOutboxSql implements OutboxSql {
     @Override
     public String claimInKeyOrder() {
         return claimInKeyOrder;
+    }
+
+    @Override
+    public String lock() {
+        return lock;
+    }
+
+    @Override
+    public String lockInKeyOrder() {
+        return lockInKeyOrder;
+    }
+
+    @Override
+    public String anyDuePending() {
+        return anyDuePending;
+    }
+
+    @Override
+    public String markLockedPublished() {
+        return markLockedPublished;
+    }
+
+    @Override
+    public String markLockedFailed() {
+        return markLockedFailed;
     }
 
     @Override

@@ -41,6 +41,11 @@ public final class OutboxStore {
     public static final int MAX_ERROR_LENGTH = 2000;
     public static final int DEFAULT_RETENTION_BATCH = 500;
     static final int KEY_ORDER_WINDOW_FACTOR = 4;
+    /**
+     * What {@link #lockOrNextDue} answers when due rows exist that it could not lock: another
+     * claimer holds them (or their keys), and finishing sends no notification, so look again soon.
+     */
+    static final Duration HELD_ROWS_RECHECK = Duration.ofMillis(200);
 
     private final DataSource dataSource;
     private final SqlDialect dialect;
@@ -141,8 +146,78 @@ public final class OutboxStore {
         });
     }
 
+    /**
+     * Claims by row lock instead of lease (see {@link LockedBatch}): locks up to {@code limit} due
+     * pending rows, in key order like {@link #claimInKeyOrder} when {@code inKeyOrder}, and returns
+     * them with the transaction still open. When nothing was claimable the transaction is already
+     * finished and the batch answers {@link #nextDueIn()} instead. The caller must settle or close it.
+     */
+    public LockedBatch lockOrNextDue(int limit, boolean inKeyOrder) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        Connection connection = null;
+        try {
+            connection = dataSource.getConnection();
+            connection.setAutoCommit(false);
+            String relaxed = asynchronousCommit ? dialect.asynchronousCommitSql() : null;
+            if (relaxed != null) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute(relaxed);
+                }
+            }
+            List<OutboxRow> rows;
+            if (!inKeyOrder) {
+                rows = lockRows(connection, sql.lock(), null, limit);
+            } else {
+                rows = lockRows(connection, sql.lockInKeyOrder(), limit * KEY_ORDER_WINDOW_FACTOR, limit);
+                if (rows.isEmpty() && anyRetryWaiting(connection)) {
+                    rows = lockRows(connection, sql.lockInKeyOrder(), Integer.MAX_VALUE, limit);
+                }
+            }
+            if (!rows.isEmpty()) {
+                rows.sort(Comparator.comparingLong(OutboxRow::id));
+                return new LockedBatch(connection, sql, dialect, table.qualified(), retryPolicy, rows, Optional.empty());
+            }
+            Optional<Duration> nextDue = nextDueIn(connection);
+            if (nextDue.isEmpty() && exists(connection, sql.anyDuePending())) {
+                nextDue = Optional.of(HELD_ROWS_RECHECK);
+            }
+            connection.commit();
+            connection.setAutoCommit(true);
+            connection.close();
+            return new LockedBatch(null, sql, dialect, table.qualified(), retryPolicy, rows, nextDue);
+        } catch (SQLException | RuntimeException e) {
+            if (connection != null) {
+                try (Connection closing = connection) {
+                    closing.rollback();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e instanceof SQLException sqlError ? StoreErrors.translate(dialect, table.qualified(), "lock", sqlError)
+                    : (RuntimeException) e;
+        }
+    }
+
+    private List<OutboxRow> lockRows(Connection connection, String lockSql, Integer window, int limit)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(lockSql)) {
+            int index = 1;
+            if (window != null) {
+                statement.setInt(index++, window);
+            }
+            statement.setInt(index, limit);
+            return readRows(statement);
+        }
+    }
+
     private boolean anyRetryWaiting(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql.anyRetryWaiting());
+        return exists(connection, sql.anyRetryWaiting());
+    }
+
+    private static boolean exists(Connection connection, String existsSql) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(existsSql);
              ResultSet rs = statement.executeQuery()) {
             rs.next();
             return rs.getBoolean(1);

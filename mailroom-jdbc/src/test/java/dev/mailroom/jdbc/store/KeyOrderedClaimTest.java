@@ -1,5 +1,6 @@
 package dev.mailroom.jdbc.store;
 
+import static dev.mailroom.jdbc.OutboxFixture.ids;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailroom.event.OutboxEvent;
@@ -41,7 +42,7 @@ class KeyOrderedClaimTest {
 
     @Test
     void onlyTheOldestUndeliveredRowOfEachKeyIsHandedOutAndKeylessRowsAreNotOrdered() throws Exception {
-        publish("a", "b", "a", null, null, "b");
+        outbox.publishKeys("a", "b", "a", null, null, "b");
         assertThat(ids(store.claimInKeyOrder("relay", 10, LEASE))).containsExactly(1L, 2L, 4L, 5L);
         assertThat(store.claimInKeyOrder("relay", 10, LEASE)).as("a and b are in flight").isEmpty();
         store.markPublished("relay", List.of(1L));
@@ -52,18 +53,18 @@ class KeyOrderedClaimTest {
 
     @Test
     void aRowWaitingForItsRetryHoldsBackOnlyItsOwnKey() throws Exception {
-        publish("a", "a", "b");
+        outbox.publishKeys("a", "a", "b");
         List<OutboxRow> first = store.claimInKeyOrder("relay", 10, LEASE);
         store.markFailed("relay", first.get(0), "broker down");
         store.markPublished("relay", List.of(3L));
-        publish("b");
+        outbox.publishKeys("b");
         assertThat(ids(store.claimInKeyOrder("relay", 10, LEASE))).as("row 2 waits for row 1's retry")
                 .containsExactly(4L);
     }
 
     @Test
     void aDeadRowNoLongerHoldsBackItsKey() throws Exception {
-        publish("a", "a");
+        outbox.publishKeys("a", "a");
         store.claimInKeyOrder("relay", 10, LEASE);
         store.markDead(1, "relay", "poison");
         assertThat(ids(store.claimInKeyOrder("relay", 10, LEASE))).containsExactly(2L);
@@ -152,17 +153,5 @@ class KeyOrderedClaimTest {
         String plan = outbox.explainClaim(SqlDialect.postgresql().outboxSql(OutboxFixture.ORDERS.table()).claimInKeyOrder(),
                 "relay", 30_000L, 400, 100);
         assertThat(plan).contains("orders_outbox_key_order_idx").doesNotContain("Seq Scan");
-    }
-
-    private void publish(String... keys) throws SQLException {
-        List<OutboxEvent> events = new ArrayList<>();
-        for (String key : keys) {
-            events.add(OutboxEvent.builder("order.placed").key(key).json("{}").build());
-        }
-        outbox.publishCommitted(events);
-    }
-
-    private static List<Long> ids(List<OutboxRow> rows) {
-        return rows.stream().map(OutboxRow::id).toList();
     }
 }

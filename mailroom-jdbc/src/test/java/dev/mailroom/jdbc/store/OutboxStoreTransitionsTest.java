@@ -1,5 +1,6 @@
 package dev.mailroom.jdbc.store;
 
+import static dev.mailroom.jdbc.OutboxFixture.ids;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -335,9 +336,5 @@ class OutboxStoreTransitionsTest {
     private OutboxRow find(long id) throws SQLException {
         return store.find(UUID.fromString(outbox.queryString("SELECT event_id FROM orders_outbox WHERE id = " + id)))
                 .orElseThrow();
-    }
-
-    private static List<Long> ids(List<OutboxRow> rows) {
-        return rows.stream().map(OutboxRow::id).toList();
     }
 }

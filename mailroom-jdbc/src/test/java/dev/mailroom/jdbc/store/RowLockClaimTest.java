@@ -1,0 +1,137 @@
+package dev.mailroom.jdbc.store;
+
+import static dev.mailroom.jdbc.OutboxFixture.ids;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mailroom.jdbc.OutboxFixture;
+import dev.mailroom.jdbc.StoreException;
+import dev.mailroom.state.OutboxState;
+import dev.mailroom.testkit.db.TestDatabase;
+import dev.mailroom.testkit.db.WithPostgres;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Claims by row lock: rows stay pending and locked by an open transaction, and are settled in it. */
+@WithPostgres
+class RowLockClaimTest {
+
+    private final OutboxFixture outbox;
+    private final OutboxStore store;
+
+    RowLockClaimTest(TestDatabase database) {
+        this.outbox = new OutboxFixture(database);
+        this.store = outbox.store;
+    }
+
+    @BeforeEach
+    void emptyTable() throws SQLException {
+        outbox.reset();
+    }
+
+    @Test
+    void lockedRowsStayPendingAreSkippedByOtherClaimersAndHoldBackTheirKeys() throws Exception {
+        outbox.publishKeys("a", "b", "a", null, null, "b");
+        try (LockedBatch first = store.lockOrNextDue(10, true)) {
+            assertThat(ids(first.rows())).containsExactly(1L, 2L, 4L, 5L);
+            assertThat(rows("status = 'pending'")).as("locking writes no row").isEqualTo(6);
+
+            try (LockedBatch second = store.lockOrNextDue(10, true)) {
+                assertThat(second.rows()).as("1, 2, 4, 5 are locked; 3 and 6 wait for their keys").isEmpty();
+                assertThat(second.nextDueIn()).contains(OutboxStore.HELD_ROWS_RECHECK);
+            }
+            assertThat(ids(store.claim("lease-relay", 10, Duration.ofMinutes(1))))
+                    .as("an unordered lease claim skips the locked rows").containsExactly(3L, 6L);
+            store.release("lease-relay", List.of(3L, 6L));
+
+            assertThat(first.settle(List.of(1L, 2L, 4L, 5L), List.of())).isEmpty();
+        }
+        assertThat(rows("status = 'published' AND attempts = 0 AND published_at IS NOT NULL"
+                + " AND lease_owner IS NULL")).isEqualTo(4);
+        try (LockedBatch next = store.lockOrNextDue(10, true)) {
+            assertThat(ids(next.rows())).containsExactly(3L, 6L);
+        }
+    }
+
+    @Test
+    void aFailedAttemptIsCountedWithBackoffAndTheRowIsDeadAtItsMaxAttempts() throws Exception {
+        outbox.publishKeys("a", "a");
+        outbox.execute("UPDATE orders_outbox SET max_attempts = 2");
+        Map<Long, OutboxState> states;
+        try (LockedBatch batch = store.lockOrNextDue(10, true)) {
+            states = batch.settle(List.of(), List.of(new DeliveryFailure(batch.rows().get(0), "broker down")));
+        }
+        assertThat(states).containsExactly(Map.entry(1L, OutboxState.PENDING));
+        assertThat(rows("id = 1 AND status = 'pending' AND attempts = 1 AND last_error = 'broker down'"
+                + " AND next_attempt_at > now()")).isOne();
+        try (LockedBatch waiting = store.lockOrNextDue(10, true)) {
+            assertThat(waiting.rows()).as("row 2 waits behind row 1's retry").isEmpty();
+            assertThat(waiting.nextDueIn()).hasValueSatisfying(due -> assertThat(due).isPositive());
+        }
+
+        outbox.execute("UPDATE orders_outbox SET next_attempt_at = now() WHERE id = 1");
+        try (LockedBatch retry = store.lockOrNextDue(10, true)) {
+            states = retry.settle(List.of(), List.of(new DeliveryFailure(retry.rows().get(0), "still down")));
+        }
+        assertThat(states).containsExactly(Map.entry(1L, OutboxState.DEAD));
+        try (LockedBatch after = store.lockOrNextDue(10, true)) {
+            assertThat(ids(after.rows())).as("a dead row frees its key").containsExactly(2L);
+        }
+    }
+
+    @Test
+    void closingWithoutSettlingGivesTheRowsBackWithoutCountingAnAttempt() throws Exception {
+        outbox.publishKeys("a", "b");
+        try (LockedBatch batch = store.lockOrNextDue(10, false)) {
+            assertThat(batch.rows()).hasSize(2);
+        }
+        try (LockedBatch again = store.lockOrNextDue(10, false)) {
+            assertThat(ids(again.rows())).containsExactly(1L, 2L);
+            assertThat(again.rows()).allSatisfy(row -> assertThat(row.attempts()).isZero());
+        }
+    }
+
+    @Test
+    void aRowMarkedDeadInTheBatchIsDeadWithItsReasonOnceSettled() throws Exception {
+        outbox.publishKeys("a", "b");
+        try (LockedBatch batch = store.lockOrNextDue(10, false)) {
+            assertThat(batch.markDead(batch.rows().get(0), "No route for event type 'x'")).isTrue();
+            batch.settle(List.of(2L), List.of());
+        }
+        assertThat(rows("id = 1 AND status = 'dead' AND last_error LIKE 'No route%'")).isOne();
+        assertThat(rows("id = 2 AND status = 'published'")).isOne();
+    }
+
+    @Test
+    void aConnectionLostBeforeTheSettlementIsAStoreErrorAndLosesNothing() throws Exception {
+        outbox.publishKeys("a", "b");
+        LockedBatch batch = store.lockOrNextDue(10, false);
+        outbox.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE state = 'idle in transaction'"
+                + " AND datname = current_database() AND pid <> pg_backend_pid()");
+
+        assertThatThrownBy(() -> batch.settle(List.of(1L, 2L), List.of())).isInstanceOf(StoreException.class);
+        assertThat(rows("status = 'pending' AND attempts = 0")).isEqualTo(2);
+        try (LockedBatch again = store.lockOrNextDue(10, false)) {
+            assertThat(again.rows()).hasSize(2);
+        }
+    }
+
+    @Test
+    void aSettledBatchCannotBeUsedAgain() throws Exception {
+        outbox.publishKeys("a");
+        LockedBatch batch = store.lockOrNextDue(10, false);
+        batch.settle(List.of(1L), List.of());
+
+        assertThatThrownBy(() -> batch.settle(List.of(1L), List.of())).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> store.lockOrNextDue(0, false)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+
+    private long rows(String where) throws SQLException {
+        return outbox.queryLong("SELECT count(*) FROM orders_outbox WHERE " + where);
+    }
+}
