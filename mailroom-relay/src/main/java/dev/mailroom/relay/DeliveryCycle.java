@@ -1,6 +1,5 @@
 package dev.mailroom.relay;
 
-import dev.mailroom.jdbc.store.ClaimResult;
 import dev.mailroom.jdbc.store.DeliveryFailure;
 import dev.mailroom.jdbc.store.OutboxCounts;
 import dev.mailroom.jdbc.store.OutboxRow;
@@ -29,9 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One pass of the relay: reclaim expired leases when due, claim a batch, send every row without
- * waiting for acknowledgements in between, then settle the batch in two statements (published,
- * failed). No row lock is held while sending: the claim committed a lease, and every settlement
- * is fenced on it.
+ * waiting for acknowledgements in between, then settle the batch (published, failed) the way its
+ * {@link Claims} holds rows: in the transaction that locked them, or fenced on a committed lease.
  */
 final class DeliveryCycle {
 
@@ -49,6 +47,7 @@ final class DeliveryCycle {
 
     private final RelaySettings settings;
     private final OutboxStore store;
+    private final Claims claims;
     private final RouteRegistry routes;
     private final Transport transport;
     private final RelayMetrics metrics;
@@ -62,6 +61,8 @@ final class DeliveryCycle {
                   RelayMetrics metrics) {
         this.settings = settings;
         this.store = store;
+        this.claims = settings.claimMode() == ClaimMode.ROW_LOCK ? new RowLockClaims(store, settings)
+                : new LeaseClaims(store, settings);
         this.routes = routes;
         this.transport = transport;
         this.metrics = metrics;
@@ -86,23 +87,25 @@ final class DeliveryCycle {
         Optional<Duration> nextDue = Optional.empty();
         if (!stopRequested() && inFlight.size() < MAX_BATCHES_IN_FLIGHT) {
             long claimStart = System.nanoTime();
-            ClaimResult claim = store.claimOrNextDue(settings.owner(), settings.batchSize(), settings.lease(),
-                    settings.orderByKey());
+            Claims.Batch claim = claims.claim();
             if (!claim.rows().isEmpty()) {
                 metrics.batch(claim.rows().size());
                 if (LOG.isDebugEnabled()) {
                     LOG.debug("Relay {}: claimed {} rows in {} us, {} batches in flight", settings.owner(),
                             claim.rows().size(), (System.nanoTime() - claimStart) / 1000, inFlight.size());
                 }
-                dispatch(claim.rows(), claimStart);
+                try {
+                    dispatch(claim, claimStart);
+                } catch (RuntimeException e) {
+                    claim.abandon();
+                    throw e;
+                }
                 return Duration.ZERO;
             }
             nextDue = claim.nextDueIn();
         }
         if (!inFlight.isEmpty()) {
-            InFlightBatch oldest = inFlight.removeFirst();
-            awaitAcknowledgements(oldest);
-            settle(oldest);
+            awaitAndSettle(inFlight.removeFirst());
             return Duration.ZERO;
         }
         if (stopRequested() || nextDue.isEmpty()) {
@@ -117,10 +120,31 @@ final class DeliveryCycle {
 
     /** After the loop has stopped: waits for the batches still in flight (until the stop deadline) and settles them. */
     void finish() throws InterruptedException {
+        RuntimeException first = null;
         while (!inFlight.isEmpty()) {
-            InFlightBatch oldest = inFlight.removeFirst();
-            awaitAcknowledgements(oldest);
-            settle(oldest);
+            try {
+                awaitAndSettle(inFlight.removeFirst());
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** Waits for a batch's acknowledgements and settles it; on any error gives the batch up first. */
+    private void awaitAndSettle(InFlightBatch batch) throws InterruptedException {
+        try {
+            awaitAcknowledgements(batch);
+            settle(batch);
+        } catch (InterruptedException | RuntimeException e) {
+            batch.claim().abandon();
+            throw e;
         }
     }
 
@@ -151,11 +175,11 @@ final class DeliveryCycle {
                 counts.oldestUndeliveredAge().orElse(Duration.ZERO));
     }
 
-    private void dispatch(List<OutboxRow> rows, long claimedAt) {
+    private void dispatch(Claims.Batch claim, long claimedAt) {
         Map<OutboxRow, CompletableFuture<Void>> sends = new LinkedHashMap<>();
         Map<OutboxRow, Route> routesByRow = new LinkedHashMap<>();
         List<Long> notSent = new ArrayList<>();
-        for (OutboxRow row : rows) {
+        for (OutboxRow row : claim.rows()) {
             if (stopRequested()) {
                 notSent.add(row.id());
                 continue;
@@ -165,22 +189,19 @@ final class DeliveryCycle {
                 route = routes.route(row.eventType());
             } catch (UnknownEventTypeException e) {
                 LOG.warn("Event {} has unrouted type '{}'; marked dead", row.eventId(), row.eventType());
-                store.markDead(row.id(), settings.owner(), e.getMessage());
+                claim.markDead(row, e.getMessage());
                 continue;
             }
             routesByRow.put(row, route);
             sends.put(row, send(EnvelopeMapper.toEnvelope(row, route, source)));
         }
-        if (!notSent.isEmpty()) {
-            store.release(settings.owner(), notSent);
-        }
-        inFlight.addLast(new InFlightBatch(sends, routesByRow, claimedAt,
+        inFlight.addLast(new InFlightBatch(claim, sends, routesByRow, notSent, claimedAt,
                 System.nanoTime() + settings.sendTimeout().toNanos()));
     }
 
     /** A claimed batch whose sends are out; settled once acknowledged, failed or timed out. */
-    private record InFlightBatch(Map<OutboxRow, CompletableFuture<Void>> sends, Map<OutboxRow, Route> routes,
-                                 long claimedAt, long deadline) {
+    private record InFlightBatch(Claims.Batch claim, Map<OutboxRow, CompletableFuture<Void>> sends,
+                                 Map<OutboxRow, Route> routes, List<Long> notSent, long claimedAt, long deadline) {
 
         boolean allDone() {
             for (CompletableFuture<Void> send : sends.values()) {
@@ -223,7 +244,7 @@ final class DeliveryCycle {
         Map<OutboxRow, Route> routesByRow = batch.routes();
         List<Long> published = new ArrayList<>();
         List<DeliveryFailure> failures = new ArrayList<>();
-        List<Long> unfinished = new ArrayList<>();
+        List<Long> unfinished = new ArrayList<>(batch.notSent());
         boolean stopping = System.nanoTime() - stopDeadlineNanos >= 0;
         Instant now = Instant.now();
         sends.forEach((row, future) -> {
@@ -241,18 +262,16 @@ final class DeliveryCycle {
                 metrics.delivered(route.topic(), row.eventType(), Duration.between(row.createdAt(), now));
             }
         });
-        store.markPublished(settings.owner(), published);
+        Map<Long, OutboxState> states = batch.claim().settle(published, failures, unfinished);
         if (LOG.isDebugEnabled()) {
-            LOG.debug("Relay {}: batch of {} acknowledged {} us after its claim, marked published in {} us",
+            LOG.debug("Relay {}: batch of {} acknowledged {} us after its claim, settled in {} us",
                     settings.owner(), sends.size(), (settleStart - batch.claimedAt()) / 1000,
                     (System.nanoTime() - settleStart) / 1000);
         }
         if (!unfinished.isEmpty()) {
-            store.release(settings.owner(), unfinished);
-            LOG.info("Relay {} released {} unacknowledged rows at shutdown", settings.owner(), unfinished.size());
+            LOG.info("Relay {} gave back {} unsent or unacknowledged rows at shutdown", settings.owner(), unfinished.size());
         }
         if (!failures.isEmpty()) {
-            Map<Long, OutboxState> states = store.markFailed(settings.owner(), failures);
             for (DeliveryFailure failure : failures) {
                 Route route = routesByRow.get(failure.row());
                 if (states.get(failure.row().id()) == OutboxState.DEAD) {

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Lifecycle.</b> {@link #start()} checks every routed topic on the transport (a missing one
  * fails the start, naming it), returns expired leases to pending, and delivers due rows at once.
- * {@link #close()} stops claiming, waits for the batch in flight up to the shutdown timeout, and
- * gives back the leases of rows not acknowledged by then, so no row stays {@code sending}.
+ * {@link #close()} stops claiming, waits for the batches in flight up to the shutdown timeout, and
+ * gives back the rows not acknowledged by then (no row stays {@code sending} or locked).
  *
  * <p><b>Wake-up.</b> On PostgreSQL a dedicated connection {@code LISTEN}s on the service's channel;
  * every commit that inserted rows wakes the claim loop within milliseconds. A fallback poll
@@ -38,8 +38,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Delivery.</b> A batch is sent without waiting between sends; then successes are marked
  * published in one statement and failures recorded in another (attempts + 1, backoff from the
  * retry policy, dead at max attempts). A send that is not acknowledged within the send timeout
- * counts as failed. Several relays may run side by side: claims use {@code SKIP LOCKED} and leases,
- * and every settlement is fenced on the lease owner.
+ * counts as failed. Several relays may run side by side: claims use {@code SKIP LOCKED}. By default
+ * ({@link ClaimMode#ROW_LOCK}) the rows stay locked by the claiming transaction until the batch is
+ * settled in it (one row write per event); with {@link ClaimMode#LEASE} a committed lease holds
+ * them and every settlement is fenced on the lease owner.
  */
 public final class Relay implements AutoCloseable {
 
@@ -173,6 +175,7 @@ public final class Relay implements AutoCloseable {
         private Duration listenReconnectMax = DEFAULT_LISTEN_RECONNECT_MAX;
         private boolean listen = true;
         private boolean orderByKey = true;
+        private ClaimMode claimMode = ClaimMode.ROW_LOCK;
         private boolean asynchronousCommit = true;
         private MeterRegistry meterRegistry;
 
@@ -269,6 +272,16 @@ public final class Relay implements AutoCloseable {
         }
 
         /**
+         * How rows are held while sent (default {@link ClaimMode#ROW_LOCK}: one row write per event,
+         * one pooled connection per batch in flight, so give the relay's pool at least four).
+         * {@link ClaimMode#LEASE} keeps no transaction open while sending, at two row writes per event.
+         */
+        public Builder claimMode(ClaimMode claimMode) {
+            this.claimMode = Objects.requireNonNull(claimMode, "claimMode");
+            return this;
+        }
+
+        /**
          * Commit the relay's bookkeeping without waiting for the log flush (default true; see
          * {@link OutboxStore#withAsynchronousCommit()}): a database crash may cause redelivery, never loss.
          */
@@ -307,7 +320,7 @@ public final class Relay implements AutoCloseable {
             }
             RelaySettings settings = new RelaySettings(service, ownerId,
                     source != null ? source : "/mailroom/" + service, batchSize, lease, sendTimeout, fallbackPoll,
-                    reapInterval, shutdownTimeout, listenReconnectMax, listen && isPostgres(), orderByKey);
+                    reapInterval, shutdownTimeout, listenReconnectMax, listen && isPostgres(), orderByKey, claimMode);
             return new Relay(this, settings);
         }
 

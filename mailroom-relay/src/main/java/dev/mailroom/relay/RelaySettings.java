@@ -15,5 +15,6 @@ record RelaySettings(
         Duration shutdownTimeout,
         Duration listenReconnectMax,
         boolean listen,
-        boolean orderByKey) {
+        boolean orderByKey,
+        ClaimMode claimMode) {
 }

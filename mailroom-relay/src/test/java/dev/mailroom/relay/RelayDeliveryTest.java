@@ -10,23 +10,28 @@ import dev.mailroom.testkit.db.WithPostgres;
 import dev.mailroom.transport.Envelope;
 import dev.mailroom.transport.InProcessTransport;
 import dev.mailroom.transport.MissingDestinationException;
+import dev.mailroom.transport.Transport;
 import dev.mailroom.jdbc.publish.OutboxPublisher;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The relay against the real PostgreSQL, delivering through the in-process transport. */
 @WithPostgres
@@ -43,12 +48,13 @@ class RelayDeliveryTest {
         outbox.reset();
     }
 
-    @Test
-    void committedEventsAreDeliveredWithTheirMetadataAndRolledBackOnesNever() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ClaimMode.class)
+    void committedEventsAreDeliveredWithTheirMetadataAndRolledBackOnesNever(ClaimMode mode) throws Exception {
         List<Envelope> received = Collections.synchronizedList(new ArrayList<>());
         InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, received::add);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        try (Relay relay = outbox.relay(transport).meterRegistry(meters).build().start()) {
+        try (Relay relay = outbox.relay(transport).claimMode(mode).meterRegistry(meters).build().start()) {
             List<UUID> committed = outbox.publish(List.of(RelayFixture.event("o-1", 1), RelayFixture.event("o-2", 2)), true);
             List<UUID> rolledBack = outbox.publish(List.of(RelayFixture.event("o-3", 3)), false);
             await().atMost(Duration.ofSeconds(30)).until(() -> received.size() >= 2);
@@ -66,8 +72,9 @@ class RelayDeliveryTest {
         }
     }
 
-    @Test
-    void twoRelaysKeepEveryKeysOrderThroughFailuresAndDeliverEverything() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ClaimMode.class)
+    void twoRelaysKeepEveryKeysOrderThroughFailuresAndDeliverEverything(ClaimMode mode) throws Exception {
         int events = 10_000;
         int keys = 100;
         Map<String, List<Integer>> sequencesByKey = new ConcurrentHashMap<>();
@@ -83,8 +90,8 @@ class RelayDeliveryTest {
             }
         });
         outbox.publish(events, "key-", keys);
-        try (Relay first = outbox.relay(transport).owner("relay-a").batchSize(200).build().start();
-             Relay second = outbox.relay(transport).owner("relay-b").batchSize(200).build().start()) {
+        try (Relay first = outbox.relay(transport).claimMode(mode).owner("relay-a").batchSize(200).build().start();
+             Relay second = outbox.relay(transport).claimMode(mode).owner("relay-b").batchSize(200).build().start()) {
             await().atMost(Duration.ofMinutes(2)).until(() -> outbox.count("status = 'published'") == events);
         }
         assertThat(delivered).hasSize(events);
@@ -138,6 +145,30 @@ class RelayDeliveryTest {
     }
 
     @Test
+    void rowsLockedByARelayWhoseConnectionDiesAreDeliveredByAnotherAtOnce() throws Exception {
+        CountDownLatch hung = new CountDownLatch(1);
+        Transport hanging = new NeverAcknowledges(hung);
+        Set<UUID> received = ConcurrentHashMap.newKeySet();
+        InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, e -> received.add(e.eventId()));
+        List<UUID> ids = outbox.publish(20, "k", 20);
+        try (Relay stuck = outbox.relay(hanging).owner("stuck").claimMode(ClaimMode.ROW_LOCK)
+                .sendTimeout(Duration.ofSeconds(20)).shutdownTimeout(Duration.ofMillis(200)).build().start()) {
+            assertThat(hung.await(10, TimeUnit.SECONDS)).isTrue();
+            try (Relay survivor = outbox.relay(transport).owner("survivor").claimMode(ClaimMode.ROW_LOCK)
+                    .fallbackPoll(Duration.ofMillis(200)).build().start()) {
+                await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(received::isEmpty);
+
+                outbox.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        + " WHERE state = 'idle in transaction' AND datname = current_database() AND pid <> pg_backend_pid()");
+
+                await().atMost(Duration.ofSeconds(10)).until(() -> received.containsAll(ids));
+            }
+        }
+        assertThat(received).hasSize(20);
+        assertThat(outbox.count("status = 'published' AND attempts = 0")).as("the lost lock counts no attempt").isEqualTo(20);
+    }
+
+    @Test
     void aMissingDestinationFailsTheStartWithItsName() {
         InProcessTransport nobodyListens = new InProcessTransport();
         Relay relay = outbox.relay(nobodyListens).build();
@@ -146,8 +177,9 @@ class RelayDeliveryTest {
                 .hasMessageContaining(TOPIC);
     }
 
-    @Test
-    void gracefulShutdownLeavesNoRowSending() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ClaimMode.class)
+    void gracefulShutdownLeavesNoRowSending(ClaimMode mode) throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch firstArrived = new CountDownLatch(1);
         InProcessTransport slow = new InProcessTransport().subscribe(TOPIC, e -> {
@@ -155,15 +187,19 @@ class RelayDeliveryTest {
             release.await(200, TimeUnit.MILLISECONDS);
         });
         outbox.publish(50, "k", 50);
-        Relay relay = outbox.relay(slow).batchSize(50).shutdownTimeout(Duration.ofMillis(300)).build().start();
+        Relay relay = outbox.relay(slow).claimMode(mode).batchSize(50).shutdownTimeout(Duration.ofMillis(300)).build().start();
         assertThat(firstArrived.await(10, TimeUnit.SECONDS)).isTrue();
         relay.close();
         assertThat(outbox.count("status = 'sending'")).isZero();
+        assertThat(outbox.count("status = 'pending'")).as("unacknowledged rows are given back").isPositive();
+        assertThat(outbox.store.claim("next-relay", 50, Duration.ofSeconds(5)))
+                .as("no row stays locked").hasSize((int) outbox.count("status = 'sending'"));
         release.countDown();
     }
 
-    @Test
-    void anEventFailingEveryTimeIsDeadAtMaxAttemptsAndOtherKeysFlow() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ClaimMode.class)
+    void anEventFailingEveryTimeIsDeadAtMaxAttemptsAndOtherKeysFlow(ClaimMode mode) throws Exception {
         Set<String> delivered = ConcurrentHashMap.newKeySet();
         InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, e -> {
             if (e.key().equals("poison")) {
@@ -176,20 +212,21 @@ class RelayDeliveryTest {
             threeAttempts.publishAll(connection, List.of(RelayFixture.event("poison", 0),
                     RelayFixture.event("poison", 1), RelayFixture.event("fine", 2)));
         }
-        try (Relay relay = outbox.relay(transport).build().start()) {
+        try (Relay relay = outbox.relay(transport).claimMode(mode).build().start()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> outbox.count("status = 'dead'") == 2);
         }
         assertThat(delivered).containsExactly("fine");
         assertThat(outbox.count("status = 'dead' AND attempts = 3 AND last_error LIKE '%cannot deliver%'")).isEqualTo(2);
     }
 
-    @Test
-    void anUnroutedEventTypeWrittenWithPlainSqlIsDeadWithTheReasonNotLost() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ClaimMode.class)
+    void anUnroutedEventTypeWrittenWithPlainSqlIsDeadWithTheReasonNotLost(ClaimMode mode) throws Exception {
         Set<UUID> received = ConcurrentHashMap.newKeySet();
         InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, e -> received.add(e.eventId()));
         outbox.execute("INSERT INTO orders_outbox (event_type, event_key, payload) VALUES ('order.mystery', 'm', 'x')");
         List<UUID> ids = outbox.publish(1, "k", 1);
-        try (Relay relay = outbox.relay(transport).build().start()) {
+        try (Relay relay = outbox.relay(transport).claimMode(mode).build().start()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> received.containsAll(ids));
             await().atMost(Duration.ofSeconds(30)).until(() -> outbox.count("status = 'dead'") == 1);
         }
@@ -211,5 +248,28 @@ class RelayDeliveryTest {
     private static int sequence(Envelope envelope) {
         String json = new String(envelope.payload(), StandardCharsets.UTF_8);
         return Integer.parseInt(json.substring(json.indexOf("\"seq\":") + 6, json.length() - 1));
+    }
+
+    /** A transport whose sends never complete, as if the relay hung mid-batch. */
+    private record NeverAcknowledges(CountDownLatch sent) implements Transport {
+
+        @Override
+        public String name() {
+            return "never-acknowledges";
+        }
+
+        @Override
+        public void verifyDestinations(Collection<String> destinations) {
+        }
+
+        @Override
+        public CompletableFuture<Void> send(Envelope envelope) {
+            sent.countDown();
+            return new CompletableFuture<>();
+        }
+
+        @Override
+        public void close() {
+        }
     }
 }
