@@ -2,6 +2,7 @@ package dev.mailroom.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.mailroom.relay.ClaimMode;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -79,7 +80,9 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     /** What one invocation can run; all by default. */
-    enum Scenario { ceilings, drain, drain_two_relays, backlog_sizes, sustained, latency, gruelbox, debezium, jmh }
+    enum Scenario {
+        ceilings, drain, drain_lease_mode, drain_two_relays, backlog_sizes, sustained, latency, claim_strategies, gruelbox, debezium, jmh
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -103,6 +106,10 @@ public final class BenchMain implements Callable<Integer> {
             if (scenarios.contains(Scenario.drain)) {
                 result.put("drain", step("drain " + backlog + ", 1 relay", () -> relay.drain(backlog, 1)));
             }
+            if (scenarios.contains(Scenario.drain_lease_mode)) {
+                result.put("drain_lease_mode", step("drain " + backlog + ", 1 relay, lease mode", () ->
+                        relay.drain(backlog, 1, ClaimMode.LEASE)));
+            }
             if (scenarios.contains(Scenario.drain_two_relays)) {
                 result.put("drain_two_relays", step("drain " + backlog + ", 2 relays", () -> relay.drain(backlog, 2)));
             }
@@ -118,6 +125,10 @@ public final class BenchMain implements Callable<Integer> {
             }
             if (scenarios.contains(Scenario.latency)) {
                 result.put("latency", step("latency", () -> relay.latency(rate, latencySeconds, 4)));
+            }
+            if (scenarios.contains(Scenario.claim_strategies)) {
+                result.put("claim_strategies", step("claim strategies (database only)", () ->
+                        new ClaimStrategies(env, relayBatch).compare(backlog)));
             }
             Map<String, Object> peerResults = new LinkedHashMap<>();
             if (scenarios.contains(Scenario.gruelbox)) {
@@ -189,7 +200,8 @@ public final class BenchMain implements Callable<Integer> {
         settings.put("keys", keys);
         settings.put("payload_bytes", BenchEnvironment.PAYLOAD_BYTES);
         settings.put("relay_batch_size", relayBatch);
-        settings.put("relay", "defaults: key-ordered claims, asynchronous commit of bookkeeping, LISTEN/NOTIFY");
+        settings.put("relay", "defaults: row-lock claims (one row write per event), key-ordered, 2 batches in flight,"
+                + " asynchronous commit of bookkeeping, LISTEN/NOTIFY; drain_lease_mode: the same with lease claims");
         settings.put("kafka_transport", "acks=all, idempotent, linger.ms=1, 6 partitions");
         settings.put("sustained_seconds", sustainedSeconds);
         settings.put("producer_threads", producerThreads);

@@ -35,6 +35,12 @@ final class MarkdownReport {
         if (result.containsKey("drain_ratio_to_lower_ceiling")) {
             row(md, "Drain ratio to the lower ceiling", result.get("drain_ratio_to_lower_ceiling"));
         }
+        Map<String, Object> lease = map(result, "drain_lease_mode");
+        if (lease != null) {
+            row(md, "Drain " + lease.get("backlog") + ", 1 relay, lease mode (events/s; row writes/event; WAL bytes/event)",
+                    lease.get("events_per_second") + "; " + lease.get("row_writes_per_event") + "; "
+                            + lease.get("wal_bytes_per_event"));
+        }
         Map<String, Object> drain2 = map(result, "drain_two_relays");
         if (drain2 != null) {
             row(md, "Drain " + drain2.get("backlog") + ", 2 relays (events/s)", drain2.get("events_per_second"));
@@ -66,6 +72,7 @@ final class MarkdownReport {
             row(md, "WAL bytes per delivered event, drain", drain.get("wal_bytes_per_event"));
             row(md, "Outbox table size after the drain (bytes)", drain.get("table_bytes_after"));
         }
+        claimStrategies(md, map(result, "claim_strategies"));
         peers(md, map(result, "peers"), drain);
         microbenchmarks(md, map(result, "microbenchmarks"));
         return md.toString();
@@ -97,6 +104,18 @@ final class MarkdownReport {
         }
         row(md, "Peer " + name + ": commit to Kafka ack p50 / p90 / p99 / max (ms)",
                 percentiles(map(map(peer, "latency"), "commit_to_ack_ms")));
+    }
+
+    private static void claimStrategies(StringBuilder md, Map<String, Object> strategies) {
+        if (strategies == null) {
+            return;
+        }
+        for (String name : List.of("lease", "row_lock_update", "row_lock_delete")) {
+            Map<String, Object> figures = map(strategies, name);
+            row(md, "Claim experiment, database only, " + name + " (rows/s; row writes/event; WAL bytes/event)",
+                    figures.get("rows_per_second") + "; " + figures.get("row_writes_per_event") + "; "
+                            + figures.get("wal_bytes_per_event"));
+        }
     }
 
     private static void microbenchmarks(StringBuilder md, Map<String, Object> jmh) {

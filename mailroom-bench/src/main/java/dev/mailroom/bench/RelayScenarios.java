@@ -2,6 +2,7 @@ package dev.mailroom.bench;
 
 import dev.mailroom.kafka.CloudEventHeaders;
 import dev.mailroom.kafka.KafkaTransport;
+import dev.mailroom.relay.ClaimMode;
 import dev.mailroom.relay.Relay;
 import java.sql.Connection;
 import java.time.Duration;
@@ -34,11 +35,11 @@ final class RelayScenarios {
         this.relayBatchSize = relayBatchSize;
     }
 
-    private List<Relay> startRelays(List<RecordingTransport> transports) {
+    private List<Relay> startRelays(List<RecordingTransport> transports, ClaimMode mode) {
         List<Relay> relays = new ArrayList<>();
         for (int i = 0; i < transports.size(); i++) {
             relays.add(Relay.builder(env.dataSource, BenchEnvironment.ROUTES, transports.get(i)).service("orders")
-                    .owner("bench-relay-" + i).batchSize(relayBatchSize).build().start());
+                    .owner("bench-relay-" + i).batchSize(relayBatchSize).claimMode(mode).build().start());
         }
         return relays;
     }
@@ -63,12 +64,16 @@ final class RelayScenarios {
 
     /** {@code backlog} pending events, then {@code relayCount} relays started: events/s until the last acknowledgement. */
     Map<String, Object> drain(int backlog, int relayCount) throws Exception {
+        return drain(backlog, relayCount, ClaimMode.ROW_LOCK);
+    }
+
+    Map<String, Object> drain(int backlog, int relayCount, ClaimMode mode) throws Exception {
         env.resetOutbox();
         env.fillBacklog(backlog);
         DbStats before = DbStats.take(env);
         List<RecordingTransport> transports = transports(relayCount, false);
         long start = System.nanoTime();
-        List<Relay> relays = startRelays(transports);
+        List<Relay> relays = startRelays(transports, mode);
         long deadline = start + TimeUnit.MINUTES.toNanos(30);
         while (acknowledged(transports) < backlog && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
@@ -81,6 +86,7 @@ final class RelayScenarios {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("backlog", backlog);
         result.put("relays", relayCount);
+        result.put("claim_mode", mode.name());
         result.put("relay_batch_size", relayBatchSize);
         result.put("seconds", Ceilings.round(seconds));
         result.put("events_per_second", Math.round(backlog / seconds));
@@ -101,7 +107,7 @@ final class RelayScenarios {
     Map<String, Object> sustained(int seconds, int producerThreads, int batch) throws Exception {
         env.resetOutbox();
         List<RecordingTransport> transports = transports(1, false);
-        List<Relay> relays = startRelays(transports);
+        List<Relay> relays = startRelays(transports, ClaimMode.ROW_LOCK);
         DbStats before = DbStats.take(env);
         AtomicLong produced = new AtomicLong();
         long start = System.nanoTime();
@@ -162,7 +168,7 @@ final class RelayScenarios {
     Map<String, Object> latency(int ratePerSecond, int seconds, int producerThreads) throws Exception {
         env.resetOutbox();
         List<RecordingTransport> transports = transports(1, true);
-        List<Relay> relays = startRelays(transports);
+        List<Relay> relays = startRelays(transports, ClaimMode.ROW_LOCK);
         Map<UUID, Long> receivedNanos = new ConcurrentHashMap<>();
         int total = ratePerSecond * seconds;
         Map<UUID, Long> committedNanos;
