@@ -74,6 +74,9 @@ public final class Relay implements AutoCloseable {
         if (builder.asynchronousCommit) {
             store = store.withAsynchronousCommit();
         }
+        if (builder.deletePublished) {
+            store = store.withPublishedRowsDeleted();
+        }
         RelayMetrics metrics = builder.meterRegistry == null ? RelayMetrics.NOOP
                 : new MicrometerRelayMetrics(builder.meterRegistry, service.name());
         this.cycle = new DeliveryCycle(settings, store, routes, transport, metrics);
@@ -176,6 +179,7 @@ public final class Relay implements AutoCloseable {
         private boolean listen = true;
         private boolean orderByKey = true;
         private ClaimMode claimMode = ClaimMode.ROW_LOCK;
+        private boolean deletePublished;
         private boolean asynchronousCommit = true;
         private MeterRegistry meterRegistry;
 
@@ -278,6 +282,16 @@ public final class Relay implements AutoCloseable {
          */
         public Builder claimMode(ClaimMode claimMode) {
             this.claimMode = Objects.requireNonNull(claimMode, "claimMode");
+            return this;
+        }
+
+        /**
+         * Delete rows once delivered instead of keeping them {@code published} (default false; see
+         * {@link OutboxStore#withPublishedRowsDeleted()}): the cheapest settlement, at the price of
+         * the table's history of delivered events.
+         */
+        public Builder deletePublished(boolean deletePublished) {
+            this.deletePublished = deletePublished;
             return this;
         }
 

@@ -101,6 +101,27 @@ class RelayDeliveryTest {
         assertThat(outbox.count("attempts > 0")).isEqualTo(failedOnce.size());
     }
 
+    @ParameterizedTest
+    @EnumSource(ClaimMode.class)
+    void aRelayKeepingNoHistoryDeletesEveryDeliveredRowAndKeepsKeyOrder(ClaimMode mode) throws Exception {
+        Map<String, List<Integer>> sequencesByKey = new ConcurrentHashMap<>();
+        Set<UUID> failedOnce = ConcurrentHashMap.newKeySet();
+        InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, envelope -> {
+            if (ThreadLocalRandom.current().nextInt(100) < 5 && failedOnce.add(envelope.eventId())) {
+                throw new IllegalStateException("injected send failure");
+            }
+            sequencesByKey.computeIfAbsent(envelope.key(), k -> Collections.synchronizedList(new ArrayList<>()))
+                    .add(sequence(envelope));
+        });
+        outbox.publish(2_000, "key-", 20);
+        try (Relay relay = outbox.relay(transport).claimMode(mode).deletePublished(true).batchSize(100).build().start()) {
+            await().atMost(Duration.ofMinutes(1)).until(() -> outbox.count("true") == 0);
+        }
+        assertThat(failedOnce).as("failures were injected").isNotEmpty();
+        assertThat(sequencesByKey.values().stream().mapToInt(List::size).sum()).isEqualTo(2_000);
+        sequencesByKey.forEach((key, sequences) -> assertThat(sequences).as(key).isSorted().doesNotHaveDuplicates());
+    }
+
     @Test
     void withoutNotificationsTheFallbackPollStillDelivers() throws Exception {
         Set<UUID> received = ConcurrentHashMap.newKeySet();

@@ -51,6 +51,12 @@ public interface OutboxSql {
      */
     String markLockedFailed();
 
+    /** Deletes rows locked by this transaction once acknowledged (no published history kept): ids (array). */
+    String deleteLockedPublished();
+
+    /** Deletes acknowledged sending rows leased to the owner (no published history kept): ids (array), lease owner. */
+    String deletePublished();
+
     /** Marks sending rows published: ids (array), lease owner. */
     String markPublished();
 

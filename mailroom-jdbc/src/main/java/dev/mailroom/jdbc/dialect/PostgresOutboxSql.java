@@ -37,6 +37,8 @@ final class PostgresOutboxSql implements OutboxSql {
     private final String lockInKeyOrder;
     private final String markLockedPublished;
     private final String anyDuePending;
+    private final String deleteLockedPublished;
+    private final String deletePublished;
     private final String markLockedFailed;
     private final String markFailed;
     private final String markDead;
@@ -73,6 +75,8 @@ final class PostgresOutboxSql implements OutboxSql {
                 + table + " o" + oldestOfTheirKeys(table) + " ORDER BY o.id LIMIT ? FOR UPDATE OF o SKIP LOCKED))";
         this.anyDuePending = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE status = " + q(PENDING)
                 + " AND next_attempt_at <= now())";
+        this.deleteLockedPublished = "DELETE FROM " + table + " WHERE id = ANY(?)" + guard(PUBLISHED);
+        this.deletePublished = "DELETE FROM " + table + " WHERE id = ANY(?)" + guard(PUBLISHED) + " AND lease_owner = ?";
         this.markLockedPublished = "UPDATE " + table + " SET status = " + q(PUBLISHED) + ", published_at = now(),"
                 + " updated_at = now() WHERE id = ANY(?)" + guard(PUBLISHED);
         // a failed row-locked attempt never left pending: it stays there (or goes dead at max attempts)
@@ -192,6 +196,16 @@ final class PostgresOutboxSql implements OutboxSql {
     @Override
     public String lockInKeyOrder() {
         return lockInKeyOrder;
+    }
+
+    @Override
+    public String deleteLockedPublished() {
+        return deleteLockedPublished;
+    }
+
+    @Override
+    public String deletePublished() {
+        return deletePublished;
     }
 
     @Override

@@ -31,12 +31,14 @@ public final class LockedBatch implements AutoCloseable {
     private final SqlDialect dialect;
     private final String table;
     private final RetryPolicy retryPolicy;
+    private final boolean deletePublished;
     private final List<OutboxRow> rows;
     private final Optional<Duration> nextDueIn;
     private boolean open;
 
     LockedBatch(Connection connection, OutboxSql sql, SqlDialect dialect, String table, RetryPolicy retryPolicy,
-                List<OutboxRow> rows, Optional<Duration> nextDueIn) {
+                boolean deletePublished, List<OutboxRow> rows, Optional<Duration> nextDueIn) {
+        this.deletePublished = deletePublished;
         this.connection = connection;
         this.sql = sql;
         this.dialect = dialect;
@@ -72,7 +74,8 @@ public final class LockedBatch implements AutoCloseable {
     }
 
     /**
-     * Marks the acknowledged rows published and records the failed attempts (backoff from the retry
+     * Marks the acknowledged rows published (or deletes them, for a store that
+     * {@linkplain OutboxStore#withPublishedRowsDeleted() keeps no history}) and records the failed attempts (backoff from the retry
      * policy, {@code dead} at the row's max attempts), commits, and gives the connection back. Rows in
      * neither list stay pending, untouched. Returns the new state of each failed row.
      */
@@ -81,7 +84,8 @@ public final class LockedBatch implements AutoCloseable {
         try {
             return run("settle", () -> {
                 if (!published.isEmpty()) {
-                    try (PreparedStatement statement = connection.prepareStatement(sql.markLockedPublished())) {
+                    try (PreparedStatement statement = connection.prepareStatement(
+                            deletePublished ? sql.deleteLockedPublished() : sql.markLockedPublished())) {
                         statement.setArray(1, connection.createArrayOf("bigint", published.toArray(new Long[0])));
                         statement.executeUpdate();
                     }

@@ -121,6 +121,22 @@ class RowLockClaimTest {
     }
 
     @Test
+    void aStoreKeepingNoHistoryDeletesDeliveredRowsAndKeepsFailedOnes() throws Exception {
+        OutboxStore deleting = store.withPublishedRowsDeleted();
+        outbox.publishKeys("a", "b", "c", "d");
+        try (LockedBatch batch = deleting.lockOrNextDue(2, false)) {
+            batch.settle(List.of(1L), List.of(new DeliveryFailure(batch.rows().get(1), "broker down")));
+        }
+        List<OutboxRow> leased = deleting.claim("lease-relay", 10, Duration.ofMinutes(1));
+        assertThat(ids(leased)).containsExactly(3L, 4L);
+        assertThat(deleting.markPublished("other-relay", List.of(3L))).as("fenced on the lease owner").isZero();
+        assertThat(deleting.markPublished("lease-relay", List.of(3L, 4L))).isEqualTo(2);
+
+        assertThat(rows("true")).isOne();
+        assertThat(rows("id = 2 AND status = 'pending' AND attempts = 1")).isOne();
+    }
+
+    @Test
     void aSettledBatchCannotBeUsedAgain() throws Exception {
         outbox.publishKeys("a");
         LockedBatch batch = store.lockOrNextDue(10, false);
