@@ -2,7 +2,7 @@ package dev.mailroom.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.mailroom.relay.ClaimMode;
+import dev.mailroom.kafka.KafkaTransport;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -39,8 +39,15 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--relay-batch", description = "Relay batch size (default ${DEFAULT-VALUE}).")
     int relayBatch = 500;
 
+    @Option(names = "--linger-ms", description = "linger.ms of the relay's Kafka producer (default ${DEFAULT-VALUE}).")
+    int lingerMs = KafkaTransport.DEFAULT_LINGER_MS;
+
     @Option(names = "--sustained-seconds", description = "Length of the sustained run (default ${DEFAULT-VALUE}).")
     int sustainedSeconds = 20;
+
+    @Option(names = "--sustained-rate", description = "Offered rate of the sustained run, events/s; 0: as fast as"
+            + " the producers can (default ${DEFAULT-VALUE}).")
+    int sustainedRate = 15_000;
 
     @Option(names = "--producer-threads", description = "Producer threads (default ${DEFAULT-VALUE}).")
     int producerThreads = 2;
@@ -50,6 +57,10 @@ public final class BenchMain implements Callable<Integer> {
 
     @Option(names = "--latency-seconds", description = "Length of the latency run (default ${DEFAULT-VALUE}).")
     int latencySeconds = 10;
+
+    @Option(names = "--warmup-seconds", description = "Unmeasured lead-in of each latency and sustained run, at the"
+            + " same load (default ${DEFAULT-VALUE}).")
+    int warmupSeconds = 10;
 
     @Option(names = "--peer-backlog", description = "Backlog the polling peer (gruelbox) drains (default ${DEFAULT-VALUE}).")
     int peerBacklog = 50_000;
@@ -81,7 +92,7 @@ public final class BenchMain implements Callable<Integer> {
 
     /** What one invocation can run; all by default. */
     enum Scenario {
-        ceilings, drain, drain_lease_mode, drain_two_relays, backlog_sizes, sustained, latency, claim_strategies, gruelbox, debezium, jmh
+        ceilings, drain, drain_lease_mode, drain_delete_published, drain_two_relays, backlog_sizes, sustained, latency, claim_strategies, gruelbox, debezium, jmh
     }
 
     @Override
@@ -95,7 +106,7 @@ public final class BenchMain implements Callable<Integer> {
         String debeziumSkipped = scenarios.contains(Scenario.debezium) ? prepareLogicalDecoding() : null;
         try (BenchEnvironment env = new BenchEnvironment(System.getenv(), keys)) {
             result.put("machine", machine(env));
-            RelayScenarios relay = new RelayScenarios(env, relayBatch);
+            RelayScenarios relay = new RelayScenarios(env, relayBatch, lingerMs);
             if (scenarios.contains(Scenario.ceilings)) {
                 Map<String, Object> ceilings = new LinkedHashMap<>();
                 ceilings.put("inserts_batches_of_100", step("insert ceiling", () ->
@@ -108,7 +119,11 @@ public final class BenchMain implements Callable<Integer> {
             }
             if (scenarios.contains(Scenario.drain_lease_mode)) {
                 result.put("drain_lease_mode", step("drain " + backlog + ", 1 relay, lease mode", () ->
-                        relay.drain(backlog, 1, ClaimMode.LEASE)));
+                        relay.drain(backlog, 1, RelayScenarios.Variant.LEASE)));
+            }
+            if (scenarios.contains(Scenario.drain_delete_published)) {
+                result.put("drain_delete_published", step("drain " + backlog + ", 1 relay, rows deleted once delivered",
+                        () -> relay.drain(backlog, 1, RelayScenarios.Variant.DELETE_PUBLISHED)));
             }
             if (scenarios.contains(Scenario.drain_two_relays)) {
                 result.put("drain_two_relays", step("drain " + backlog + ", 2 relays", () -> relay.drain(backlog, 2)));
@@ -121,10 +136,11 @@ public final class BenchMain implements Callable<Integer> {
                 result.put("drain_by_backlog_size", scaling);
             }
             if (scenarios.contains(Scenario.sustained)) {
-                result.put("sustained", step("sustained", () -> relay.sustained(sustainedSeconds, producerThreads, 100)));
+                result.put("sustained", step("sustained", () ->
+                        relay.sustained(warmupSeconds, sustainedSeconds, producerThreads, 100, sustainedRate)));
             }
             if (scenarios.contains(Scenario.latency)) {
-                result.put("latency", step("latency", () -> relay.latency(rate, latencySeconds, 4)));
+                result.put("latency", step("latency", () -> relay.latency(rate, warmupSeconds, latencySeconds, 4)));
             }
             if (scenarios.contains(Scenario.claim_strategies)) {
                 result.put("claim_strategies", step("claim strategies (database only)", () ->
@@ -135,7 +151,8 @@ public final class BenchMain implements Callable<Integer> {
                 Map<String, Object> gruelbox = new LinkedHashMap<>();
                 try (GruelboxPeer peer = new GruelboxPeer(env)) {
                     gruelbox.put("drain", step("gruelbox drain " + peerBacklog, () -> peer.drain(peerBacklog)));
-                    gruelbox.put("latency", step("gruelbox latency", () -> peer.latency(rate, latencySeconds, 4)));
+                    gruelbox.put("latency", step("gruelbox latency", () ->
+                            peer.latency(rate, warmupSeconds, latencySeconds, 4)));
                 }
                 peerResults.put("gruelbox_transaction_outbox", gruelbox);
             }
@@ -179,7 +196,8 @@ public final class BenchMain implements Callable<Integer> {
         Map<String, Object> debezium = new LinkedHashMap<>();
         try (DebeziumPeer peer = new DebeziumPeer(env)) {
             debezium.put("drain", step("debezium drain " + backlog, () -> peer.drain(backlog)));
-            debezium.put("latency", step("debezium latency", () -> peer.latency(rate, latencySeconds, 4)));
+            debezium.put("latency", step("debezium latency", () ->
+                    peer.latency(rate, warmupSeconds, latencySeconds, 4)));
         }
         return debezium;
     }
@@ -201,12 +219,15 @@ public final class BenchMain implements Callable<Integer> {
         settings.put("payload_bytes", BenchEnvironment.PAYLOAD_BYTES);
         settings.put("relay_batch_size", relayBatch);
         settings.put("relay", "defaults: row-lock claims (one row write per event), key-ordered, 2 batches in flight,"
-                + " asynchronous commit of bookkeeping, LISTEN/NOTIFY; drain_lease_mode: the same with lease claims");
-        settings.put("kafka_transport", "acks=all, idempotent, linger.ms=1, 6 partitions");
+                + " asynchronous commit of bookkeeping, LISTEN/NOTIFY; drain_lease_mode: lease claims;"
+                + " drain_delete_published: rows deleted once delivered");
+        settings.put("kafka_transport", "acks=all, idempotent, linger.ms=" + lingerMs + ", 6 partitions");
         settings.put("sustained_seconds", sustainedSeconds);
         settings.put("producer_threads", producerThreads);
+        settings.put("sustained_rate_per_second", sustainedRate);
         settings.put("latency_rate_per_second", rate);
         settings.put("latency_seconds", latencySeconds);
+        settings.put("warmup_seconds", warmupSeconds);
         settings.put("runs_per_scenario", runs);
         settings.put("figures", runs > 1 ? "medians of the runs (each run under per_run)" : "one run");
         settings.put("scenarios", scenarios.toString());

@@ -247,7 +247,7 @@ final class DebeziumPeer implements AutoCloseable {
     }
 
     /** Single-event transactions at a fixed rate while the engine streams: commit to Kafka acknowledgement. */
-    Map<String, Object> latency(int ratePerSecond, int seconds, int producerThreads) throws Exception {
+    Map<String, Object> latency(int ratePerSecond, int warmupSeconds, int seconds, int producerThreads) throws Exception {
         resetCapture();
         ackNanos.clear();
         Map<UUID, Long> committed = new ConcurrentHashMap<>();
@@ -255,16 +255,13 @@ final class DebeziumPeer implements AutoCloseable {
         try (RunningEngine ignored = new RunningEngine()) {
             warmUp();
             keepTimes = true;
-            committed.putAll(FixedRate.produce(ratePerSecond, seconds, producerThreads, FixedRate.onConnection(
+            committed.putAll(FixedRate.produce(ratePerSecond, warmupSeconds, seconds, producerThreads, FixedRate.onConnection(
                     env.dataSource, (connection, sequence) -> {
                         List<UUID> ids = new ArrayList<>(1);
                         insert(connection, sequence, 1, ids);
                         return ids.get(0);
                     })));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (ackNanos.size() < total && System.nanoTime() < deadline) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-            }
+            FixedRate.awaitAll(committed, 60, ackNanos);
             keepTimes = false;
         }
         Map<String, Object> result = new LinkedHashMap<>();

@@ -36,6 +36,17 @@ final class FixedRate {
     private FixedRate() {
     }
 
+    /** Waits (at most {@code timeoutSeconds}) until every committed event has a time in each of {@code arrivals}. */
+    @SafeVarargs
+    static void awaitAll(Map<UUID, Long> committed, int timeoutSeconds, Map<UUID, Long>... arrivals) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        for (Map<UUID, Long> arrived : arrivals) {
+            while (!arrived.keySet().containsAll(committed.keySet()) && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
+        }
+    }
+
     /** Each producer thread holds one connection; each event is written by {@code statement} and committed. */
     static ProducerFactory onConnection(DataSource dataSource, Statement statement) {
         return () -> {
@@ -57,10 +68,16 @@ final class FixedRate {
         };
     }
 
-    /** Commits {@code ratePerSecond * seconds} events on schedule; returns event id to {@link System#nanoTime()} after commit. */
-    static Map<UUID, Long> produce(int ratePerSecond, int seconds, int threads, ProducerFactory factory) throws Exception {
+    /**
+     * Commits events on schedule for {@code warmupSeconds} (not recorded: JIT, connections, broker
+     * metadata), then {@code ratePerSecond * seconds} more; returns each recorded event's id and
+     * {@link System#nanoTime()} right after its commit.
+     */
+    static Map<UUID, Long> produce(int ratePerSecond, int warmupSeconds, int seconds, int threads, ProducerFactory factory)
+            throws Exception {
         Map<UUID, Long> committedNanos = new ConcurrentHashMap<>();
-        int total = ratePerSecond * seconds;
+        long warmup = (long) ratePerSecond * warmupSeconds;
+        long total = warmup + (long) ratePerSecond * seconds;
         AtomicLong next = new AtomicLong();
         long interval = TimeUnit.SECONDS.toNanos(1) / ratePerSecond;
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
@@ -74,7 +91,9 @@ final class FixedRate {
                         while ((slot = next.getAndIncrement()) < total) {
                             LockSupport.parkNanos(start + slot * interval - System.nanoTime());
                             UUID id = producer.commitOne(slot);
-                            committedNanos.put(id, System.nanoTime());
+                            if (slot >= warmup) {
+                                committedNanos.put(id, System.nanoTime());
+                            }
                         }
                     }
                     return null;

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -18,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -139,14 +141,15 @@ final class GruelboxPeer implements AutoCloseable {
     }
 
     /** Single-event transactions at a fixed rate; the call runs right after commit. Commit to Kafka acknowledgement. */
-    Map<String, Object> latency(int ratePerSecond, int seconds, int producerThreads) throws Exception {
+    Map<String, Object> latency(int ratePerSecond, int warmupSeconds, int seconds, int producerThreads) throws Exception {
         TransactionOutbox outbox = outbox(Submitter.withExecutor(executor), Duration.ofSeconds(60));
         outbox.initialize();
         emptyTable();
         sender.ackNanos.clear();
         sender.keepTimes = true;
         int total = ratePerSecond * seconds;
-        Map<UUID, Long> committed = FixedRate.produce(ratePerSecond, seconds, producerThreads, () -> new FixedRate.Producer() {
+        Map<UUID, Long> committed = FixedRate.produce(ratePerSecond, warmupSeconds, seconds, producerThreads,
+                () -> new FixedRate.Producer() {
             @Override
             public UUID commitOne(long sequence) {
                 UUID id = UUID.randomUUID();
@@ -158,8 +161,9 @@ final class GruelboxPeer implements AutoCloseable {
             public void close() {
             }
         });
+        Set<String> expected = committed.keySet().stream().map(UUID::toString).collect(Collectors.toSet());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (sender.ackNanos.size() < total && System.nanoTime() < deadline) {
+        while (!sender.ackNanos.keySet().containsAll(expected) && System.nanoTime() < deadline) {
             outbox.flush();
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }

@@ -35,12 +35,8 @@ final class MarkdownReport {
         if (result.containsKey("drain_ratio_to_lower_ceiling")) {
             row(md, "Drain ratio to the lower ceiling", result.get("drain_ratio_to_lower_ceiling"));
         }
-        Map<String, Object> lease = map(result, "drain_lease_mode");
-        if (lease != null) {
-            row(md, "Drain " + lease.get("backlog") + ", 1 relay, lease mode (events/s; row writes/event; WAL bytes/event)",
-                    lease.get("events_per_second") + "; " + lease.get("row_writes_per_event") + "; "
-                            + lease.get("wal_bytes_per_event"));
-        }
+        drainVariant(md, map(result, "drain_lease_mode"), "lease claims");
+        drainVariant(md, map(result, "drain_delete_published"), "rows deleted once delivered");
         Map<String, Object> drain2 = map(result, "drain_two_relays");
         if (drain2 != null) {
             row(md, "Drain " + drain2.get("backlog") + ", 2 relays (events/s)", drain2.get("events_per_second"));
@@ -56,7 +52,8 @@ final class MarkdownReport {
         }
         Map<String, Object> sustained = map(result, "sustained");
         if (sustained != null) {
-            row(md, "Sustained: produced / delivered (events/s)", sustained.get("produced_per_second") + " / "
+            row(md, "Sustained at " + sustained.get("offered_rate_per_second") + " offered: produced / delivered (events/s)",
+                    sustained.get("produced_per_second") + " / "
                     + sustained.get("delivered_per_second") + (Boolean.TRUE.equals(sustained.get("backlog_not_growing"))
                     ? " (backlog not growing)" : " (backlog growing: " + sustained.get("backlog_at_end") + " at the end)"));
         }
@@ -76,6 +73,14 @@ final class MarkdownReport {
         peers(md, map(result, "peers"), drain);
         microbenchmarks(md, map(result, "microbenchmarks"));
         return md.toString();
+    }
+
+    private static void drainVariant(StringBuilder md, Map<String, Object> drain, String name) {
+        if (drain != null) {
+            row(md, "Drain " + drain.get("backlog") + ", 1 relay, " + name + " (events/s; row writes/event; WAL bytes/event)",
+                    drain.get("events_per_second") + "; " + drain.get("row_writes_per_event") + "; "
+                            + drain.get("wal_bytes_per_event"));
+        }
     }
 
     private static void peers(StringBuilder md, Map<String, Object> peers, Map<String, Object> drain) {

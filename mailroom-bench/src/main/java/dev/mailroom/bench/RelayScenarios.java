@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,16 +31,27 @@ final class RelayScenarios {
     private final BenchEnvironment env;
     private final int relayBatchSize;
 
-    RelayScenarios(BenchEnvironment env, int relayBatchSize) {
+    private final int lingerMs;
+
+    RelayScenarios(BenchEnvironment env, int relayBatchSize, int lingerMs) {
         this.env = env;
         this.relayBatchSize = relayBatchSize;
+        this.lingerMs = lingerMs;
     }
 
-    private List<Relay> startRelays(List<RecordingTransport> transports, ClaimMode mode) {
+    /** How a drain's relays differ from the defaults; {@link #describe} names it in the result. */
+    record Variant(String describe, UnaryOperator<Relay.Builder> settings) {
+        static final Variant DEFAULTS = new Variant("defaults (row-lock claims, rows kept as published)", b -> b);
+        static final Variant LEASE = new Variant("lease claims", b -> b.claimMode(ClaimMode.LEASE));
+        static final Variant DELETE_PUBLISHED = new Variant("row-lock claims, rows deleted once delivered",
+                b -> b.deletePublished(true));
+    }
+
+    private List<Relay> startRelays(List<RecordingTransport> transports, Variant variant) {
         List<Relay> relays = new ArrayList<>();
         for (int i = 0; i < transports.size(); i++) {
-            relays.add(Relay.builder(env.dataSource, BenchEnvironment.ROUTES, transports.get(i)).service("orders")
-                    .owner("bench-relay-" + i).batchSize(relayBatchSize).claimMode(mode).build().start());
+            relays.add(variant.settings().apply(Relay.builder(env.dataSource, BenchEnvironment.ROUTES, transports.get(i))
+                    .service("orders").owner("bench-relay-" + i).batchSize(relayBatchSize)).build().start());
         }
         return relays;
     }
@@ -47,7 +59,7 @@ final class RelayScenarios {
     private List<RecordingTransport> transports(int count, boolean keepTimes) {
         List<RecordingTransport> transports = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            transports.add(new RecordingTransport(KafkaTransport.builder(env.broker.bootstrapServers())
+            transports.add(new RecordingTransport(KafkaTransport.builder(env.broker.bootstrapServers()).lingerMs(lingerMs)
                     .clientConfig(Map.of("client.id", CpuMeter.RELAY_PRODUCER_CLIENT_ID + "-" + i)).build(), keepTimes));
         }
         return transports;
@@ -64,16 +76,16 @@ final class RelayScenarios {
 
     /** {@code backlog} pending events, then {@code relayCount} relays started: events/s until the last acknowledgement. */
     Map<String, Object> drain(int backlog, int relayCount) throws Exception {
-        return drain(backlog, relayCount, ClaimMode.ROW_LOCK);
+        return drain(backlog, relayCount, Variant.DEFAULTS);
     }
 
-    Map<String, Object> drain(int backlog, int relayCount, ClaimMode mode) throws Exception {
+    Map<String, Object> drain(int backlog, int relayCount, Variant variant) throws Exception {
         env.resetOutbox();
         env.fillBacklog(backlog);
         DbStats before = DbStats.take(env);
         List<RecordingTransport> transports = transports(relayCount, false);
         long start = System.nanoTime();
-        List<Relay> relays = startRelays(transports, mode);
+        List<Relay> relays = startRelays(transports, variant);
         long deadline = start + TimeUnit.MINUTES.toNanos(30);
         while (acknowledged(transports) < backlog && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
@@ -86,7 +98,7 @@ final class RelayScenarios {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("backlog", backlog);
         result.put("relays", relayCount);
-        result.put("claim_mode", mode.name());
+        result.put("relay_settings", variant.describe());
         result.put("relay_batch_size", relayBatchSize);
         result.put("seconds", Ceilings.round(seconds));
         result.put("events_per_second", Math.round(backlog / seconds));
@@ -95,6 +107,7 @@ final class RelayScenarios {
         result.put("acknowledged_sends", sends);
         result.put("published_rows", env.queryLong("SELECT count(*) FROM " + BenchEnvironment.TABLE
                 + " WHERE status = 'published'"));
+        result.put("undelivered_rows", undelivered());
         result.put("relay_cpu_seconds_per_100k_events", Ceilings.round(relayCpu / 1e9 * 100_000 / backlog));
         result.put("row_writes_per_event", Ceilings.round((double) delta.rowWrites() / backlog));
         result.put("hot_updates_share", delta.updates() == 0 ? 0 : Ceilings.round((double) delta.hotUpdates() / delta.updates()));
@@ -103,15 +116,22 @@ final class RelayScenarios {
         return result;
     }
 
-    /** Producers commit batches of {@code batch} as fast as they can for {@code seconds} while one relay runs. */
-    Map<String, Object> sustained(int seconds, int producerThreads, int batch) throws Exception {
+    /**
+     * Producers commit batches of {@code batch} at {@code ratePerSecond} events/s (0: as fast as they
+     * can) while one relay runs: {@code warmupSeconds} unmeasured, then a {@code seconds} window in
+     * which the backlog must not grow.
+     */
+    Map<String, Object> sustained(int warmupSeconds, int seconds, int producerThreads, int batch, int ratePerSecond)
+            throws Exception {
         env.resetOutbox();
         List<RecordingTransport> transports = transports(1, false);
-        List<Relay> relays = startRelays(transports, ClaimMode.ROW_LOCK);
+        List<Relay> relays = startRelays(transports, Variant.DEFAULTS);
         DbStats before = DbStats.take(env);
         AtomicLong produced = new AtomicLong();
         long start = System.nanoTime();
-        long end = start + TimeUnit.SECONDS.toNanos(seconds);
+        long windowStart = start + TimeUnit.SECONDS.toNanos(warmupSeconds);
+        long end = windowStart + TimeUnit.SECONDS.toNanos(seconds);
+        long batchInterval = ratePerSecond <= 0 ? 0 : TimeUnit.SECONDS.toNanos(batch) / ratePerSecond;
         ExecutorService pool = Executors.newFixedThreadPool(producerThreads);
         List<Future<?>> done = new ArrayList<>();
         for (int t = 0; t < producerThreads; t++) {
@@ -120,6 +140,7 @@ final class RelayScenarios {
                     connection.setAutoCommit(false);
                     while (System.nanoTime() < end) {
                         long from = produced.getAndAdd(batch);
+                        LockSupport.parkNanos(start + (from / batch) * batchInterval - System.nanoTime());
                         env.publisher.publishAll(connection, env.events(from, batch));
                         connection.commit();
                     }
@@ -127,32 +148,43 @@ final class RelayScenarios {
                 return null;
             }));
         }
+        LockSupport.parkNanos(windowStart - System.nanoTime());
+        long producedAtStart = produced.get();
+        long deliveredAtStart = acknowledged(transports);
+        long cpuAtStart = CpuMeter.relayCpuNanos();
+        long backlogAtStart = undelivered();
         long backlogMid = -1;
         while (System.nanoTime() < end) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
-            if (backlogMid < 0 && System.nanoTime() > start + (end - start) / 2) {
+            if (backlogMid < 0 && System.nanoTime() > windowStart + (end - windowStart) / 2) {
                 backlogMid = undelivered();
             }
         }
+        double elapsed = (System.nanoTime() - windowStart) / 1e9;
+        long producedInWindow = produced.get() - producedAtStart;
+        long deliveredInWindow = acknowledged(transports) - deliveredAtStart;
+        long relayCpu = CpuMeter.relayCpuNanos() - cpuAtStart;
+        long backlogEnd = undelivered();
         for (Future<?> future : done) {
             future.get();
         }
         pool.shutdown();
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        long deliveredInWindow = acknowledged(transports);
-        long backlogEnd = undelivered();
-        long relayCpu = CpuMeter.relayCpuNanos();
         stop(relays, transports);
         DbStats delta = DbStats.take(env).minus(before);
+        long tolerance = Math.max((long) producerThreads * batch * 2, 2L * relayBatchSize);
         Map<String, Object> result = new LinkedHashMap<>();
+        result.put("warmup_seconds", warmupSeconds);
         result.put("seconds", Ceilings.round(elapsed));
         result.put("producer_threads", producerThreads);
         result.put("events_per_transaction", batch);
-        result.put("produced_per_second", Math.round(produced.get() / elapsed));
+        result.put("offered_rate_per_second", ratePerSecond <= 0 ? "as fast as the producers can" : ratePerSecond);
+        result.put("produced_per_second", Math.round(producedInWindow / elapsed));
         result.put("delivered_per_second", Math.round(deliveredInWindow / elapsed));
-        result.put("backlog_at_half_time", backlogMid);
+        result.put("backlog_at_window_start", backlogAtStart);
+        result.put("backlog_at_half_window", backlogMid);
         result.put("backlog_at_end", backlogEnd);
-        result.put("backlog_not_growing", backlogEnd <= Math.max(backlogMid, 0) + (long) producerThreads * batch * 2);
+        result.put("backlog_growth_per_second", Math.round((backlogEnd - backlogAtStart) / elapsed));
+        result.put("backlog_not_growing", backlogEnd <= backlogAtStart + tolerance);
         result.put("relay_cpu_seconds_per_100k_events", deliveredInWindow == 0 ? 0
                 : Ceilings.round(relayCpu / 1e9 * 100_000 / deliveredInWindow));
         result.put("row_writes_per_event_including_insert", produced.get() == 0 ? 0
@@ -165,22 +197,18 @@ final class RelayScenarios {
     }
 
     /** Single-event transactions at a fixed offered rate: commit to Kafka acknowledgement and to consumer receipt. */
-    Map<String, Object> latency(int ratePerSecond, int seconds, int producerThreads) throws Exception {
+    Map<String, Object> latency(int ratePerSecond, int warmupSeconds, int seconds, int producerThreads) throws Exception {
         env.resetOutbox();
         List<RecordingTransport> transports = transports(1, true);
-        List<Relay> relays = startRelays(transports, ClaimMode.ROW_LOCK);
+        List<Relay> relays = startRelays(transports, Variant.DEFAULTS);
         Map<UUID, Long> receivedNanos = new ConcurrentHashMap<>();
         int total = ratePerSecond * seconds;
         Map<UUID, Long> committedNanos;
         try (TopicWatcher watcher = new TopicWatcher(env, receivedNanos)) {
             watcher.awaitAssignment();
-            committedNanos = FixedRate.produce(ratePerSecond, seconds, producerThreads, FixedRate.onConnection(
+            committedNanos = FixedRate.produce(ratePerSecond, warmupSeconds, seconds, producerThreads, FixedRate.onConnection(
                     env.dataSource, (connection, sequence) -> env.publisher.publish(connection, env.event(sequence))));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while ((transports.get(0).ackNanos().size() < total || receivedNanos.size() < total)
-                    && System.nanoTime() < deadline) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-            }
+            FixedRate.awaitAll(committedNanos, 60, transports.get(0).ackNanos(), receivedNanos);
         }
         stop(relays, transports);
         Map<String, Object> result = new LinkedHashMap<>();

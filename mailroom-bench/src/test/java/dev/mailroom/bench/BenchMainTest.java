@@ -22,7 +22,8 @@ class BenchMainTest {
     @Test
     void aSmallRunWritesEveryFigureAndTheTable() throws Exception {
         int exit = new CommandLine(new BenchMain()).execute("--scenarios", "ceilings,drain,drain_two_relays,latency,debezium",
-                "--backlog", "3000", "--rate", "200", "--latency-seconds", "1", "--out", out.toString());
+                "--backlog", "3000", "--rate", "200", "--latency-seconds", "1", "--warmup-seconds", "1",
+                "--out", out.toString());
 
         assertThat(exit).isZero();
         JsonNode result = new ObjectMapper().readTree(out.resolve("result.json").toFile());
