@@ -1,13 +1,9 @@
 package dev.mailroom.bench;
 
+import dev.mailroom.jdbc.store.LockedBatch;
 import dev.mailroom.jdbc.store.OutboxRow;
 import dev.mailroom.jdbc.store.OutboxStore;
 import dev.mailroom.routing.TableName;
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,27 +11,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A database-only experiment on the drain's biggest cost: how the relay claims and settles rows.
- * Each strategy empties the same backlog in batches with no transport in between, so only the
- * table's work is measured:
- * <ul>
- *   <li>{@code lease}: Mailroom today, through {@link OutboxStore}: a claim UPDATE (status
- *       {@code sending}, lease) committed, then an UPDATE to {@code published};</li>
- *   <li>{@code row_lock_update}: rows locked with {@code FOR UPDATE SKIP LOCKED} in a transaction
- *       kept open while the batch would be sent, then one UPDATE to {@code published};</li>
- *   <li>{@code row_lock_delete}: the same, deleting the rows instead.</li>
- * </ul>
- * The two lock strategies' SQL is the experiment's own, not Mailroom's; both commit asynchronously,
- * as the relay's bookkeeping does.
+ * A database-only experiment on the drain's biggest costs: how the relay claims and settles rows,
+ * and what per-key ordering adds. Each strategy empties the same backlog through Mailroom's own
+ * store, in batches, with no transport in between, so only the table's work is measured: lease
+ * claims (claim UPDATE to {@code sending}, then UPDATE to {@code published}) and row-lock claims
+ * (rows locked by a transaction held open, then one UPDATE, or a DELETE for a store that keeps no
+ * history), each with and without key order. Bookkeeping commits asynchronously, as in the relay.
  */
 final class ClaimStrategies {
 
-    private static final String LOCK = "SELECT id, event_id, event_type, event_key, payload, content_type, headers,"
-            + " tenant_id, correlation_id, event_version, attempts, created_at FROM " + BenchEnvironment.TABLE
-            + " WHERE status = 'pending' AND next_attempt_at <= now() ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED";
-    private static final String PUBLISH = "UPDATE " + BenchEnvironment.TABLE
-            + " SET status = 'published', published_at = now(), updated_at = now() WHERE id = ANY(?)";
-    private static final String DELETE = "DELETE FROM " + BenchEnvironment.TABLE + " WHERE id = ANY(?)";
+    private static final String OWNER = "claim-experiment";
 
     private final BenchEnvironment env;
     private final int batchSize;
@@ -47,12 +32,16 @@ final class ClaimStrategies {
 
     /** Every strategy on a backlog of {@code backlog} rows. */
     Map<String, Object> compare(int backlog) throws Exception {
+        OutboxStore store = OutboxStore.create(env.dataSource, TableName.of(BenchEnvironment.TABLE)).withAsynchronousCommit();
+        OutboxStore deleting = store.withPublishedRowsDeleted();
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("lease", measure(backlog, this::drainWithLeases));
-        result.put("row_lock_update", measure(backlog, () -> drainWithRowLocks(PUBLISH)));
-        result.put("row_lock_delete", measure(backlog, () -> drainWithRowLocks(DELETE)));
-        result.put("settings", "batch " + batchSize + ", one claimer, no transport, asynchronous commit, plain"
-                + " (not key-ordered) claims");
+        result.put("lease", measure(backlog, () -> drainWithLeases(store, false)));
+        result.put("lease_key_ordered", measure(backlog, () -> drainWithLeases(store, true)));
+        result.put("row_lock", measure(backlog, () -> drainWithRowLocks(store, false)));
+        result.put("row_lock_key_ordered", measure(backlog, () -> drainWithRowLocks(store, true)));
+        result.put("row_lock_delete", measure(backlog, () -> drainWithRowLocks(deleting, false)));
+        result.put("row_lock_key_ordered_delete", measure(backlog, () -> drainWithRowLocks(deleting, true)));
+        result.put("settings", "batch " + batchSize + ", one claimer, no transport, asynchronous commit");
         return result;
     }
 
@@ -79,47 +68,34 @@ final class ClaimStrategies {
         return result;
     }
 
-    private long drainWithLeases() {
-        OutboxStore store = OutboxStore.create(env.dataSource, TableName.of(BenchEnvironment.TABLE)).withAsynchronousCommit();
+    private long drainWithLeases(OutboxStore store, boolean keyOrdered) {
         long rows = 0;
         while (true) {
-            List<OutboxRow> claimed = store.claim("claim-experiment", batchSize, Duration.ofMinutes(1));
+            List<OutboxRow> claimed = keyOrdered ? store.claimInKeyOrder(OWNER, batchSize, Duration.ofMinutes(1))
+                    : store.claim(OWNER, batchSize, Duration.ofMinutes(1));
             if (claimed.isEmpty()) {
                 return rows;
             }
-            List<Long> ids = new ArrayList<>(claimed.size());
-            claimed.forEach(row -> ids.add(row.id()));
-            rows += store.markPublished("claim-experiment", ids);
+            rows += store.markPublished(OWNER, ids(claimed));
         }
     }
 
-    private long drainWithRowLocks(String settle) throws Exception {
+    private long drainWithRowLocks(OutboxStore store, boolean keyOrdered) {
         long rows = 0;
-        try (Connection connection = env.dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try (Statement async = connection.createStatement();
-                 PreparedStatement lock = connection.prepareStatement(LOCK);
-                 PreparedStatement finish = connection.prepareStatement(settle)) {
-                while (true) {
-                    async.execute("SET LOCAL synchronous_commit = off");
-                    lock.setInt(1, batchSize);
-                    List<Long> ids = new ArrayList<>(batchSize);
-                    try (ResultSet rs = lock.executeQuery()) {
-                        while (rs.next()) {
-                            ids.add(rs.getLong(1));
-                            rs.getBytes(5);
-                        }
-                    }
-                    if (ids.isEmpty()) {
-                        connection.commit();
-                        return rows;
-                    }
-                    Array array = connection.createArrayOf("bigint", ids.toArray());
-                    finish.setArray(1, array);
-                    rows += finish.executeUpdate();
-                    connection.commit();
+        while (true) {
+            try (LockedBatch batch = store.lockOrNextDue(batchSize, keyOrdered)) {
+                if (batch.rows().isEmpty()) {
+                    return rows;
                 }
+                batch.settle(ids(batch.rows()), List.of());
+                rows += batch.rows().size();
             }
         }
+    }
+
+    private static List<Long> ids(List<OutboxRow> rows) {
+        List<Long> ids = new ArrayList<>(rows.size());
+        rows.forEach(row -> ids.add(row.id()));
+        return ids;
     }
 }

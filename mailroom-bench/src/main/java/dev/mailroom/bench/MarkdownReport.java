@@ -115,7 +115,8 @@ final class MarkdownReport {
         if (strategies == null) {
             return;
         }
-        for (String name : List.of("lease", "row_lock_update", "row_lock_delete")) {
+        for (String name : List.of("lease", "lease_key_ordered", "row_lock", "row_lock_key_ordered", "row_lock_delete",
+                "row_lock_key_ordered_delete")) {
             Map<String, Object> figures = map(strategies, name);
             row(md, "Claim experiment, database only, " + name + " (rows/s; row writes/event; WAL bytes/event)",
                     figures.get("rows_per_second") + "; " + figures.get("row_writes_per_event") + "; "
