@@ -107,9 +107,19 @@ public final class OutboxFixture {
 
     /** The plan of a claim statement with its parameters, in a rolled-back transaction. */
     public String explainClaim(String claimSql, Object... parameters) throws SQLException {
+        return explainClaimAfter(null, claimSql, parameters);
+    }
+
+    /** EXPLAIN of a claim statement in a transaction that first ran {@code setting} (none if null). */
+    public String explainClaimAfter(String setting, String claimSql, Object... parameters) throws SQLException {
         StringBuilder plan = new StringBuilder();
         try (Connection connection = database.dataSource().getConnection()) {
             connection.setAutoCommit(false);
+            if (setting != null) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute(setting);
+                }
+            }
             try (PreparedStatement explain = connection.prepareStatement("EXPLAIN " + claimSql)) {
                 for (int i = 0; i < parameters.length; i++) {
                     explain.setObject(i + 1, parameters[i]);

@@ -148,11 +148,12 @@ public final class Relay implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
-                LOG.warn("Relay {} could not settle its last batches ({}); their leases expire and they are resent",
+                LOG.warn("Relay {} could not settle its last batches ({}); their rows are resent (row locks end with"
+                        + " the connection, leases when they expire)",
                         settings.owner(), e.toString());
             }
         } else {
-            LOG.warn("Relay {} did not stop within {}; rows in flight come back when their leases expire",
+            LOG.warn("Relay {} did not stop within {}; rows in flight come back when their locks or leases end",
                     settings.owner(), settings.shutdownTimeout());
         }
         LOG.info("Relay {} stopped", settings.owner());

@@ -52,6 +52,17 @@ final class PostgresDialect implements SqlDialect {
         return "SET LOCAL synchronous_commit TO OFF";
     }
 
+    /**
+     * Measured: with statistics from an empty table (reltuples 0, e.g. right after a TRUNCATE or a
+     * drain with deleted rows), a key-ordered claim of 500 rows over 8,000 rows took 1.5-3.3 s: a
+     * sequential scan per key probe. The claim's every step has an index (pending ids, key order),
+     * so sequential scans are switched off for the claim's transaction only.
+     */
+    @Override
+    public String indexedClaimSql() {
+        return "SET LOCAL enable_seqscan TO OFF";
+    }
+
     @Override
     public SqlErrorKind classify(SQLException error) {
         String state = error.getSQLState();

@@ -32,4 +32,11 @@ public interface SqlDialect {
 
     /** Statement making the current transaction's commit skip the log flush, or null when unsupported. */
     String asynchronousCommitSql();
+
+    /**
+     * Statement keeping the current transaction's claim queries on their indexes, or null when not
+     * needed. A claim probes each candidate row's key; statistics taken while the table was empty
+     * make a planner pick a sequential scan per probe, so a claim costs the square of the table.
+     */
+    String indexedClaimSql();
 }

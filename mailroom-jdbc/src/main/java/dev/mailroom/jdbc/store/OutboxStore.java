@@ -143,6 +143,7 @@ public final class OutboxStore {
             throw new IllegalArgumentException("limit must be at least 1, was " + limit);
         }
         return relayWrite("claim", connection -> {
+            keepClaimOnIndexes(connection);
             List<OutboxRow> rows;
             if (!inKeyOrder) {
                 rows = claimRows(connection, sql.claim(), owner, lease, null, limit);
@@ -178,6 +179,7 @@ public final class OutboxStore {
                     statement.execute(relaxed);
                 }
             }
+            keepClaimOnIndexes(connection);
             List<OutboxRow> rows;
             if (!inKeyOrder) {
                 rows = lockRows(connection, sql.lock(), null, limit);
@@ -210,6 +212,15 @@ public final class OutboxStore {
             }
             throw e instanceof SQLException sqlError ? StoreErrors.translate(dialect, table.qualified(), "lock", sqlError)
                     : (RuntimeException) e;
+        }
+    }
+
+    private void keepClaimOnIndexes(Connection connection) throws SQLException {
+        String indexed = dialect.indexedClaimSql();
+        if (indexed != null) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(indexed);
+            }
         }
     }
 
