@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.StringJoiner;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -142,8 +143,7 @@ public final class OutboxStore {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, was " + limit);
         }
-        return relayWrite("claim", connection -> {
-            keepClaimOnIndexes(connection);
+        return relayWrite("claim", true, connection -> {
             List<OutboxRow> rows;
             if (!inKeyOrder) {
                 rows = claimRows(connection, sql.claim(), owner, lease, null, limit);
@@ -173,13 +173,7 @@ public final class OutboxStore {
         try {
             connection = dataSource.getConnection();
             connection.setAutoCommit(false);
-            String relaxed = asynchronousCommit ? dialect.asynchronousCommitSql() : null;
-            if (relaxed != null) {
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute(relaxed);
-                }
-            }
-            keepClaimOnIndexes(connection);
+            applyTransactionSettings(connection, true);
             List<OutboxRow> rows;
             if (!inKeyOrder) {
                 rows = lockRows(connection, sql.lock(), null, limit);
@@ -215,11 +209,21 @@ public final class OutboxStore {
         }
     }
 
-    private void keepClaimOnIndexes(Connection connection) throws SQLException {
-        String indexed = dialect.indexedClaimSql();
-        if (indexed != null) {
+    /**
+     * The relay's per-transaction settings in one round trip: asynchronous commit (when this store
+     * has it) and, for a claim, index-only plans ({@link SqlDialect#indexedClaimSql()}).
+     */
+    private void applyTransactionSettings(Connection connection, boolean claim) throws SQLException {
+        StringJoiner settings = new StringJoiner("; ");
+        if (asynchronousCommit && dialect.asynchronousCommitSql() != null) {
+            settings.add(dialect.asynchronousCommitSql());
+        }
+        if (claim && dialect.indexedClaimSql() != null) {
+            settings.add(dialect.indexedClaimSql());
+        }
+        if (settings.length() > 0) {
             try (Statement statement = connection.createStatement()) {
-                statement.execute(indexed);
+                statement.execute(settings.toString());
             }
         }
     }
@@ -549,14 +553,12 @@ public final class OutboxStore {
     }
 
     private <T> T relayWrite(String operation, Transactions.SqlWork<T> work) {
-        String relaxed = asynchronousCommit ? dialect.asynchronousCommitSql() : null;
-        if (relaxed == null) {
-            return inTransaction(operation, work);
-        }
+        return relayWrite(operation, false, work);
+    }
+
+    private <T> T relayWrite(String operation, boolean claim, Transactions.SqlWork<T> work) {
         return inTransaction(operation, connection -> {
-            try (Statement statement = connection.createStatement()) {
-                statement.execute(relaxed);
-            }
+            applyTransactionSettings(connection, claim);
             return work.run(connection);
         });
     }
