@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -168,7 +169,10 @@ class RelayDeliveryTest {
     @Test
     void rowsLockedByARelayWhoseConnectionDiesAreDeliveredByAnotherAtOnce() throws Exception {
         CountDownLatch hung = new CountDownLatch(1);
-        Transport hanging = new NeverAcknowledges(hung);
+        Transport hanging = new ScriptedTransport(envelope -> {
+            hung.countDown();
+            return new CompletableFuture<>();
+        });
         Set<UUID> received = ConcurrentHashMap.newKeySet();
         InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, e -> received.add(e.eventId()));
         List<UUID> ids = outbox.publish(20, "k", 20);
@@ -187,6 +191,26 @@ class RelayDeliveryTest {
         }
         assertThat(received).hasSize(20);
         assertThat(outbox.count("status = 'published' AND attempts = 0")).as("the lost lock counts no attempt").isEqualTo(20);
+    }
+
+    @Test
+    void aRelayWhoseOwnConnectionsAreKilledMidBatchRecoversAndLosesNothing() throws Exception {
+        Set<UUID> received = ConcurrentHashMap.newKeySet();
+        Transport slowAcks = new ScriptedTransport(envelope -> CompletableFuture.runAsync(
+                () -> received.add(envelope.eventId()), CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS)));
+        List<UUID> ids = outbox.publish(3_000, "k", 100);
+        try (Relay relay = outbox.relay(slowAcks).claimMode(ClaimMode.ROW_LOCK).batchSize(100)
+                .fallbackPoll(Duration.ofMillis(200)).build().start()) {
+            long killed = 0;
+            for (int i = 0; i < 20 && !received.containsAll(ids); i++) {
+                killed += outbox.queryLong("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                        + " WHERE state = 'idle in transaction' AND datname = current_database() AND pid <> pg_backend_pid()");
+                Thread.sleep(100);
+            }
+            assertThat(killed).as("batches were in flight when their connections died").isPositive();
+            await().atMost(Duration.ofSeconds(60)).until(() -> outbox.count("status = 'published'") == 3_000);
+        }
+        assertThat(received).containsAll(ids);
     }
 
     @Test
@@ -271,12 +295,12 @@ class RelayDeliveryTest {
         return Integer.parseInt(json.substring(json.indexOf("\"seq\":") + 6, json.length() - 1));
     }
 
-    /** A transport whose sends never complete, as if the relay hung mid-batch. */
-    private record NeverAcknowledges(CountDownLatch sent) implements Transport {
+    /** A transport whose sends do what the test says: complete later, or never. */
+    private record ScriptedTransport(Function<Envelope, CompletableFuture<Void>> onSend) implements Transport {
 
         @Override
         public String name() {
-            return "never-acknowledges";
+            return "scripted";
         }
 
         @Override
@@ -285,8 +309,7 @@ class RelayDeliveryTest {
 
         @Override
         public CompletableFuture<Void> send(Envelope envelope) {
-            sent.countDown();
-            return new CompletableFuture<>();
+            return onSend.apply(envelope);
         }
 
         @Override

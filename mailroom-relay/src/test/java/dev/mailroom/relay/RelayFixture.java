@@ -74,9 +74,13 @@ final class RelayFixture {
     }
 
     long count(String where) throws SQLException {
+        return queryLong("SELECT count(*) FROM orders_outbox WHERE " + where);
+    }
+
+    long queryLong(String sql) throws SQLException {
         try (Connection connection = database.dataSource().getConnection();
              Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT count(*) FROM orders_outbox WHERE " + where)) {
+             ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
