@@ -27,7 +27,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -183,8 +186,7 @@ class RelayDeliveryTest {
                     .fallbackPoll(Duration.ofMillis(200)).build().start()) {
                 await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(received::isEmpty);
 
-                outbox.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                        + " WHERE state = 'idle in transaction' AND datname = current_database() AND pid <> pg_backend_pid()");
+                assertThat(terminateBatchesInFlight()).as("the stuck relay's batch").isPositive();
 
                 await().atMost(Duration.ofSeconds(10)).until(() -> received.containsAll(ids));
             }
@@ -201,16 +203,28 @@ class RelayDeliveryTest {
         List<UUID> ids = outbox.publish(3_000, "k", 100);
         try (Relay relay = outbox.relay(slowAcks).claimMode(ClaimMode.ROW_LOCK).batchSize(100)
                 .fallbackPoll(Duration.ofMillis(200)).build().start()) {
-            long killed = 0;
-            for (int i = 0; i < 20 && !received.containsAll(ids); i++) {
-                killed += outbox.queryLong("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                        + " WHERE state = 'idle in transaction' AND datname = current_database() AND pid <> pg_backend_pid()");
-                Thread.sleep(100);
+            AtomicLong killed = new AtomicLong();
+            ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor();
+            killer.scheduleWithFixedDelay(() -> killed.addAndGet(terminateBatchesInFlight()), 0, 100, TimeUnit.MILLISECONDS);
+            try {
+                await().atMost(Duration.ofSeconds(30)).until(() -> killed.get() >= 3 || received.containsAll(ids));
+            } finally {
+                killer.shutdownNow();
             }
-            assertThat(killed).as("batches were in flight when their connections died").isPositive();
+            assertThat(killed.get()).as("batches were in flight when their connections died").isPositive();
             await().atMost(Duration.ofSeconds(60)).until(() -> outbox.count("status = 'published'") == 3_000);
         }
         assertThat(received).containsAll(ids);
+    }
+
+    /** Terminates every session of this database waiting in an open transaction (a batch awaiting its acks). */
+    private long terminateBatchesInFlight() {
+        try {
+            return outbox.queryLong("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    + " WHERE state = 'idle in transaction' AND datname = current_database() AND pid <> pg_backend_pid()");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
