@@ -144,16 +144,8 @@ public final class OutboxStore {
             throw new IllegalArgumentException("limit must be at least 1, was " + limit);
         }
         return relayWrite("claim", true, connection -> {
-            List<OutboxRow> rows;
-            if (!inKeyOrder) {
-                rows = claimRows(connection, sql.claim(), owner, lease, null, limit);
-            } else {
-                rows = claimRows(connection, sql.claimInKeyOrder(), owner, lease, limit * KEY_ORDER_WINDOW_FACTOR, limit);
-                if (rows.isEmpty() && anyRetryWaiting(connection)) {
-                    rows = claimRows(connection, sql.claimInKeyOrder(), owner, lease, Integer.MAX_VALUE, limit);
-                }
-            }
-            rows.sort(Comparator.comparingLong(OutboxRow::id));
+            List<OutboxRow> rows = inClaimOrder(connection, inKeyOrder, limit, (keyOrdered, window) -> claimRows(
+                    connection, keyOrdered ? sql.claimInKeyOrder() : sql.claim(), owner, lease, window, limit));
             Optional<Duration> nextDue = rows.isEmpty() && nextDueWhenEmpty ? nextDueIn(connection) : Optional.empty();
             return new ClaimResult(rows, nextDue);
         });
@@ -174,17 +166,10 @@ public final class OutboxStore {
             connection = dataSource.getConnection();
             connection.setAutoCommit(false);
             applyTransactionSettings(connection, true);
-            List<OutboxRow> rows;
-            if (!inKeyOrder) {
-                rows = lockRows(connection, sql.lock(), null, limit);
-            } else {
-                rows = lockRows(connection, sql.lockInKeyOrder(), limit * KEY_ORDER_WINDOW_FACTOR, limit);
-                if (rows.isEmpty() && anyRetryWaiting(connection)) {
-                    rows = lockRows(connection, sql.lockInKeyOrder(), Integer.MAX_VALUE, limit);
-                }
-            }
+            Connection locking = connection;
+            List<OutboxRow> rows = inClaimOrder(locking, inKeyOrder, limit, (keyOrdered, window) -> lockRows(
+                    locking, keyOrdered ? sql.lockInKeyOrder() : sql.lock(), window, limit));
             if (!rows.isEmpty()) {
-                rows.sort(Comparator.comparingLong(OutboxRow::id));
                 return new LockedBatch(connection, sql, dialect, table.qualified(), retryPolicy, deletePublished, rows,
                         Optional.empty());
             }
@@ -207,6 +192,32 @@ public final class OutboxStore {
             throw e instanceof SQLException sqlError ? StoreErrors.translate(dialect, table.qualified(), "lock", sqlError)
                     : (RuntimeException) e;
         }
+    }
+
+    /** One claim statement, plain or key-ordered; {@code window} is null for the plain one. */
+    @FunctionalInterface
+    private interface ClaimQuery {
+        List<OutboxRow> run(boolean keyOrdered, Integer window) throws SQLException;
+    }
+
+    /**
+     * The claimable rows in id order, the same way for lease and lock claims: plain, or key-ordered
+     * over a window of the oldest due rows and, when that yields nothing while a retry waits, over
+     * the whole backlog (see {@link #claim(boolean, String, int, Duration, boolean)}).
+     */
+    private List<OutboxRow> inClaimOrder(Connection connection, boolean inKeyOrder, int limit, ClaimQuery query)
+            throws SQLException {
+        List<OutboxRow> rows;
+        if (!inKeyOrder) {
+            rows = query.run(false, null);
+        } else {
+            rows = query.run(true, limit * KEY_ORDER_WINDOW_FACTOR);
+            if (rows.isEmpty() && anyRetryWaiting(connection)) {
+                rows = query.run(true, Integer.MAX_VALUE);
+            }
+        }
+        rows.sort(Comparator.comparingLong(OutboxRow::id));
+        return rows;
     }
 
     /**
