@@ -2,8 +2,10 @@ package dev.mailroom.event;
 
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
+import dev.mailroom.internal.Arguments;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -32,6 +34,8 @@ public final class OutboxEvent {
     private final String correlationId;
     private final int eventVersion;
     private final Map<String, String> headers;
+    /** Why the JSON text given to {@link Builder#json(String)} could not be encoded unchanged, or null. */
+    private final String payloadTextProblem;
 
     private OutboxEvent(Builder builder) {
         this.eventId = builder.eventId != null ? builder.eventId : newEventId();
@@ -42,7 +46,9 @@ public final class OutboxEvent {
         this.tenantId = builder.tenantId;
         this.correlationId = builder.correlationId != null ? builder.correlationId : eventId.toString();
         this.eventVersion = builder.eventVersion;
-        this.headers = Map.copyOf(builder.headers);
+        // nulls are kept for the validator to name (InvalidHeaderException), not thrown here as an NPE
+        this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(builder.headers));
+        this.payloadTextProblem = builder.payloadTextProblem;
     }
 
     /** A new time-ordered (version 7) event id. */
@@ -78,6 +84,10 @@ public final class OutboxEvent {
 
     byte[] payloadView() {
         return payload;
+    }
+
+    String payloadTextProblem() {
+        return payloadTextProblem;
     }
 
     public String contentType() {
@@ -141,6 +151,7 @@ public final class OutboxEvent {
         private String tenantId;
         private String correlationId;
         private int eventVersion = DEFAULT_EVENT_VERSION;
+        private String payloadTextProblem;
 
         private Builder(String eventType) {
             this.eventType = eventType;
@@ -148,7 +159,7 @@ public final class OutboxEvent {
 
         /** Use a known id (for example one derived from the command), instead of a new UUIDv7. */
         public Builder eventId(UUID eventId) {
-            this.eventId = Objects.requireNonNull(eventId, "eventId");
+            this.eventId = Arguments.requireNonNull(eventId, "eventId");
             return this;
         }
 
@@ -157,9 +168,13 @@ public final class OutboxEvent {
             return this;
         }
 
-        /** A JSON payload, stored as its UTF-8 bytes. */
+        /**
+         * A JSON payload, stored as its UTF-8 bytes. Text that UTF-8 cannot encode unchanged (an
+         * unpaired surrogate) is refused at publish, never silently replaced.
+         */
         public Builder json(String json) {
             this.payload = json == null ? null : json.getBytes(StandardCharsets.UTF_8);
+            this.payloadTextProblem = json == null ? null : StorableText.problem(json);
             this.contentType = JSON;
             return this;
         }
@@ -167,6 +182,7 @@ public final class OutboxEvent {
         /** Payload bytes of the given media type; JSON media types are checked for validity. */
         public Builder payload(byte[] payload, String contentType) {
             this.payload = payload == null ? null : payload.clone();
+            this.payloadTextProblem = null;
             this.contentType = contentType;
             return this;
         }
@@ -186,13 +202,15 @@ public final class OutboxEvent {
             return this;
         }
 
+        /** One header of the event's own; names Mailroom writes itself are refused ({@link ReservedHeaders}). */
         public Builder header(String name, String value) {
             this.headers.put(name, value);
             return this;
         }
 
+        /** Adds every header of the map; a null name or value is refused at publish, naming it. */
         public Builder headers(Map<String, String> headers) {
-            this.headers.putAll(headers);
+            this.headers.putAll(Arguments.requireNonNull(headers, "headers"));
             return this;
         }
 

@@ -1,6 +1,6 @@
 package dev.mailroom.routing;
 
-import java.util.Objects;
+import dev.mailroom.internal.Arguments;
 import java.util.regex.Pattern;
 
 /**
@@ -25,7 +25,7 @@ public record ServiceRoute(String name, TableName table, String topic, String co
                     "use lowercase letters, digits, '_' and '-', start with a letter, at most "
                             + MAX_NAME_LENGTH + " characters");
         }
-        Objects.requireNonNull(table, "table");
+        Arguments.requireNonNull(table, "table");
         Topics.requireValid(topic);
         if (consumerGroup == null || consumerGroup.isBlank()) {
             throw new RouteConfigurationException("Service '" + name + "' needs a consumer group");

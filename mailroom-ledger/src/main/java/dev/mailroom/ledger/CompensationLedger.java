@@ -1,5 +1,6 @@
 package dev.mailroom.ledger;
 
+import dev.mailroom.internal.Arguments;
 import dev.mailroom.jdbc.dialect.SqlDialect;
 import dev.mailroom.retry.RetryPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,7 +10,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -93,7 +93,7 @@ public final class CompensationLedger {
      * item and is the actor of its first audit row.
      */
     public List<Long> recordAll(Connection transaction, List<FailedItem> items, String createdBy) {
-        Objects.requireNonNull(transaction, "transaction");
+        Arguments.requireNonNull(transaction, "transaction");
         items.forEach(LedgerInput::check);
         if (createdBy != null) {
             LedgerInput.checkOperator(createdBy, null, false);
@@ -130,7 +130,7 @@ public final class CompensationLedger {
 
     /** Items matching the filter, oldest first: one query. */
     public List<LedgerItem> list(LedgerFilter filter) {
-        return store.list(Objects.requireNonNull(filter, "filter"));
+        return store.list(Arguments.requireNonNull(filter, "filter"));
     }
 
     /** One item, with the version an operator change must name: one query. */
@@ -181,7 +181,7 @@ public final class CompensationLedger {
         private Object meterRegistry;
 
         private Builder(DataSource dataSource) {
-            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            this.dataSource = Arguments.requireNonNull(dataSource, "dataSource");
         }
 
         /** The executor retrying items of one operation type; one per type. */
@@ -189,7 +189,7 @@ public final class CompensationLedger {
             if (operationType == null || operationType.isBlank()) {
                 throw new IllegalArgumentException("executor operation type must not be blank");
             }
-            if (executors.putIfAbsent(operationType, Objects.requireNonNull(executor, "executor")) != null) {
+            if (executors.putIfAbsent(operationType, Arguments.requireNonNull(executor, "executor")) != null) {
                 throw new IllegalArgumentException("an executor for '" + operationType + "' is already registered");
             }
             return this;
@@ -202,13 +202,13 @@ public final class CompensationLedger {
         }
 
         public Builder dialect(SqlDialect dialect) {
-            this.dialect = Objects.requireNonNull(dialect, "dialect");
+            this.dialect = Arguments.requireNonNull(dialect, "dialect");
             return this;
         }
 
         /** Backoff between attempts, and attempts before an item needs an operator (default {@value #DEFAULT_MAX_ATTEMPTS}). */
         public Builder retryPolicy(RetryPolicy retryPolicy) {
-            this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+            this.retryPolicy = Arguments.requireNonNull(retryPolicy, "retryPolicy");
             return this;
         }
 

@@ -18,6 +18,16 @@ public interface OutboxSql {
     /** Like {@link #insert(int)}, but rows whose event id is already present are skipped silently. */
     String insertIgnoringDuplicates(int rows);
 
+    /**
+     * Like {@link #insertIgnoringDuplicates(int)}, returning {@code (id, event_id)} of every row it
+     * inserted: a publish finds the event ids already present without an error that would abort the
+     * caller's transaction.
+     */
+    String insertReturningNew(int rows);
+
+    /** Deletes rows by id, whatever their state: ids (array). Undoes a publish refused after its insert. */
+    String deleteByIds();
+
     /** Claims due pending rows: lease owner, lease millis, limit. Returns the claimed rows. */
     String claim();
 

@@ -53,6 +53,7 @@ final class PostgresOutboxSql implements OutboxSql {
     private final String findByEventId;
     private final String nextDueIn;
     private final String anyRetryWaiting;
+    private final String deleteByIds;
 
     PostgresOutboxSql(TableName tableName) {
         this.table = tableName.qualified();
@@ -123,6 +124,7 @@ final class PostgresOutboxSql implements OutboxSql {
                 + " (SELECT min(lease_expires_at) FROM " + table + " WHERE status = " + q(SENDING) + ")) - now())";
         this.anyRetryWaiting = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE status = " + q(PENDING)
                 + " AND attempts > 0 AND next_attempt_at > now())";
+        this.deleteByIds = "DELETE FROM " + table + " WHERE id = ANY(?)";
         this.findByEventId = "SELECT " + COLUMNS + " FROM " + table + " WHERE event_id = ?";
     }
 
@@ -176,6 +178,16 @@ final class PostgresOutboxSql implements OutboxSql {
     @Override
     public String insertIgnoringDuplicates(int rows) {
         return insert(rows) + " ON CONFLICT (event_id) DO NOTHING";
+    }
+
+    @Override
+    public String insertReturningNew(int rows) {
+        return insertIgnoringDuplicates(rows) + " RETURNING id, event_id";
+    }
+
+    @Override
+    public String deleteByIds() {
+        return deleteByIds;
     }
 
     @Override

@@ -1,8 +1,10 @@
 package dev.mailroom.jdbc.publish;
 
+import dev.mailroom.internal.Arguments;
 import dev.mailroom.event.EventValidator;
 import dev.mailroom.event.OutboxEvent;
 import dev.mailroom.event.PublishLimits;
+import dev.mailroom.jdbc.DuplicateEventException;
 import dev.mailroom.jdbc.dialect.OutboxSql;
 import dev.mailroom.jdbc.dialect.SqlDialect;
 import dev.mailroom.jdbc.internal.EventBinder;
@@ -15,14 +17,19 @@ import dev.mailroom.routing.ServiceRoute;
 import dev.mailroom.routing.TableName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Records events in the outbox inside the caller's transaction. It writes with the caller's
@@ -47,6 +54,8 @@ public final class OutboxPublisher {
     private final ServiceRoute boundService;
     private final SqlDialect dialect;
     private final Map<TableName, OutboxSql> sqlByTable;
+    /** Tables a publish has written to: later publishes need no savepoint against a missing schema. */
+    private final Set<TableName> verifiedTables = ConcurrentHashMap.newKeySet();
 
     private OutboxPublisher(Builder builder) {
         this.routes = builder.routes;
@@ -70,28 +79,53 @@ public final class OutboxPublisher {
         return publish(connection, OutboxEvent.builder(eventType).key(key).json(json).build());
     }
 
-    /** Publishes one event in the caller's transaction; returns its event id. */
+    /** Publishes one event in the caller's transaction; returns its event id. See {@link #publishAll}. */
     public UUID publish(Connection connection, OutboxEvent event) {
-        return publishAll(connection, List.of(event)).get(0);
+        return publishAll(connection, Collections.singletonList(Arguments.requireNonNull(event, "event"))).get(0);
     }
 
     /**
      * Publishes many events in the caller's transaction with multi-row {@code INSERT}s (one round
      * trip per {@value #MAX_ROWS_PER_STATEMENT} events of a table). All events are checked first; a
      * failing one means none is written. Returns the event ids in the order given.
+     *
+     * <p>A refused publish never aborts the caller's transaction: every check runs before any SQL; an
+     * event id already in the table is found without a database error (the insert skips it, the
+     * rows this call did insert are deleted again, and {@link DuplicateEventException} names it); and
+     * the first publish to each table runs inside a savepoint, so a schema that is missing or out of
+     * date fails with its exception and leaves the transaction usable. That savepoint costs one
+     * subtransaction and two round trips, once per table for the life of this publisher.
+     *
+     * @throws IllegalArgumentException for a null connection, list or element
      */
     public List<UUID> publishAll(Connection connection, List<OutboxEvent> events) {
-        Objects.requireNonNull(connection, "connection");
+        Arguments.requireNonNull(connection, "connection");
+        Arguments.requireNonNull(events, "events");
         Map<TableName, List<OutboxEvent>> byTable = new LinkedHashMap<>();
-        for (OutboxEvent event : events) {
+        Set<UUID> seen = new HashSet<>();
+        for (int i = 0; i < events.size(); i++) {
+            OutboxEvent event = events.get(i);
+            if (event == null) {
+                throw new IllegalArgumentException("events[" + i + "] is null");
+            }
             validator.validate(event);
             Route route = routes.route(event.eventType());
             if (boundService != null && !route.service().equals(boundService)) {
                 throw new ForeignEventTypeException(event.eventType(), route.service().name(), boundService.name());
             }
+            if (!seen.add(event.eventId())) {
+                throw new DuplicateEventException(route.table().qualified(), List.of(event.eventId()),
+                        "given twice in one publish call");
+            }
             byTable.computeIfAbsent(route.table(), table -> new ArrayList<>()).add(event);
         }
-        byTable.forEach((table, tableEvents) -> insert(connection, table, tableEvents));
+        TableInserts inserted = new TableInserts();
+        try {
+            byTable.forEach((table, tableEvents) -> insert(connection, table, tableEvents, inserted));
+        } catch (RuntimeException e) {
+            inserted.undo(connection, e);
+            throw e;
+        }
         List<UUID> ids = new ArrayList<>(events.size());
         for (OutboxEvent event : events) {
             ids.add(event.eventId());
@@ -99,21 +133,80 @@ public final class OutboxPublisher {
         return ids;
     }
 
-    private void insert(Connection connection, TableName table, List<OutboxEvent> events) {
-        OutboxSql sql = sqlByTable.get(table);
+    private void insert(Connection connection, TableName table, List<OutboxEvent> events, TableInserts inserted) {
         try {
-            for (int from = 0; from < events.size(); from += MAX_ROWS_PER_STATEMENT) {
-                List<OutboxEvent> chunk = events.subList(from, Math.min(events.size(), from + MAX_ROWS_PER_STATEMENT));
-                try (PreparedStatement statement = connection.prepareStatement(sql.insert(chunk.size()))) {
-                    int index = 1;
-                    for (OutboxEvent event : chunk) {
-                        index = EventBinder.bind(statement, index, event, maxAttempts);
-                    }
-                    statement.executeUpdate();
+            Savepoint firstUse = !verifiedTables.contains(table) && !connection.getAutoCommit()
+                    ? connection.setSavepoint() : null;
+            try {
+                insertChunks(connection, table, events, inserted);
+            } catch (SQLException | RuntimeException e) {
+                if (firstUse != null) {
+                    connection.rollback(firstUse);
+                    inserted.forget(table);
                 }
+                throw e;
             }
+            if (firstUse != null) {
+                connection.releaseSavepoint(firstUse);
+            }
+            verifiedTables.add(table);
         } catch (SQLException e) {
             throw StoreErrors.translate(dialect, table.qualified(), "publish", e);
+        }
+    }
+
+    private void insertChunks(Connection connection, TableName table, List<OutboxEvent> events, TableInserts inserted)
+            throws SQLException {
+        OutboxSql sql = sqlByTable.get(table);
+        for (int from = 0; from < events.size(); from += MAX_ROWS_PER_STATEMENT) {
+            List<OutboxEvent> chunk = events.subList(from, Math.min(events.size(), from + MAX_ROWS_PER_STATEMENT));
+            Set<UUID> written = new HashSet<>();
+            try (PreparedStatement statement = connection.prepareStatement(sql.insertReturningNew(chunk.size()))) {
+                int index = 1;
+                for (OutboxEvent event : chunk) {
+                    index = EventBinder.bind(statement, index, event, maxAttempts);
+                }
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        inserted.add(table, rs.getLong(1));
+                        written.add(rs.getObject(2, UUID.class));
+                    }
+                }
+            }
+            if (written.size() < chunk.size()) {
+                List<UUID> duplicates = new ArrayList<>();
+                for (OutboxEvent event : chunk) {
+                    if (!written.contains(event.eventId())) {
+                        duplicates.add(event.eventId());
+                    }
+                }
+                throw new DuplicateEventException(table.qualified(), duplicates, "already in the outbox");
+            }
+        }
+    }
+
+    /** The rows one publish call inserted, per table, so a refused call can take them back. */
+    private final class TableInserts {
+
+        private final Map<TableName, List<Long>> ids = new LinkedHashMap<>();
+
+        void add(TableName table, long id) {
+            ids.computeIfAbsent(table, t -> new ArrayList<>()).add(id);
+        }
+
+        void forget(TableName table) {
+            ids.remove(table);
+        }
+
+        void undo(Connection connection, RuntimeException refusal) {
+            for (Map.Entry<TableName, List<Long>> table : ids.entrySet()) {
+                try (PreparedStatement delete = connection.prepareStatement(sqlByTable.get(table.getKey()).deleteByIds())) {
+                    delete.setArray(1, connection.createArrayOf("bigint", table.getValue().toArray(new Long[0])));
+                    delete.executeUpdate();
+                } catch (SQLException e) {
+                    refusal.addSuppressed(StoreErrors.translate(dialect, table.getKey().qualified(), "undo publish", e));
+                }
+            }
         }
     }
 
@@ -127,16 +220,16 @@ public final class OutboxPublisher {
         private String service;
 
         private Builder(RouteRegistry routes) {
-            this.routes = Objects.requireNonNull(routes, "routes");
+            this.routes = Arguments.requireNonNull(routes, "routes");
         }
 
         public Builder dialect(SqlDialect dialect) {
-            this.dialect = Objects.requireNonNull(dialect, "dialect");
+            this.dialect = Arguments.requireNonNull(dialect, "dialect");
             return this;
         }
 
         public Builder limits(PublishLimits limits) {
-            this.limits = Objects.requireNonNull(limits, "limits");
+            this.limits = Arguments.requireNonNull(limits, "limits");
             return this;
         }
 

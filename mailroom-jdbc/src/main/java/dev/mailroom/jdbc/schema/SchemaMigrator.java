@@ -1,5 +1,6 @@
 package dev.mailroom.jdbc.schema;
 
+import dev.mailroom.internal.Arguments;
 import dev.mailroom.jdbc.dialect.SqlDialect;
 import dev.mailroom.jdbc.internal.Transactions;
 import dev.mailroom.routing.RouteRegistry;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +38,8 @@ public final class SchemaMigrator {
     private final List<MigrationScript> outboxScripts;
 
     public SchemaMigrator(DataSource dataSource, SqlDialect dialect) {
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
-        this.dialect = Objects.requireNonNull(dialect, "dialect");
+        this.dataSource = Arguments.requireNonNull(dataSource, "dataSource");
+        this.dialect = Arguments.requireNonNull(dialect, "dialect");
         this.outboxScripts = MigrationScript.load(dialect.outboxMigrationsPath());
     }
 

@@ -1,0 +1,164 @@
+package dev.mailroom.jdbc.publish;
+
+import static dev.mailroom.jdbc.OutboxFixture.ROUTES;
+import static dev.mailroom.jdbc.OutboxFixture.event;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mailroom.event.InvalidTextException;
+import dev.mailroom.event.KeyTooLongException;
+import dev.mailroom.event.OutboxEvent;
+import dev.mailroom.event.ReservedHeaderException;
+import dev.mailroom.jdbc.DuplicateEventException;
+import dev.mailroom.jdbc.OutboxFixture;
+import dev.mailroom.jdbc.OutboxTableMissingException;
+import dev.mailroom.routing.RouteRegistry;
+import dev.mailroom.testkit.db.TestDatabase;
+import dev.mailroom.testkit.db.WithPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A refused publish writes nothing and never aborts the caller's transaction: after each refusal
+ * the caller's own write in the same transaction still commits.
+ */
+@WithPostgres
+class PublishRefusalsTest {
+
+    private final OutboxFixture outbox;
+
+    PublishRefusalsTest(TestDatabase database) {
+        this.outbox = new OutboxFixture(database);
+    }
+
+    @BeforeEach
+    void emptyTables() throws SQLException {
+        outbox.reset();
+        outbox.execute("CREATE TABLE IF NOT EXISTS orders (id text PRIMARY KEY)");
+        outbox.execute("TRUNCATE orders");
+    }
+
+    @Test
+    void textTheDatabaseWouldRefuseOrChangeIsRefusedNamingTheFieldAndTheTransactionGoesOn() throws Exception {
+        List<OutboxEvent> bad = List.of(
+                OutboxEvent.builder("order.placed").key("o\u00001").json("{}").build(),
+                OutboxEvent.builder("order.placed").key("o-1").tenantId("acme\u0000").json("{}").build(),
+                OutboxEvent.builder("order.placed").key("o-1").correlationId("c\u0000").json("{}").build(),
+                OutboxEvent.builder("order.placed").key("o-1").header("origin", "w\u0000b").json("{}").build(),
+                OutboxEvent.builder("order.placed").key("o\ud800").json("{}").build(),
+                OutboxEvent.builder("order.placed").key("o-1").header("origin", "\udc00").json("{}").build(),
+                OutboxEvent.builder("order.placed").key("o-1").json("{\"name\":\"\ud800\"}").build());
+        for (OutboxEvent event : bad) {
+            inOneTransaction(connection -> assertThatThrownBy(() -> outbox.publisher.publish(connection, event))
+                    .as(event.toString()).isInstanceOf(InvalidTextException.class));
+        }
+        assertThat(outbox.count("orders_outbox")).isZero();
+        assertThat(outbox.count("orders")).isEqualTo(bad.size());
+    }
+
+    @Test
+    void aKeyTooWideForTheKeyIndexIsRefusedBeforeTheDatabaseFailsTheTransaction() throws Exception {
+        StringBuilder key = new StringBuilder();
+        for (int i = 0; i < 1000; i++) {
+            key.append((char) (0x4e00 + ThreadLocalRandom.current().nextInt(20_000))); // 3 bytes each, incompressible
+        }
+        inOneTransaction(connection -> assertThatThrownBy(() -> outbox.publisher.publish(connection,
+                OutboxEvent.builder("order.placed").key(key.toString()).json("{}").build()))
+                .isInstanceOf(KeyTooLongException.class).hasMessageContaining("3000 bytes"));
+        assertThat(outbox.count("orders_outbox")).isZero();
+        assertThat(outbox.count("orders")).isEqualTo(1);
+    }
+
+    @Test
+    void anEventIdAlreadyInTheOutboxIsADuplicateAndNothingOfTheCallIsWritten() throws Exception {
+        OutboxEvent first = event("o-1");
+        outbox.publishCommitted(List.of(first));
+        OutboxEvent again = OutboxEvent.builder("order.placed").eventId(first.eventId()).key("o-1").json("{}").build();
+        List<OutboxEvent> call = new ArrayList<>();
+        for (int i = 0; i < 700; i++) {   // two statements: the duplicate is in the second
+            call.add(event("o-" + i));
+        }
+        call.add(again);
+        inOneTransaction(connection -> assertThatThrownBy(() -> outbox.publisher.publishAll(connection, call))
+                .isInstanceOfSatisfying(DuplicateEventException.class,
+                        e -> assertThat(e.eventIds()).containsExactly(first.eventId())));
+        assertThat(outbox.count("orders_outbox")).isEqualTo(1);
+        assertThat(outbox.count("orders")).isEqualTo(1);
+    }
+
+    @Test
+    void anEventIdGivenTwiceInOneCallIsADuplicate() throws Exception {
+        UUID id = OutboxEvent.newEventId();
+        OutboxEvent one = OutboxEvent.builder("order.placed").eventId(id).json("{}").build();
+        OutboxEvent two = OutboxEvent.builder("invoice.issued").eventId(id).json("{}").build();
+        inOneTransaction(connection -> assertThatThrownBy(() -> outbox.publisher.publishAll(connection,
+                List.of(one, two))).isInstanceOf(DuplicateEventException.class).hasMessageContaining(id.toString()));
+        assertThat(outbox.count("orders_outbox") + outbox.count("billing_outbox")).isZero();
+    }
+
+    @Test
+    void aMissingTableFailsClearlyAndLeavesTheTransactionUsable() throws Exception {
+        RouteRegistry missing = RouteRegistry.builder()
+                .service("orders", s -> s.table("orders_outbox").topic("orders.events").event("order.placed"))
+                .service("stock", s -> s.table("stock_outbox_not_migrated").topic("stock.events").event("stock.moved"))
+                .build();
+        OutboxPublisher publisher = OutboxPublisher.builder(missing).build();
+        inOneTransaction(connection -> assertThatThrownBy(() -> publisher.publishAll(connection, List.of(
+                event("o-1"), OutboxEvent.builder("stock.moved").json("{}").build())))
+                .isInstanceOf(OutboxTableMissingException.class));
+        assertThat(outbox.count("orders_outbox")).isZero();
+        assertThat(outbox.count("orders")).isEqualTo(1);
+    }
+
+    @Test
+    void headersMailroomWritesItselfAreRefused() throws Exception {
+        inOneTransaction(connection -> assertThatThrownBy(() -> outbox.publisher.publish(connection,
+                OutboxEvent.builder("order.placed").json("{}").header("ce_id", UUID.randomUUID().toString()).build()))
+                .isInstanceOf(ReservedHeaderException.class).hasMessageContaining("ce_id"));
+        assertThat(outbox.count("orders_outbox")).isZero();
+    }
+
+    @Test
+    void nullArgumentsAreNamedNotNullPointers() throws Exception {
+        inOneTransaction(connection -> {
+            assertThatThrownBy(() -> outbox.publisher.publishAll(connection, Arrays.asList(event("o-1"), null)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("events[1]");
+            assertThatThrownBy(() -> outbox.publisher.publishAll(connection, null))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("events");
+            assertThatThrownBy(() -> outbox.publisher.publish(connection, null))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("event");
+            assertThatThrownBy(() -> outbox.publisher.publish(null, event("o-1")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("connection");
+        });
+        assertThat(outbox.count("orders_outbox")).isZero();
+    }
+
+    @FunctionalInterface
+    private interface TransactionWork {
+        void run(Connection connection) throws Exception;
+    }
+
+    /** Runs the refusal, then the caller's own write in the same transaction, and commits: it must still work. */
+    private void inOneTransaction(TransactionWork refusal) throws Exception {
+        try (Connection connection = outbox.database.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            refusal.run(connection);
+            try (Statement statement = connection.createStatement()) {
+                statement.executeUpdate("INSERT INTO orders VALUES ('" + UUID.randomUUID() + "')");
+                try (ResultSet rs = statement.executeQuery("SELECT 1")) {
+                    assertThat(rs.next()).isTrue();
+                }
+            }
+            connection.commit();
+        }
+    }
+}
