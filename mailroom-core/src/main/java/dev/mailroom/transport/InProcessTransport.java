@@ -14,7 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>A listener runs on the relay's thread; a listener that throws fails the delivery, and the
  * relay retries it (every listener of the destination sees the event again, so listeners should
- * be idempotent, as with any at-least-once transport).
+ * be idempotent, as with any at-least-once transport). A listener that throws an
+ * {@link UndeliverableException} refuses the event for good: the relay dead-letters it at once.
  */
 public final class InProcessTransport implements Transport {
 
@@ -55,6 +56,8 @@ public final class InProcessTransport implements Transport {
                 listener.onEvent(envelope);
             }
             return CompletableFuture.completedFuture(null);
+        } catch (UndeliverableException e) {
+            return CompletableFuture.failedFuture(e);
         } catch (Exception e) {
             return CompletableFuture.failedFuture(
                     new DeliveryException("in-process listener of " + envelope.destination() + " failed: " + e, e));

@@ -10,7 +10,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>{@link #send} must not block for the acknowledgement: the relay sends a whole batch before it
  * waits, so sends are in flight concurrently. The returned future completes when the transport has
  * durably accepted the event, or fails with the reason; it must complete within the transport's
- * own bounded delivery timeout. A failed future is a retryable delivery failure.
+ * own bounded delivery timeout. A failed future is a retryable delivery failure, unless it fails
+ * with an {@link UndeliverableException} (no retry can fix it: the relay dead-letters the row at once).
  */
 public interface Transport extends AutoCloseable {
 

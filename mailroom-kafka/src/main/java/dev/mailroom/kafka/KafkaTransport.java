@@ -19,11 +19,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -46,6 +50,8 @@ public final class KafkaTransport implements Transport {
     public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_ADMIN_TIMEOUT = Duration.ofSeconds(15);
     public static final int DEFAULT_LINGER_MS = 1;
+    /** Kafka's own default {@code max.request.size}. */
+    private static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
 
     private final String bootstrapServers;
     private final Map<String, Object> adminConfig;
@@ -54,6 +60,7 @@ public final class KafkaTransport implements Transport {
     private final boolean createMissingTopics;
     private final int newTopicPartitions;
     private final short newTopicReplication;
+    private volatile int maxRecordBytes;
 
     private KafkaTransport(Builder builder) {
         this.bootstrapServers = builder.bootstrapServers;
@@ -65,7 +72,10 @@ public final class KafkaTransport implements Transport {
         adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) adminTimeout.toMillis());
         adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(adminTimeout.toMillis(), 5000));
-        this.producer = new KafkaProducer<>(producerConfig(builder), new ByteArraySerializer(), new ByteArraySerializer());
+        Map<String, Object> producerConfig = producerConfig(builder);
+        this.maxRecordBytes = Integer.parseInt(String.valueOf(producerConfig.getOrDefault(
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, DEFAULT_MAX_REQUEST_SIZE)));
+        this.producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     public static Builder builder(String bootstrapServers) {
@@ -105,6 +115,7 @@ public final class KafkaTransport implements Transport {
                 }
             }
             if (missing.isEmpty()) {
+                lowerMaxRecordBytesToTopicLimits(admin, topics);
                 return;
             }
             if (!createMissingTopics) {
@@ -113,12 +124,40 @@ public final class KafkaTransport implements Transport {
                         + (missing.size() > 1 ? " (also missing: " + missing.subList(1, missing.size()) + ")" : ""));
             }
             createTopics(admin, missing);
+            lowerMaxRecordBytesToTopicLimits(admin, topics);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DeliveryException("Interrupted while checking topics on " + bootstrapServers, e);
         } catch (ExecutionException | TimeoutException e) {
             throw new DeliveryException("Kafka at " + bootstrapServers + " did not answer within " + adminTimeout
                     + " while checking topics " + topics + ": " + e, e);
+        }
+    }
+
+    private void lowerMaxRecordBytesToTopicLimits(Admin admin, Collection<String> topics)
+            throws InterruptedException, TimeoutException {
+        List<ConfigResource> resources = new ArrayList<>();
+        for (String topic : topics) {
+            resources.add(new ConfigResource(ConfigResource.Type.TOPIC, topic));
+        }
+        Map<ConfigResource, Config> configs;
+        try {
+            configs = admin.describeConfigs(resources).all().get(adminTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            // e.g. no DescribeConfigs permission: the producer's limit stands, and the relay dead-letters what the topic refuses
+            LOG.info("Could not read the record size limits of topics {}: {}", topics, e.getCause().toString());
+            return;
+        }
+        for (Map.Entry<ConfigResource, Config> topic : configs.entrySet()) {
+            ConfigEntry limit = topic.getValue().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            if (limit != null && limit.value() != null) {
+                int topicLimit = Integer.parseInt(limit.value());
+                if (topicLimit < maxRecordBytes) {
+                    LOG.info("Topic {} accepts records of at most {} bytes (max.message.bytes)", topic.getKey().name(),
+                            topicLimit);
+                    maxRecordBytes = topicLimit;
+                }
+            }
         }
     }
 
@@ -149,14 +188,24 @@ public final class KafkaTransport implements Transport {
                 if (error == null) {
                     acknowledged.complete(null);
                 } else {
-                    acknowledged.completeExceptionally(new DeliveryException("Kafka did not acknowledge "
-                            + envelope + ": " + error, error));
+                    acknowledged.completeExceptionally(KafkaErrors.deliveryFailure(
+                            "Kafka did not acknowledge " + envelope, error));
                 }
             });
         } catch (RuntimeException e) {
-            acknowledged.completeExceptionally(new DeliveryException("Kafka refused " + envelope + ": " + e, e));
+            acknowledged.completeExceptionally(KafkaErrors.deliveryFailure("Kafka refused " + envelope, e));
         }
         return acknowledged;
+    }
+
+    /**
+     * The largest record this transport can deliver, in bytes: the producer's
+     * {@code max.request.size}, lowered to the smallest {@code max.message.bytes} of the topics
+     * checked by {@link #verifyDestinations}. Give publishers at most this much
+     * ({@code PublishLimits.withMaxRecordBytes}); a larger record is dead-lettered by the relay.
+     */
+    public int maxRecordBytes() {
+        return maxRecordBytes;
     }
 
     @Override

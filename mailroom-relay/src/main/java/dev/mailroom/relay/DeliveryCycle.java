@@ -10,6 +10,7 @@ import dev.mailroom.routing.UnknownEventTypeException;
 import dev.mailroom.state.OutboxState;
 import dev.mailroom.transport.Envelope;
 import dev.mailroom.transport.Transport;
+import dev.mailroom.transport.UndeliverableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -184,16 +185,20 @@ final class DeliveryCycle {
                 notSent.add(row.id());
                 continue;
             }
-            Route route;
+            Route route = null;
+            Envelope envelope;
             try {
                 route = routes.route(row.eventType());
-            } catch (UnknownEventTypeException e) {
-                LOG.warn("Event {} has unrouted type '{}'; marked dead", row.eventId(), row.eventType());
+                envelope = EnvelopeMapper.toEnvelope(row, route, source);
+            } catch (UnknownEventTypeException | UndeliverableRowException e) {
+                LOG.warn("Event {} ({}) cannot be delivered as stored; marked dead: {}", row.eventId(),
+                        row.eventType(), e.getMessage());
                 claim.markDead(row, e.getMessage());
+                metrics.dead(route == null ? "unrouted" : route.topic(), row.eventType());
                 continue;
             }
             routesByRow.put(row, route);
-            sends.put(row, send(EnvelopeMapper.toEnvelope(row, route, source)));
+            sends.put(row, send(envelope));
         }
         inFlight.addLast(new InFlightBatch(claim, sends, routesByRow, notSent, claimedAt,
                 System.nanoTime() + settings.sendTimeout().toNanos()));
@@ -245,6 +250,7 @@ final class DeliveryCycle {
         List<Long> published = new ArrayList<>();
         List<DeliveryFailure> failures = new ArrayList<>();
         List<Long> unfinished = new ArrayList<>(batch.notSent());
+        Map<OutboxRow, String> undeliverable = new LinkedHashMap<>();
         boolean stopping = System.nanoTime() - stopDeadlineNanos >= 0;
         Instant now = Instant.now();
         sends.forEach((row, future) -> {
@@ -255,12 +261,23 @@ final class DeliveryCycle {
                     failures.add(new DeliveryFailure(row, "no acknowledgement within " + settings.sendTimeout()));
                 }
             } else if (future.isCompletedExceptionally()) {
-                failures.add(DeliveryFailure.of(row, cause(future)));
+                Throwable cause = cause(future);
+                if (cause instanceof UndeliverableException) {
+                    undeliverable.put(row, DeliveryFailure.of(row, cause).error());
+                } else {
+                    failures.add(DeliveryFailure.of(row, cause));
+                }
             } else {
                 published.add(row.id());
                 Route route = routesByRow.get(row);
                 metrics.delivered(route.topic(), row.eventType(), Duration.between(row.createdAt(), now));
             }
+        });
+        undeliverable.forEach((row, reason) -> {
+            batch.claim().markDead(row, reason);
+            metrics.dead(routesByRow.get(row).topic(), row.eventType());
+            LOG.warn("Event {} ({}) is dead: the transport refused it for good: {}", row.eventId(), row.eventType(),
+                    reason);
         });
         Map<Long, OutboxState> states = batch.claim().settle(published, failures, unfinished);
         if (LOG.isDebugEnabled()) {

@@ -1,18 +1,46 @@
 package dev.mailroom.relay;
 
+import dev.mailroom.event.ReservedHeaders;
 import dev.mailroom.jdbc.store.OutboxRow;
 import dev.mailroom.routing.Route;
 import dev.mailroom.transport.Envelope;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** An outbox row and its route as the transport sees them. */
+/**
+ * An outbox row and its route as the transport sees them. A row that cannot become an envelope is
+ * an {@link UndeliverableRowException}; header names Mailroom writes itself ({@link ReservedHeaders}),
+ * which only a plain SQL producer can have put in the row, are dropped so Mailroom's own values win.
+ */
 final class EnvelopeMapper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EnvelopeMapper.class);
 
     private EnvelopeMapper() {
     }
 
     static Envelope toEnvelope(OutboxRow row, Route route, String source) {
+        if (row.defect() != null) {
+            throw new UndeliverableRowException(row.defect());
+        }
         return new Envelope(row.eventId(), row.eventType(), row.key(), row.payload(), row.contentType(),
-                row.headers(), row.tenantId(), row.correlationId(), row.eventVersion(), row.createdAt(),
+                ownHeaders(row), row.tenantId(), row.correlationId(), row.eventVersion(), row.createdAt(),
                 route.topic(), source);
+    }
+
+    private static Map<String, String> ownHeaders(OutboxRow row) {
+        Map<String, String> headers = row.headers();
+        if (headers.keySet().stream().noneMatch(ReservedHeaders::isReserved)) {
+            return headers;
+        }
+        Map<String, String> own = new LinkedHashMap<>(headers);
+        List<String> dropped = own.keySet().stream().filter(ReservedHeaders::isReserved).toList();
+        own.keySet().removeAll(dropped);
+        LOG.warn("Event {} ({}): headers {} are Mailroom's own and were ignored; Mailroom's values are sent",
+                row.eventId(), row.eventType(), dropped);
+        return own;
     }
 }

@@ -55,7 +55,7 @@ public class HotPathBenchmarks {
     /** Per claimed event: the jsonb column read back into a map. */
     @Benchmark
     public Map<String, String> headersDecode() {
-        return HeadersCodec.decode(headersJson);
+        return HeadersCodec.decode(headersJson).headers();
     }
 
     /** Per published batch of 100: the multi-row INSERT statement's text. */

@@ -105,7 +105,9 @@ final class PostgresOutboxSql implements OutboxSql {
                 + " last_error = 'lease of ' || coalesce(lease_owner, 'unknown') || ' expired before the delivery was recorded',"
                 + " next_attempt_at = now(), " + CLEAR_LEASE
                 + " WHERE id = ANY(ARRAY(SELECT id FROM " + table + " WHERE status = " + q(SENDING)
-                + " AND lease_expires_at < now() ORDER BY lease_expires_at LIMIT ? FOR UPDATE SKIP LOCKED))"
+                // a row a SQL producer inserted as 'sending' without a lease counts as expired
+                + " AND (lease_expires_at < now() OR lease_expires_at IS NULL)"
+                + " ORDER BY lease_expires_at LIMIT ? FOR UPDATE SKIP LOCKED))"
                 + " AND status = " + q(SENDING);
         this.release = "UPDATE " + table + " SET status = " + q(PENDING) + ", " + CLEAR_LEASE
                 + " WHERE id = ANY(?)" + guard(PENDING) + " AND lease_owner = ?";
@@ -121,7 +123,8 @@ final class PostgresOutboxSql implements OutboxSql {
         this.nextDueIn = "SELECT extract(epoch FROM least("
                 + "(SELECT min(next_attempt_at) FROM " + table + " WHERE status = " + q(PENDING)
                 + " AND attempts > 0 AND next_attempt_at > now()),"
-                + " (SELECT min(lease_expires_at) FROM " + table + " WHERE status = " + q(SENDING) + ")) - now())";
+                + " (SELECT min(coalesce(lease_expires_at, now())) FROM " + table + " WHERE status = " + q(SENDING) + "))"
+                + " - now())";
         this.anyRetryWaiting = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE status = " + q(PENDING)
                 + " AND attempts > 0 AND next_attempt_at > now())";
         this.deleteByIds = "DELETE FROM " + table + " WHERE id = ANY(?)";

@@ -8,6 +8,10 @@ import java.util.UUID;
 /**
  * One outbox row as stored. {@code correlationId} is the event id when the producer left it out.
  * The payload array is the row's own copy; do not modify it.
+ *
+ * @param defect why the row cannot be delivered as stored (a plain SQL producer's headers column
+ *               that is not an object of strings, a blank content type), or null. Reading such a
+ *               row never fails: the relay dead-letters it with this reason.
  */
 public record OutboxRow(
         long id,
@@ -30,7 +34,8 @@ public record OutboxRow(
         Instant createdAt,
         Instant publishedAt,
         Instant consumedAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        String defect) {
 
     @Override
     public String toString() {

@@ -14,17 +14,24 @@ final class OutboxRowMapper {
     private OutboxRowMapper() {
     }
 
+    /** Never throws for what a producer wrote: a row that cannot be delivered carries its {@code defect}. */
     static OutboxRow map(ResultSet rs) throws SQLException {
         UUID eventId = rs.getObject(2, UUID.class);
         String correlationId = rs.getString(9);
+        String contentType = rs.getString(6);
+        HeadersCodec.Decoded headers = HeadersCodec.decode(rs.getString(7));
+        String defect = headers.problem();
+        if (defect == null && (contentType == null || contentType.isBlank())) {
+            defect = "the content_type column is blank";
+        }
         return new OutboxRow(
                 rs.getLong(1),
                 eventId,
                 rs.getString(3),
                 rs.getString(4),
                 rs.getBytes(5),
-                rs.getString(6),
-                HeadersCodec.decode(rs.getString(7)),
+                contentType,
+                headers.headers(),
                 rs.getString(8),
                 correlationId != null ? correlationId : eventId.toString(),
                 rs.getInt(10),
@@ -38,7 +45,8 @@ final class OutboxRowMapper {
                 instant(rs, 18),
                 instant(rs, 19),
                 instant(rs, 20),
-                instant(rs, 21));
+                instant(rs, 21),
+                defect);
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {

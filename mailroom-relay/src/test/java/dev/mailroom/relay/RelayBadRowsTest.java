@@ -1,0 +1,155 @@
+package dev.mailroom.relay;
+
+import static dev.mailroom.relay.RelayFixture.TOPIC;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.mailroom.testkit.db.TestDatabase;
+import dev.mailroom.testkit.db.WithPostgres;
+import dev.mailroom.transport.DeliveryException;
+import dev.mailroom.transport.Envelope;
+import dev.mailroom.transport.InProcessTransport;
+import dev.mailroom.transport.UndeliverableException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Rows a plain SQL producer can write that the relay cannot deliver as stored: each goes dead on its
+ * own with the reason, while every other row, and the later rows of its own key, keep flowing.
+ */
+@WithPostgres
+class RelayBadRowsTest {
+
+    /** Headers columns that are valid JSON (the column is jsonb) but not an object of strings. */
+    private static final Map<String, String> BAD_HEADERS = Map.of(
+            "[1]", "must be a JSON object",
+            "\"text\"", "must be a JSON object",
+            "{\"origin\": null}", "header 'origin' is null",
+            "{\"origin\": {\"nested\": 1}}", "header 'origin' is object",
+            "{\"origin\": [1, 2]}", "header 'origin' is array",
+            "{\"\": \"x\"}", "blank header name");
+
+    private final RelayFixture outbox;
+
+    RelayBadRowsTest(TestDatabase database) {
+        this.outbox = new RelayFixture(database);
+    }
+
+    @BeforeEach
+    void emptyTable() throws Exception {
+        outbox.reset();
+    }
+
+    @ParameterizedTest
+    @EnumSource(ClaimMode.class)
+    void rowsWhoseHeadersOrContentTypeCannotBeSentAreDeadWithTheReasonAndTheirKeyGoesOn(ClaimMode mode)
+            throws Exception {
+        List<Envelope> received = Collections.synchronizedList(new ArrayList<>());
+        InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, received::add);
+        int sequence = 0;
+        for (String headers : BAD_HEADERS.keySet()) {
+            insert("same-key", "{\"seq\":" + sequence++ + "}", headers, "application/json");
+        }
+        insert("same-key", "{\"seq\":" + sequence++ + "}", "{}", "");
+        insert("same-key", "{\"seq\":" + sequence++ + "}", "{\"origin\": \"go\", \"retries\": 3, \"beta\": true}",
+                "application/json");
+        insert("other-key", "{\"seq\":" + sequence + "}", "{}", "application/json");
+        try (Relay relay = outbox.relay(transport).claimMode(mode).build().start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> received.size() >= 2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> outbox.count("status = 'dead'") == BAD_HEADERS.size() + 1);
+        }
+        assertThat(received).extracting(Envelope::key).containsExactlyInAnyOrder("same-key", "other-key");
+        Envelope good = received.stream().filter(e -> e.key().equals("same-key")).findFirst().orElseThrow();
+        assertThat(good.headers()).containsEntry("origin", "go").containsEntry("retries", "3").containsEntry("beta", "true");
+        for (Map.Entry<String, String> bad : BAD_HEADERS.entrySet()) {
+            assertThat(outbox.count("status = 'dead' AND headers = '" + bad.getKey().replace("'", "''")
+                    + "'::jsonb AND last_error LIKE '%" + bad.getValue().replace("'", "''") + "%'")).as(bad.getKey()).isEqualTo(1);
+        }
+        assertThat(outbox.count("status = 'dead' AND content_type = '' AND last_error LIKE '%content_type%'"))
+                .isEqualTo(1);
+        assertThat(outbox.count("status IN ('pending', 'sending')")).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(ClaimMode.class)
+    void headersNamedLikeMailroomsOwnAreIgnoredSoTheEventIdCannotBeForged(ClaimMode mode) throws Exception {
+        List<Envelope> received = Collections.synchronizedList(new ArrayList<>());
+        InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, received::add);
+        insert("k", "{}", "{\"ce_id\": \"forged\", \"CE_TYPE\": \"x\", \"content-type\": \"text/evil\", \"origin\": \"go\"}",
+                "application/json");
+        try (Relay relay = outbox.relay(transport).claimMode(mode).build().start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == 1);
+        }
+        assertThat(received.get(0).headers()).containsOnlyKeys("origin");
+        assertThat(received.get(0).contentType()).isEqualTo("application/json");
+        await().atMost(Duration.ofSeconds(5)).until(() -> outbox.count("status = 'published'") == 1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(ClaimMode.class)
+    void aRowTheTransportRefusesForGoodIsDeadAtOnceWhileARetryableFailureIsRetried(ClaimMode mode) throws Exception {
+        AtomicInteger refusals = new AtomicInteger();
+        AtomicInteger flaky = new AtomicInteger();
+        List<String> delivered = Collections.synchronizedList(new ArrayList<>());
+        InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, e -> {
+            String payload = new String(e.payload(), StandardCharsets.UTF_8);
+            if (payload.contains("huge")) {
+                refusals.incrementAndGet();
+                throw new UndeliverableException("record too large", null);
+            }
+            if (payload.contains("flaky") && flaky.getAndIncrement() < 2) {
+                throw new DeliveryException("broker busy");
+            }
+            delivered.add(payload);
+        });
+        insert("k", "{\"huge\":1}", "{}", "application/json");
+        insert("k", "{\"after\":1}", "{}", "application/json");
+        insert("f", "{\"flaky\":1}", "{}", "application/json");
+        try (Relay relay = outbox.relay(transport).claimMode(mode).build().start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> delivered.size() == 2);
+        }
+        assertThat(refusals).hasValue(1);
+        assertThat(delivered).containsExactlyInAnyOrder("{\"after\":1}", "{\"flaky\":1}");
+        assertThat(outbox.count("status = 'dead' AND attempts = 0 AND last_error LIKE '%record too large%'")).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> outbox.count("status = 'published' AND attempts = 2 AND payload = '{\"flaky\":1}'") == 1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(ClaimMode.class)
+    void aRowInsertedAsSendingWithoutALeaseIsReclaimedInsteadOfHoldingItsKeyForever(ClaimMode mode) throws Exception {
+        List<Envelope> received = Collections.synchronizedList(new ArrayList<>());
+        InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, received::add);
+        outbox.execute("INSERT INTO orders_outbox (event_type, event_key, payload, status)"
+                + " VALUES ('order.placed', 'k', convert_to('{\"first\":1}', 'UTF8'), 'sending')");
+        insert("k", "{\"second\":1}", "{}", "application/json");
+        try (Relay relay = outbox.relay(transport).claimMode(mode).build().start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == 2);
+        }
+        assertThat(received).extracting(e -> new String(e.payload(), StandardCharsets.UTF_8))
+                .containsExactly("{\"first\":1}", "{\"second\":1}");
+    }
+
+    private void insert(String key, String payload, String headers, String contentType) throws Exception {
+        try (Connection connection = outbox.database.dataSource().getConnection();
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO orders_outbox"
+                     + " (event_type, event_key, payload, headers, content_type)"
+                     + " VALUES ('order.placed', ?, convert_to(?, 'UTF8'), ?::jsonb, ?)")) {
+            insert.setString(1, key);
+            insert.setString(2, payload);
+            insert.setString(3, headers);
+            insert.setString(4, contentType);
+            insert.executeUpdate();
+        }
+    }
+}
