@@ -234,7 +234,7 @@ final class LedgerStore {
 
     private <T> T inTransaction(String operation, Transactions.SqlWork<T> work) {
         try {
-            return Transactions.inTransaction(dataSource, work);
+            return Transactions.inTransactionRetryingConflicts(dataSource, dialect, work);
         } catch (SQLException e) {
             throw translate(operation, e);
         }

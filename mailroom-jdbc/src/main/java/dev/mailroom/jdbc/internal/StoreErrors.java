@@ -4,6 +4,7 @@ import dev.mailroom.jdbc.DuplicateEventException;
 import dev.mailroom.jdbc.OutboxTableMissingException;
 import dev.mailroom.jdbc.StoreException;
 import dev.mailroom.jdbc.StoreUnavailableException;
+import dev.mailroom.jdbc.TransactionConflictException;
 import dev.mailroom.jdbc.dialect.SqlDialect;
 import java.sql.SQLException;
 
@@ -18,7 +19,8 @@ public final class StoreErrors {
             case UNAVAILABLE -> new StoreUnavailableException(operation + " failed: database unavailable", table, error);
             case UNDEFINED_TABLE -> new OutboxTableMissingException(table, error);
             case UNIQUE_VIOLATION -> new DuplicateEventException(table, error);
-            case CONFLICT, OTHER -> new StoreException(operation + " failed", table, error);
+            case CONFLICT -> new TransactionConflictException(operation, table, error);
+            case OTHER -> new StoreException(operation + " failed", table, error);
         };
     }
 }

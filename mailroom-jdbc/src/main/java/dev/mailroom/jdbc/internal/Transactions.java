@@ -1,11 +1,22 @@
 package dev.mailroom.jdbc.internal;
 
+import dev.mailroom.jdbc.dialect.SqlDialect;
+import dev.mailroom.jdbc.dialect.SqlErrorKind;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Runs work in one short transaction on a pooled connection, restoring its auto-commit setting. */
 public final class Transactions {
+
+    /** Tries of a transaction that keeps losing serialization conflicts or deadlocks, the first included. */
+    public static final int MAX_CONFLICT_ATTEMPTS = 4;
+    private static final Logger LOG = LoggerFactory.getLogger(Transactions.class);
+    private static final long CONFLICT_BACKOFF_MILLIS = 20;
 
     private Transactions() {
     }
@@ -31,6 +42,38 @@ public final class Transactions {
             } finally {
                 restoreAutoCommit(connection, autoCommit);
             }
+        }
+    }
+
+    /**
+     * Like {@link #inTransaction(DataSource, SqlWork)}, but a transaction the database rolled back
+     * for a serialization failure or a deadlock ({@link SqlErrorKind#CONFLICT}) is run again from the
+     * start, up to {@value #MAX_CONFLICT_ATTEMPTS} times with a short random backoff. Only for work
+     * that is safe to repeat: everything it did rolled back with the failed try.
+     */
+    public static <T> T inTransactionRetryingConflicts(DataSource dataSource, SqlDialect dialect, SqlWork<T> work)
+            throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return inTransaction(dataSource, work);
+            } catch (SQLException e) {
+                if (attempt >= MAX_CONFLICT_ATTEMPTS || dialect.classify(e) != SqlErrorKind.CONFLICT) {
+                    throw e;
+                }
+                LOG.debug("Transaction lost a conflict (SQL state {}), try {} of {}", e.getSQLState(), attempt,
+                        MAX_CONFLICT_ATTEMPTS);
+                backOff(attempt, e);
+            }
+        }
+    }
+
+    /** A random pause growing with the attempt, so two transactions that collided do not collide again. */
+    private static void backOff(int attempt, SQLException conflict) throws SQLException {
+        try {
+            TimeUnit.MILLISECONDS.sleep(ThreadLocalRandom.current().nextLong(1, CONFLICT_BACKOFF_MILLIS * attempt + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw conflict;
         }
     }
 

@@ -576,7 +576,7 @@ public final class OutboxStore {
 
     private <T> T inTransaction(String operation, Transactions.SqlWork<T> work) {
         try {
-            return Transactions.inTransaction(dataSource, work);
+            return Transactions.inTransactionRetryingConflicts(dataSource, dialect, work);
         } catch (SQLException e) {
             throw StoreErrors.translate(dialect, table.qualified(), operation, e);
         }
