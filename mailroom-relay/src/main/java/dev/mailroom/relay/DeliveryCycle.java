@@ -189,6 +189,10 @@ final class DeliveryCycle {
             Envelope envelope;
             try {
                 route = routes.route(row.eventType());
+                if (!route.service().name().equals(settings.service())) {
+                    throw new UndeliverableRowException("event type '" + row.eventType() + "' belongs to service '"
+                            + route.service().name() + "', not to '" + settings.service() + "' whose outbox holds it");
+                }
                 envelope = EnvelopeMapper.toEnvelope(row, route, source);
             } catch (UnknownEventTypeException | UndeliverableRowException e) {
                 LOG.warn("Event {} ({}) cannot be delivered as stored; marked dead: {}", row.eventId(),

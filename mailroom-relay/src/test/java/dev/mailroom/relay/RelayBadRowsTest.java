@@ -4,6 +4,7 @@ import static dev.mailroom.relay.RelayFixture.TOPIC;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.mailroom.routing.RouteRegistry;
 import dev.mailroom.testkit.db.TestDatabase;
 import dev.mailroom.testkit.db.WithPostgres;
 import dev.mailroom.transport.DeliveryException;
@@ -138,6 +139,28 @@ class RelayBadRowsTest {
         }
         assertThat(received).extracting(e -> new String(e.payload(), StandardCharsets.UTF_8))
                 .containsExactly("{\"first\":1}", "{\"second\":1}");
+    }
+
+    @ParameterizedTest
+    @EnumSource(ClaimMode.class)
+    void anotherServicesEventTypeInThisOutboxIsDeadNotSentToThatServicesTopic(ClaimMode mode) throws Exception {
+        RouteRegistry twoServices = RouteRegistry.builder()
+                .service("orders", s -> s.table("orders_outbox").topic(TOPIC).event("order.placed"))
+                .service("billing", s -> s.table("billing_outbox").topic("billing.events").event("invoice.issued"))
+                .build();
+        List<Envelope> received = Collections.synchronizedList(new ArrayList<>());
+        InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, received::add)
+                .subscribe("billing.events", received::add);
+        outbox.execute("INSERT INTO orders_outbox (event_type, event_key, payload)"
+                + " VALUES ('invoice.issued', 'k', convert_to('{}', 'UTF8'))");
+        insert("k", "{\"after\":1}", "{}", "application/json");
+        try (Relay relay = Relay.builder(outbox.database.dataSource(), twoServices, transport).service("orders")
+                .claimMode(mode).build().start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == 1);
+        }
+        assertThat(received).extracting(Envelope::destination).containsExactly(TOPIC);
+        assertThat(outbox.count("status = 'dead' AND event_type = 'invoice.issued'"
+                + " AND last_error LIKE '%belongs to service ''billing''%'")).isEqualTo(1);
     }
 
     private void insert(String key, String payload, String headers, String contentType) throws Exception {
