@@ -91,6 +91,8 @@ class HungRelayTest {
             await().atMost(LEASE.plusSeconds(5).minusNanos(System.nanoTime() - stoppedAt))
                     .until(() -> outbox.count("status = 'published'") == EVENTS);
             assertThat(processState()).as("the child relay is still stopped").isEqualTo('T');
+            System.out.printf("%s relay stopped %s: the survivor delivered everything %d ms after the stop%n", mode,
+                    pausePoint, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedAt));
         }
         assertThat(received).as("each event once, by the survivor").containsExactlyInAnyOrderElementsOf(ids);
         assertThat(sequencesByKey).hasSize(KEYS);
