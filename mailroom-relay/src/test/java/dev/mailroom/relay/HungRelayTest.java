@@ -1,13 +1,13 @@
 package dev.mailroom.relay;
 
 import static dev.mailroom.relay.RelayFixture.TOPIC;
+import static dev.mailroom.relay.RelayFixture.sequence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mailroom.relay.PausableRelayMain.PausePoint;
 import dev.mailroom.testkit.db.TestDatabase;
 import dev.mailroom.testkit.db.WithPostgres;
-import dev.mailroom.transport.Envelope;
 import dev.mailroom.transport.InProcessTransport;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -88,7 +88,8 @@ class HungRelayTest {
         try (Relay survivor = outbox.relay(transport).owner("survivor").claimMode(mode).lease(LEASE)
                 .sendTimeout(SEND_TIMEOUT).build().start()) {
             await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(2)).until(received::isEmpty);
-            await().atMost(LEASE.plusSeconds(5).minusNanos(System.nanoTime() - stoppedAt))
+            await("every row published by the survivor within the lease + 5 s of the stop")
+                    .atMost(LEASE.plusSeconds(5).minusNanos(System.nanoTime() - stoppedAt))
                     .until(() -> outbox.count("status = 'published'") == EVENTS);
             assertThat(processState()).as("the child relay is still stopped").isEqualTo('T');
             System.out.printf("%s relay stopped %s: the survivor delivered everything %d ms after the stop%n", mode,
@@ -100,7 +101,8 @@ class HungRelayTest {
         String settled = rowStates();
 
         continueChild();
-        await().atMost(Duration.ofSeconds(20)).until(() -> childPrinted("could not record the outcome"));
+        await("the continued relay's settlement failing").atMost(Duration.ofSeconds(20))
+                .until(() -> childPrinted("could not record the outcome"));
         assertThat(rowStates()).as("the continued relay changed nothing").isEqualTo(settled);
 
         List<UUID> later = outbox.publish(1, "key-", 1);
@@ -162,10 +164,5 @@ class HungRelayTest {
             rs.next();
             return rs.getString(1);
         }
-    }
-
-    private static int sequence(Envelope envelope) {
-        String json = new String(envelope.payload(), StandardCharsets.UTF_8);
-        return Integer.parseInt(json.substring(json.indexOf("\"seq\":") + 6, json.length() - 1));
     }
 }
