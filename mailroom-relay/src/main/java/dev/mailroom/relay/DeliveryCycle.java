@@ -1,5 +1,6 @@
 package dev.mailroom.relay;
 
+import dev.mailroom.jdbc.StoreException;
 import dev.mailroom.jdbc.store.DeliveryFailure;
 import dev.mailroom.jdbc.store.OutboxCounts;
 import dev.mailroom.jdbc.store.OutboxRow;
@@ -277,13 +278,22 @@ final class DeliveryCycle {
                 metrics.delivered(route.topic(), row.eventType(), Duration.between(row.createdAt(), now));
             }
         });
-        undeliverable.forEach((row, reason) -> {
-            batch.claim().markDead(row, reason);
-            metrics.dead(routesByRow.get(row).topic(), row.eventType());
-            LOG.warn("Event {} ({}) is dead: the transport refused it for good: {}", row.eventId(), row.eventType(),
-                    reason);
-        });
-        Map<Long, OutboxState> states = batch.claim().settle(published, failures, unfinished);
+        Map<Long, OutboxState> states;
+        try {
+            undeliverable.forEach((row, reason) -> {
+                batch.claim().markDead(row, reason);
+                metrics.dead(routesByRow.get(row).topic(), row.eventType());
+                LOG.warn("Event {} ({}) is dead: the transport refused it for good: {}", row.eventId(), row.eventType(),
+                        reason);
+            });
+            states = batch.claim().settle(published, failures, unfinished);
+        } catch (StoreException e) {
+            // e.g. the database ended the batch's session after the lock timeout while this relay hung
+            batch.claim().abandon();
+            LOG.warn("Relay {} could not record the outcome of {} rows; they are delivered again once their locks or"
+                    + " leases end: {}", settings.owner(), sends.size() + batch.notSent().size(), e.getMessage());
+            return;
+        }
         if (LOG.isDebugEnabled()) {
             LOG.debug("Relay {}: batch of {} acknowledged {} us after its claim, settled in {} us",
                     settings.owner(), sends.size(), (settleStart - batch.claimedAt()) / 1000,

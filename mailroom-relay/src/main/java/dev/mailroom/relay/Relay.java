@@ -70,7 +70,9 @@ public final class Relay implements AutoCloseable {
         this.routes = builder.routes;
         this.service = routes.service(settings.service());
         this.transport = builder.transport;
-        OutboxStore store = OutboxStore.create(builder.dataSource, builder.dialect, service.table(), builder.retryPolicy);
+        // nothing the relay holds outlives its lease, even while the relay hangs (see README, "Claim modes")
+        OutboxStore store = OutboxStore.create(builder.dataSource, builder.dialect, service.table(), builder.retryPolicy)
+                .withLockTimeout(settings.lease());
         if (builder.asynchronousCommit) {
             store = store.withAsynchronousCommit();
         }
@@ -228,7 +230,12 @@ public final class Relay implements AutoCloseable {
             return this;
         }
 
-        /** How long a claim is held; must exceed the send timeout (default 30 s). */
+        /**
+         * How long a claim is held; must exceed the send timeout (default 30 s). Also the relay's lock
+         * timeout ({@link OutboxStore#withLockTimeout}): the database ends any transaction of the relay
+         * idle this long (a row-lock batch is idle while sent) or running one statement this long, so a
+         * hung relay holds no row lock for longer.
+         */
         public Builder lease(Duration lease) {
             this.lease = lease;
             return this;

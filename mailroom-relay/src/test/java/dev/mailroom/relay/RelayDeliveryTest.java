@@ -1,6 +1,7 @@
 package dev.mailroom.relay;
 
 import static dev.mailroom.relay.RelayFixture.TOPIC;
+import static dev.mailroom.relay.RelayFixture.sequence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -302,11 +303,6 @@ class RelayDeliveryTest {
                 .hasMessageContaining("service");
         assertThatThrownBy(() -> outbox.relay(transport).service("shipping").build())
                 .hasMessageContaining("shipping");
-    }
-
-    private static int sequence(Envelope envelope) {
-        String json = new String(envelope.payload(), StandardCharsets.UTF_8);
-        return Integer.parseInt(json.substring(json.indexOf("\"seq\":") + 6, json.length() - 1));
     }
 
     /** A transport whose sends do what the test says: complete later, or never. */

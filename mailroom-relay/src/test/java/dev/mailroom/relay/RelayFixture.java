@@ -8,6 +8,8 @@ import dev.mailroom.jdbc.store.OutboxStore;
 import dev.mailroom.retry.RetryPolicy;
 import dev.mailroom.routing.RouteRegistry;
 import dev.mailroom.testkit.db.TestDatabase;
+import dev.mailroom.transport.Envelope;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -71,6 +73,12 @@ final class RelayFixture {
             events.add(event(keyPrefix + (i % keys), i));
         }
         return publish(events, true);
+    }
+
+    /** The {@code seq} an {@link #event} carries in its payload. */
+    static int sequence(Envelope envelope) {
+        String json = new String(envelope.payload(), StandardCharsets.UTF_8);
+        return Integer.parseInt(json.substring(json.indexOf("\"seq\":") + 6, json.length() - 1));
     }
 
     long count(String where) throws SQLException {

@@ -2,6 +2,7 @@ package dev.mailroom.jdbc.dialect;
 
 import dev.mailroom.routing.TableName;
 import java.sql.SQLException;
+import java.time.Duration;
 
 /** PostgreSQL 13+: {@code FOR UPDATE SKIP LOCKED}, arrays, {@code RETURNING}, advisory locks. */
 final class PostgresDialect implements SqlDialect {
@@ -61,6 +62,18 @@ final class PostgresDialect implements SqlDialect {
     @Override
     public String indexedClaimSql() {
         return "SET LOCAL enable_seqscan TO OFF";
+    }
+
+    /**
+     * Both settings apply to the rest of the running transaction (checked: a {@code SET LOCAL}
+     * idle timeout ends the session holding it, releasing its locks; the client then sees SQL state
+     * 25P03 or a closed connection). In milliseconds, at least 1 (0 would switch them off), at most
+     * what an integer setting holds (24 days).
+     */
+    @Override
+    public String lockTimeoutSql(Duration timeout) {
+        long millis = Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        return "SET LOCAL idle_in_transaction_session_timeout = " + millis + "; SET LOCAL statement_timeout = " + millis;
     }
 
     @Override

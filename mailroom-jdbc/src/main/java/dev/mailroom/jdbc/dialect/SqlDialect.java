@@ -2,6 +2,7 @@ package dev.mailroom.jdbc.dialect;
 
 import dev.mailroom.routing.TableName;
 import java.sql.SQLException;
+import java.time.Duration;
 
 /**
  * Everything that differs between databases: the whole statements for an outbox table, where the
@@ -39,4 +40,11 @@ public interface SqlDialect {
      * make a planner pick a sequential scan per probe, so a claim costs the square of the table.
      */
     String indexedClaimSql();
+
+    /**
+     * Statement making the server end the current transaction once it has been idle for
+     * {@code timeout}, or once one of its statements has run that long, so that no lock it takes
+     * outlives a client that hangs; null when unsupported.
+     */
+    String lockTimeoutSql(Duration timeout);
 }

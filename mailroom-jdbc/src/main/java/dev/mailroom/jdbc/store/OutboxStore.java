@@ -55,11 +55,14 @@ public final class OutboxStore {
     private final RetryPolicy retryPolicy;
     private final boolean asynchronousCommit;
     private final boolean deletePublished;
+    /** Longest a relay transaction may sit idle or run one statement; null: the server's settings. */
+    private final Duration lockTimeout;
 
     private OutboxStore(DataSource dataSource, SqlDialect dialect, TableName table, RetryPolicy retryPolicy,
-                        boolean asynchronousCommit, boolean deletePublished) {
+                        boolean asynchronousCommit, boolean deletePublished, Duration lockTimeout) {
         this.asynchronousCommit = asynchronousCommit;
         this.deletePublished = deletePublished;
+        this.lockTimeout = lockTimeout;
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.dialect = Objects.requireNonNull(dialect, "dialect");
         this.table = Objects.requireNonNull(table, "table");
@@ -73,7 +76,7 @@ public final class OutboxStore {
     }
 
     public static OutboxStore create(DataSource dataSource, SqlDialect dialect, TableName table, RetryPolicy retry) {
-        return new OutboxStore(dataSource, dialect, table, retry, false, false);
+        return new OutboxStore(dataSource, dialect, table, retry, false, false, null);
     }
 
     /**
@@ -85,7 +88,7 @@ public final class OutboxStore {
      * Removes a disk flush from every relay round trip: lower latency, higher throughput.
      */
     public OutboxStore withAsynchronousCommit() {
-        return new OutboxStore(dataSource, dialect, table, retryPolicy, true, deletePublished);
+        return new OutboxStore(dataSource, dialect, table, retryPolicy, true, deletePublished, lockTimeout);
     }
 
     /**
@@ -95,7 +98,25 @@ public final class OutboxStore {
      * A delete writes far less than an update (no new row version, no index entries).
      */
     public OutboxStore withPublishedRowsDeleted() {
-        return new OutboxStore(dataSource, dialect, table, retryPolicy, asynchronousCommit, true);
+        return new OutboxStore(dataSource, dialect, table, retryPolicy, asynchronousCommit, true, lockTimeout);
+    }
+
+    /**
+     * The same store, with every transaction of the relay's bookkeeping (claims, settlements, lease
+     * changes, and the row-lock claim's transaction {@linkplain #lockOrNextDue kept open while its
+     * batch is sent}) ended by the database once it has sat idle for {@code timeout}, or once one of
+     * its statements has run that long (PostgreSQL {@code idle_in_transaction_session_timeout} and
+     * {@code statement_timeout}, per transaction). A relay that hangs (a stopped process, a long GC
+     * pause, a frozen VM) then holds no row lock longer than {@code timeout} past its last statement;
+     * the session is ended, so what the relay tries when it wakes fails and changes nothing. The
+     * relay passes its lease. Must exceed the longest a locked batch waits for its sends (the relay's
+     * send timeout), or the database ends healthy batches. Publishing and consuming are never affected.
+     */
+    public OutboxStore withLockTimeout(Duration timeout) {
+        if (timeout == null || timeout.toMillis() < 1) {
+            throw new IllegalArgumentException("lock timeout must be at least 1 ms, was " + timeout);
+        }
+        return new OutboxStore(dataSource, dialect, table, retryPolicy, asynchronousCommit, deletePublished, timeout);
     }
 
     public TableName table() {
@@ -221,13 +242,17 @@ public final class OutboxStore {
     }
 
     /**
-     * The relay's per-transaction settings in one round trip: asynchronous commit (when this store
-     * has it) and, for a claim, index-only plans ({@link SqlDialect#indexedClaimSql()}).
+     * The relay's per-transaction settings in one round trip: asynchronous commit and the lock
+     * timeout (when this store has them) and, for a claim, index-only plans
+     * ({@link SqlDialect#indexedClaimSql()}).
      */
     private void applyTransactionSettings(Connection connection, boolean claim) throws SQLException {
         StringJoiner settings = new StringJoiner("; ");
         if (asynchronousCommit && dialect.asynchronousCommitSql() != null) {
             settings.add(dialect.asynchronousCommitSql());
+        }
+        if (lockTimeout != null && dialect.lockTimeoutSql(lockTimeout) != null) {
+            settings.add(dialect.lockTimeoutSql(lockTimeout));
         }
         if (claim && dialect.indexedClaimSql() != null) {
             settings.add(dialect.indexedClaimSql());

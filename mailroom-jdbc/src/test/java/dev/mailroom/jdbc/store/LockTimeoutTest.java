@@ -1,0 +1,123 @@
+package dev.mailroom.jdbc.store;
+
+import static dev.mailroom.jdbc.OutboxFixture.ids;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.mailroom.jdbc.OutboxFixture;
+import dev.mailroom.jdbc.StoreException;
+import dev.mailroom.jdbc.dialect.SqlDialect;
+import dev.mailroom.retry.RetryPolicy;
+import dev.mailroom.testkit.db.TestDatabase;
+import dev.mailroom.testkit.db.WithPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A store with a lock timeout: the database ends a relay transaction that hangs, and its locks with it. */
+@WithPostgres
+class LockTimeoutTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(1);
+
+    private final OutboxFixture outbox;
+    private final OutboxStore store;
+
+    LockTimeoutTest(TestDatabase database) {
+        this.outbox = new OutboxFixture(database);
+        this.store = outbox.store.withLockTimeout(TIMEOUT);
+    }
+
+    @BeforeEach
+    void emptyTable() throws SQLException {
+        outbox.reset();
+    }
+
+    @Test
+    void aRowLockBatchIdleLongerThanTheTimeoutIsEndedByTheDatabaseAndItsRowsGoToTheNextClaimer() throws Exception {
+        outbox.publishKeys("a", "b", "a");
+        LockedBatch hung = store.lockOrNextDue(10, true);
+        assertThat(ids(hung.rows())).containsExactly(1L, 2L);
+        long lockedAt = System.nanoTime();
+        try (LockedBatch meanwhile = outbox.store.lockOrNextDue(10, true)) {
+            assertThat(meanwhile.rows()).as("locked, and row 3 waits for its key").isEmpty();
+        }
+
+        await().atMost(TIMEOUT.plusSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            try (LockedBatch next = outbox.store.lockOrNextDue(10, true)) {
+                return ids(next.rows()).equals(List.of(1L, 2L));
+            }
+        });
+        assertThat(Duration.ofNanos(System.nanoTime() - lockedAt)).as("not before the timeout")
+                .isGreaterThanOrEqualTo(TIMEOUT);
+
+        assertThatThrownBy(() -> hung.settle(List.of(1L, 2L), List.of())).as("the ended session settles nothing")
+                .isInstanceOf(StoreException.class);
+        assertThat(rows("status = 'pending' AND attempts = 0 AND published_at IS NULL")).isEqualTo(3);
+        try (LockedBatch afterwards = store.lockOrNextDue(10, true)) {
+            assertThat(ids(afterwards.rows())).as("the store works on").containsExactly(1L, 2L);
+            afterwards.settle(List.of(1L, 2L), List.of());
+        }
+        assertThat(rows("status = 'published'")).isEqualTo(2);
+    }
+
+    @Test
+    void aStatementWaitingLongerThanTheTimeoutIsCancelled() throws Exception {
+        outbox.publishKeys("a");
+        List<OutboxRow> leased = store.claim("relay-a", 10, Duration.ofMinutes(1));
+        assertThat(leased).hasSize(1);
+        try (Connection blocker = outbox.database.openConnection();
+             Statement statement = blocker.createStatement()) {
+            blocker.setAutoCommit(false);
+            statement.execute("SELECT id FROM orders_outbox WHERE id = 1 FOR UPDATE");
+            long start = System.nanoTime();
+
+            assertThatThrownBy(() -> store.markPublished("relay-a", List.of(1L)))
+                    .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.sqlState()).isEqualTo("57014"));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(TIMEOUT, TIMEOUT.plusSeconds(5));
+            blocker.rollback();
+        }
+        assertThat(store.markPublished("relay-a", List.of(1L))).as("the next transaction runs").isOne();
+    }
+
+    @Test
+    void theTimeoutEndsWithTheTransactionAndLeavesThePooledSessionAsItWas() throws Exception {
+        outbox.publishKeys("a", "b");
+        try (HikariDataSource oneSession = new HikariDataSource()) {
+            oneSession.setJdbcUrl(outbox.database.jdbcUrl());
+            oneSession.setUsername(outbox.database.user());
+            oneSession.setPassword(outbox.database.password());
+            oneSession.setMaximumPoolSize(1);
+            OutboxStore onOneSession = OutboxStore.create(oneSession, SqlDialect.postgresql(), OutboxFixture.ORDERS.table(),
+                    RetryPolicy.defaults()).withLockTimeout(TIMEOUT);
+            try (LockedBatch batch = onOneSession.lockOrNextDue(1, false)) {
+                batch.settle(List.of(1L), List.of());
+            }
+            assertThat(onOneSession.claim("relay-a", 1, Duration.ofMinutes(1))).hasSize(1);
+            try (Connection session = oneSession.getConnection();
+                 Statement statement = session.createStatement();
+                 ResultSet rs = statement.executeQuery("SELECT current_setting('idle_in_transaction_session_timeout'),"
+                         + " current_setting('statement_timeout')")) {
+                rs.next();
+                assertThat(List.of(rs.getString(1), rs.getString(2))).containsExactly("0", "0");
+            }
+        }
+    }
+
+    @Test
+    void aTimeoutBelowOneMillisecondIsRefused() {
+        assertThatThrownBy(() -> outbox.store.withLockTimeout(Duration.ZERO)).hasMessageContaining("lock timeout");
+        assertThatThrownBy(() -> outbox.store.withLockTimeout(null)).hasMessageContaining("lock timeout");
+    }
+
+    private long rows(String where) throws SQLException {
+        return outbox.queryLong("SELECT count(*) FROM orders_outbox WHERE " + where);
+    }
+}
