@@ -14,11 +14,13 @@ import dev.mailroom.testkit.db.WithPostgres;
 import dev.mailroom.testkit.kafka.KafkaBroker;
 import dev.mailroom.testkit.kafka.WithKafka;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -99,6 +101,42 @@ class ConsumerRunnerTest {
             assertThat(fixture.inboxCount(runner, "status = 'dead' AND attempts = 0")).as("never retried").isEqualTo(3);
             assertThat(meters.get("mailroom.inbox.processed").tag("outcome", "dead").counter().count()).isEqualTo(3);
         }
+    }
+
+    @Test
+    void recordsTheInboxCannotStoreAsTheyCameAreDeadWithTheFieldNamedAndTheRestOfTheirBatchIsHandled()
+            throws Exception {
+        UUID nulTenant = UUID.randomUUID();
+        UUID nulKey = UUID.randomUUID();
+        UUID badUtf8Correlation = UUID.randomUUID();
+        UUID longKey = UUID.randomUUID();
+        UUID fine = UUID.randomUUID();
+        ProducerRecord<byte[], byte[]> tenant = onPartitionZero("order-5", nulTenant, order("order-5", "1.00"));
+        tenant.headers().add("ce_tenantid", "acme\0".getBytes(StandardCharsets.UTF_8));
+        ProducerRecord<byte[], byte[]> correlation = onPartitionZero("order-5", badUtf8Correlation,
+                order("order-5", "1.00"));
+        correlation.headers().add("ce_correlationid", new byte[] {'c', (byte) 0xFF, 'd'});
+        fixture.send(tenant, onPartitionZero("order-\0-5", nulKey, order("order-5", "1.00")), correlation,
+                onPartitionZero("k".repeat(3000), longKey, order("order-5", "1.00")),
+                onPartitionZero("order-5", fine, order("order-5", "5.00")));
+        try (ConsumerRunner runner = started(fixture.runner())) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> fixture.handled.containsKey(fine));
+            await().atMost(Duration.ofSeconds(30)).until(() -> fixture.inboxCount(runner, "status = 'dead'") == 4);
+            assertThat(fixture.lastError(runner, nulTenant)).contains("header 'ce_tenantid' contains a NUL");
+            assertThat(fixture.lastError(runner, nulKey)).contains("record key contains a NUL");
+            assertThat(fixture.lastError(runner, badUtf8Correlation))
+                    .contains("header 'ce_correlationid' is not valid UTF-8");
+            assertThat(fixture.lastError(runner, longKey)).contains("record key is 3000 characters");
+            assertThat(runner.health().consecutiveFailures()).isZero();
+            assertThat(runner.health().lastInboxWriteError()).as("no write ever failed").isNull();
+        }
+        assertThat(fixture.handled).containsOnlyKeys(fine);
+    }
+
+    /** A record sent to partition 0, so that the good and the bad arrive in one batch. */
+    private ProducerRecord<byte[], byte[]> onPartitionZero(String key, UUID ceId, String value) {
+        ProducerRecord<byte[], byte[]> record = fixture.record(key, ceId, "order.placed", "1", value);
+        return new ProducerRecord<>(record.topic(), 0, record.key(), record.value(), record.headers());
     }
 
     @Test
