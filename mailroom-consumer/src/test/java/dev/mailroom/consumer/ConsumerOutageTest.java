@@ -82,6 +82,29 @@ class ConsumerOutageTest {
         assertThat(fixture.handled).hasSize(30).allSatisfy((id, times) -> assertThat(times).hasValue(1));
     }
 
+    @Test
+    void aBrokerOutageDoesNotEndTheReceiverAndEventsSentAfterItAreHandledOnce() throws Exception {
+        try (ConsumerRunner runner = started(fixture.runner())) {
+            List<UUID> before = sendOrders("before", 5);
+            await().atMost(PATIENCE).until(() -> fixture.handled.keySet().containsAll(before));
+
+            broker.stop();
+            try {
+                await().atMost(PATIENCE).until(() -> !broker.isRunning());
+                assertThat(runner.health().receiverRunning()).isTrue();
+            } finally {
+                broker.restart();
+            }
+
+            List<UUID> after = sendOrders("after", 5);
+            await().atMost(PATIENCE).until(() -> fixture.handled.keySet().containsAll(after));
+            await().atMost(PATIENCE).until(() -> fixture.committedOffset() == 10);
+            assertThat(runner.health().healthy()).isTrue();
+        }
+        assertThat(fixture.count("SELECT count(*) FROM notified")).isEqualTo(10);
+        assertThat(fixture.handled).hasSize(10).allSatisfy((id, times) -> assertThat(times).hasValue(1));
+    }
+
     private List<UUID> sendOrders(String prefix, int count) throws Exception {
         List<UUID> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
