@@ -65,6 +65,14 @@ final class ConsumerFixture {
         execute("TRUNCATE notified");
     }
 
+    TestDatabase database() {
+        return database;
+    }
+
+    KafkaBroker broker() {
+        return broker;
+    }
+
     String topic() {
         return topic;
     }

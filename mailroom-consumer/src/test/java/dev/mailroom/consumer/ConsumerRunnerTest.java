@@ -19,6 +19,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.UUID;
+import javax.sql.DataSource;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,17 +30,10 @@ import org.junit.jupiter.api.Test;
 @WithKafka
 class ConsumerRunnerTest {
 
-    private final TestDatabase database;
-    private final KafkaBroker broker;
     private ConsumerFixture fixture;
 
-    ConsumerRunnerTest(TestDatabase database, KafkaBroker broker) {
-        this.database = database;
-        this.broker = broker;
-    }
-
     @BeforeEach
-    void freshTopicAndGroup() throws SQLException {
+    void freshTopicAndGroup(TestDatabase database, KafkaBroker broker) throws SQLException {
         fixture = new ConsumerFixture(database, broker);
     }
 
@@ -166,13 +160,13 @@ class ConsumerRunnerTest {
     void whenTheConsumerSharesTheProducersDatabaseTheOutboxRowEndsConsumed() throws Exception {
         OutboxPublisher publisher = OutboxPublisher.builder(fixture.routes()).build();
         UUID id;
-        try (Connection connection = database.dataSource().getConnection()) {
+        DataSource dataSource = fixture.database().dataSource();
+        try (Connection connection = dataSource.getConnection()) {
             id = publisher.publish(connection, OutboxEvent.builder("order.placed").key("order-9")
                     .json(order("order-9", "9.99")).build());
         }
-        try (KafkaTransport transport = KafkaTransport.builder(broker.bootstrapServers()).build();
-             Relay relay = Relay.builder(database.dataSource(), fixture.routes(), transport).service("orders").build()
-                     .start();
+        try (KafkaTransport transport = KafkaTransport.builder(fixture.broker().bootstrapServers()).build();
+             Relay relay = Relay.builder(dataSource, fixture.routes(), transport).service("orders").build().start();
              ConsumerRunner runner = started(fixture.runner().sharedOutbox(true))) {
             await().atMost(Duration.ofSeconds(30)).until(() -> fixture.handled.containsKey(id));
             await().atMost(Duration.ofSeconds(30)).until(() ->
