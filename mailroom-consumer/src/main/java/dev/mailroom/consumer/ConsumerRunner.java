@@ -13,6 +13,7 @@ import dev.mailroom.routing.RouteRegistry;
 import dev.mailroom.routing.ServiceRoute;
 import dev.mailroom.routing.TableName;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -39,12 +40,18 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * {@code consumed} in that same transaction. A redelivered event (same {@code ce_id}) is recognised
  * and has no second effect, whether Kafka redelivered it, offsets were reset, or the relay sent it
  * twice.
+ *
+ * <p>A database or broker outage does not stop the runner: the receiver commits nothing it could
+ * not write, reads the batch again with backoff and carries on when the outage ends.
+ * {@link #health()} tells an operator (or a health check) whether it is keeping up.
  */
 public final class ConsumerRunner implements AutoCloseable {
 
     public static final int DEFAULT_BATCH_SIZE = 100;
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(60);
     public static final Duration DEFAULT_IDLE_WAIT = Duration.ofSeconds(30);
+    /** How long inbox writes may keep failing before {@link #health()} reports the runner unhealthy. */
+    public static final Duration DEFAULT_UNHEALTHY_AFTER = Duration.ofSeconds(30);
     private static final Duration ERROR_BACKOFF = Duration.ofSeconds(1);
 
     private final ConsumerSettings settings;
@@ -53,6 +60,8 @@ public final class ConsumerRunner implements AutoCloseable {
     private final TableName inboxTable;
     private final KafkaInboxReceiver receiver;
     private final BackgroundLoop worker;
+    private final Duration unhealthyAfter;
+    private final Clock clock;
     private volatile boolean started;
 
     private ConsumerRunner(Builder builder, ConsumerSettings settings, TableName inboxTable, Set<String> topics) {
@@ -60,6 +69,8 @@ public final class ConsumerRunner implements AutoCloseable {
         this.dataSource = builder.dataSource;
         this.dialect = builder.dialect;
         this.inboxTable = inboxTable;
+        this.unhealthyAfter = builder.unhealthyAfter;
+        this.clock = Clock.systemUTC();
         ConsumerMetrics metrics = builder.meterRegistry == null ? ConsumerMetrics.NOOP
                 : new MicrometerConsumerMetrics(builder.meterRegistry, settings.group());
         OutboxStore inbox = OutboxStore.create(dataSource, dialect, inboxTable, builder.retryPolicy)
@@ -82,7 +93,7 @@ public final class ConsumerRunner implements AutoCloseable {
         InboxWriter writer = new InboxWriter(dataSource, dialect, inboxTable, builder.retryPolicy.maxAttempts());
         this.receiver = new KafkaInboxReceiver(new KafkaConsumer<>(consumerConfig(builder, settings.group()),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer()), topics, writer, worker::wake, metrics,
-                "mailroom-receiver-" + settings.group());
+                "mailroom-receiver-" + settings.group(), clock);
     }
 
     public static Builder builder(DataSource dataSource, RouteRegistry routes, String bootstrapServers) {
@@ -112,6 +123,26 @@ public final class ConsumerRunner implements AutoCloseable {
         receiver.start();
         started = true;
         return this;
+    }
+
+    /**
+     * Whether the runner is doing its job: started, its receiver and worker threads alive, and the
+     * last inbox write succeeded or writes have been failing for less than {@code unhealthyAfter}
+     * (default {@link #DEFAULT_UNHEALTHY_AFTER}). Cheap; reads in-memory state only.
+     */
+    public ConsumerHealth health() {
+        boolean receiverRunning = receiver.isRunning();
+        boolean workerRunning = worker.isRunning();
+        FailureStreak.Snapshot writes = receiver.writeFailures();
+        boolean writing = writes.since() == null
+                || Duration.between(writes.since(), clock.instant()).compareTo(unhealthyAfter) < 0;
+        return new ConsumerHealth(started && receiverRunning && workerRunning && writing, receiverRunning,
+                workerRunning, writes.lastError(), writes.since(), writes.failures());
+    }
+
+    /** {@code health().healthy()}. */
+    public boolean isHealthy() {
+        return health().healthy();
     }
 
     public TableName inboxTable() {
@@ -163,6 +194,7 @@ public final class ConsumerRunner implements AutoCloseable {
         private int batchSize = DEFAULT_BATCH_SIZE;
         private Duration lease = DEFAULT_LEASE;
         private Duration idleWait = DEFAULT_IDLE_WAIT;
+        private Duration unhealthyAfter = DEFAULT_UNHEALTHY_AFTER;
         private boolean sharedOutbox;
         private MeterRegistry meterRegistry;
         private ObjectMapper objectMapper;
@@ -238,6 +270,12 @@ public final class ConsumerRunner implements AutoCloseable {
             return this;
         }
 
+        /** How long inbox writes may keep failing (database down) before {@link #health()} says unhealthy. */
+        public Builder unhealthyAfter(Duration unhealthyAfter) {
+            this.unhealthyAfter = unhealthyAfter;
+            return this;
+        }
+
         /** Extra Kafka consumer settings (security and the like); group id and auto-commit are Mailroom's. */
         public Builder consumerConfig(Map<String, Object> config) {
             this.consumerConfig.putAll(config);
@@ -279,6 +317,9 @@ public final class ConsumerRunner implements AutoCloseable {
             }
             if (lease == null || lease.toMillis() < 100) {
                 throw new IllegalArgumentException("lease must be at least 100 ms, was " + lease);
+            }
+            if (unhealthyAfter == null || unhealthyAfter.isNegative() || unhealthyAfter.isZero()) {
+                throw new IllegalArgumentException("unhealthyAfter must be positive, was " + unhealthyAfter);
             }
             TableName table = inboxTable != null ? TableName.of(inboxTable) : defaultInboxTable(group);
             String ownerId = owner != null ? owner

@@ -1,6 +1,7 @@
 package dev.mailroom.consumer;
 
 import dev.mailroom.event.OutboxEvent;
+import dev.mailroom.event.PublishLimits;
 import dev.mailroom.kafka.CloudEventHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -13,20 +14,29 @@ import org.apache.kafka.common.header.Header;
  * Turns a Kafka record into an inbox row. The inbox keys on the event id ({@code ce_id}); a record
  * without one gets an id derived from its topic, partition and offset, so its redelivery is still
  * recognised. What makes a record unusable (no type, no payload, a version that is not a number)
- * is noted in the {@value #POISON_HEADER} header, and the worker dead-letters it.
+ * is noted in the {@value #POISON_HEADER} header, and the worker dead-letters it. So is what the
+ * inbox could not store as it came (see {@link StorableText}; a key longer than
+ * {@value #MAX_KEY_LENGTH} characters or {@value #MAX_KEY_BYTES} UTF-8 bytes is cut short): one
+ * such record must not fail the insert of its whole batch.
  */
 final class InboxRecords {
 
     static final String POISON_HEADER = "mailroom.poison";
     static final String UNKNOWN_TYPE = "unknown";
+    /** The publisher's limit ({@link PublishLimits#DEFAULT_MAX_KEY_LENGTH}). */
+    static final int MAX_KEY_LENGTH = PublishLimits.DEFAULT_MAX_KEY_LENGTH;
+    /** Under PostgreSQL's limit on a B-tree entry (about 2,700 bytes), which the key-order index holds. */
+    static final int MAX_KEY_BYTES = 2048;
 
     private InboxRecords() {
     }
 
     static OutboxEvent toInboxEvent(ConsumerRecord<byte[], byte[]> record) {
+        StorableText text = new StorableText();
         Map<String, String> headers = new LinkedHashMap<>();
         for (Header header : record.headers()) {
-            headers.put(header.key(), header.value() == null ? "" : new String(header.value(), StandardCharsets.UTF_8));
+            String name = text.clean("header name '" + StorableText.withoutNul(header.key()) + "'", header.key());
+            headers.put(name, header.value() == null ? "" : text.decode("header '" + name + "'", header.value()));
         }
         headers.put("kafka.topic", record.topic());
         headers.put("kafka.partition", Integer.toString(record.partition()));
@@ -54,10 +64,12 @@ final class InboxRecords {
                 version = OutboxEvent.DEFAULT_EVENT_VERSION;
             }
         }
+        String key = record.key() == null ? null : storableKey(text.decode("record key", record.key()), text);
+        text.problems().ifPresent(reason -> headers.put(POISON_HEADER, reason));
         String contentType = headers.getOrDefault(CloudEventHeaders.CONTENT_TYPE, OutboxEvent.JSON);
         OutboxEvent.Builder event = OutboxEvent.builder(type)
                 .eventId(eventId(record, headers.get(CloudEventHeaders.ID)))
-                .key(record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8))
+                .key(key)
                 .payload(payload, contentType.isBlank() ? OutboxEvent.JSON : contentType)
                 .tenantId(headers.get(CloudEventHeaders.TENANT_ID))
                 .eventVersion(version)
@@ -67,6 +79,24 @@ final class InboxRecords {
             event.correlationId(correlationId);
         }
         return event.build();
+    }
+
+    private static String storableKey(String key, StorableText text) {
+        if (key.length() <= MAX_KEY_BYTES / 3) {
+            return key;
+        }
+        int bytes = key.getBytes(StandardCharsets.UTF_8).length;
+        if (key.length() <= MAX_KEY_LENGTH && bytes <= MAX_KEY_BYTES) {
+            return key;
+        }
+        text.problem("record key is " + key.length() + " characters (" + bytes + " bytes), the inbox takes at most "
+                + MAX_KEY_LENGTH + " characters and " + MAX_KEY_BYTES + " bytes (stored cut short)");
+        int end = Math.min(key.length(), MAX_KEY_LENGTH);
+        while (key.substring(0, end).getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES
+                || Character.isHighSurrogate(key.charAt(end - 1))) {
+            end--;
+        }
+        return key.substring(0, end);
     }
 
     private static UUID eventId(ConsumerRecord<byte[], byte[]> record, String ceId) {

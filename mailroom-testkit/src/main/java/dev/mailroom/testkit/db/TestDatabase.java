@@ -1,9 +1,11 @@
 package dev.mailroom.testkit.db;
 
 import com.zaxxer.hikari.HikariDataSource;
+import java.net.InetSocketAddress;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Properties;
 import javax.sql.DataSource;
 
@@ -21,6 +23,7 @@ public final class TestDatabase implements AutoCloseable {
     private final String name;
     private final String jdbcUrl;
     private final DatabaseSettings settings;
+    private final String initSql;
     private final HikariDataSource dataSource;
     private final Runnable drop;
 
@@ -28,15 +31,21 @@ public final class TestDatabase implements AutoCloseable {
         this.name = name;
         this.jdbcUrl = jdbcUrl;
         this.settings = settings;
+        this.initSql = initSql;
         this.drop = drop;
-        this.dataSource = new HikariDataSource();
-        dataSource.setPoolName("test-" + name);
-        dataSource.setJdbcUrl(jdbcUrl);
-        dataSource.setUsername(settings.user());
-        dataSource.setPassword(settings.password());
-        dataSource.setMaximumPoolSize(12);
-        dataSource.setMinimumIdle(0);
-        dataSource.setConnectionInitSql(initSql);
+        this.dataSource = pool("test-" + name, jdbcUrl);
+    }
+
+    private HikariDataSource pool(String poolName, String url) {
+        HikariDataSource pool = new HikariDataSource();
+        pool.setPoolName(poolName);
+        pool.setJdbcUrl(url);
+        pool.setUsername(settings.user());
+        pool.setPassword(settings.password());
+        pool.setMaximumPoolSize(12);
+        pool.setMinimumIdle(0);
+        pool.setConnectionInitSql(initSql);
+        return pool;
     }
 
     /** The schema (PostgreSQL) or database (MariaDB) name. */
@@ -60,6 +69,23 @@ public final class TestDatabase implements AutoCloseable {
 
     public String password() {
         return settings.password();
+    }
+
+    /** Where the database server listens, read from the JDBC URL. */
+    public InetSocketAddress serverAddress() {
+        return TestDatabases.hostAndPort(jdbcUrl);
+    }
+
+    /**
+     * A new pool (the caller closes it) for this database whose connections go to {@code host:port}
+     * instead, such as a {@code TcpProxy} in front of the server, and that gives up on getting a
+     * connection after {@code connectionTimeout} (at least 250 ms): what a test needs to stage a
+     * database outage.
+     */
+    public HikariDataSource dataSourceVia(String host, int port, Duration connectionTimeout) {
+        HikariDataSource pool = pool("test-" + name + "-via-" + port, TestDatabases.replaceHostAndPort(jdbcUrl, host, port));
+        pool.setConnectionTimeout(connectionTimeout.toMillis());
+        return pool;
     }
 
     /** A new unpooled connection, for tests that must own (or kill) a session. */

@@ -2,6 +2,7 @@ package dev.mailroom.testkit.db;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -75,6 +76,32 @@ public final class TestDatabases {
         String params = query < 0 ? "" : url.substring(query);
         int slash = base.indexOf('/', base.indexOf("//") + 2);
         return (slash < 0 ? base : base.substring(0, slash)) + "/" + database + params;
+    }
+
+    /** The {@code host:port} of a {@code jdbc:<driver>://host[:port]/...} URL (port 5432 when absent). */
+    static InetSocketAddress hostAndPort(String url) {
+        String authority = authority(url);
+        int colon = authority.lastIndexOf(':');
+        return colon < 0 ? new InetSocketAddress(authority, 5432)
+                : new InetSocketAddress(authority.substring(0, colon), Integer.parseInt(authority.substring(colon + 1)));
+    }
+
+    static String replaceHostAndPort(String url, String host, int port) {
+        int start = url.indexOf("//") + 2;
+        return url.substring(0, start) + host + ":" + port + url.substring(start + authority(url).length());
+    }
+
+    private static String authority(String url) {
+        int start = url.indexOf("//");
+        if (start < 0) {
+            throw new IllegalArgumentException("not a jdbc:<driver>://host:port/... URL: " + url);
+        }
+        start += 2;
+        int end = start;
+        while (end < url.length() && "/?".indexOf(url.charAt(end)) < 0) {
+            end++;
+        }
+        return url.substring(start, end);
     }
 
     private static void execute(DatabaseSettings settings, String sql) {

@@ -2,6 +2,7 @@ package dev.mailroom.testkit.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetSocketAddress;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -40,6 +41,15 @@ class PostgresExtensionTest {
     void eachCallGetsADifferentSchemaName() {
         assertThat(TestDatabases.uniqueName("X")).isNotEqualTo(TestDatabases.uniqueName("X"));
         assertThat(TestDatabases.uniqueName("SomeVeryLongTestClassNameThatGoesOnAndOn")).hasSizeLessThan(40);
+    }
+
+    @Test
+    void theServerAddressIsReadFromTheUrlAndCanBeReplaced() {
+        assertThat(TestDatabases.hostAndPort("jdbc:postgresql://db.local:6543/test?currentSchema=s"))
+                .isEqualTo(new InetSocketAddress("db.local", 6543));
+        assertThat(TestDatabases.hostAndPort("jdbc:postgresql://db.local/test").getPort()).isEqualTo(5432);
+        assertThat(TestDatabases.replaceHostAndPort("jdbc:postgresql://db.local:6543/test?currentSchema=s",
+                "127.0.0.1", 40000)).isEqualTo("jdbc:postgresql://127.0.0.1:40000/test?currentSchema=s");
     }
 
     @Test

@@ -1,0 +1,45 @@
+package dev.mailroom.consumer;
+
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * A run of consecutive failures of one step (an inbox write, a poll, an offset commit): how many,
+ * since when, and the last error. Written by the step's thread, read from any thread.
+ */
+final class FailureStreak {
+
+    /** The streak as it stands; {@code since} is null when the last attempt succeeded. */
+    record Snapshot(int failures, Instant since, String lastError) {
+    }
+
+    private final Clock clock;
+    private int failures;
+    private Instant since;
+    private String lastError;
+
+    FailureStreak(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Records a failure; returns how many in a row, so the caller logs the first one only. */
+    synchronized int failed(Throwable error) {
+        if (failures == 0) {
+            since = clock.instant();
+        }
+        lastError = error.toString();
+        return ++failures;
+    }
+
+    /** Records a success; returns how many failures it ended (zero when there was no streak). */
+    synchronized int succeeded() {
+        int ended = failures;
+        failures = 0;
+        since = null;
+        return ended;
+    }
+
+    synchronized Snapshot snapshot() {
+        return new Snapshot(failures, since, lastError);
+    }
+}

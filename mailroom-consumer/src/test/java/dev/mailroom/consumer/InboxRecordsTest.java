@@ -1,0 +1,69 @@
+package dev.mailroom.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailroom.event.OutboxEvent;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/** What the inbox makes of records from foreign producers, without a database. */
+class InboxRecordsTest {
+
+    private static final byte[] INVALID_UTF8 = {'o', 'r', (byte) 0xC3, (byte) 0x28, 'd'};
+
+    @Test
+    void aWellFormedRecordIsNotPoison() {
+        OutboxEvent event = InboxRecords.toInboxEvent(record("order-1", "order.placed"));
+        assertThat(event.headers()).doesNotContainKey(InboxRecords.POISON_HEADER);
+        assertThat(event.key()).isEqualTo("order-1");
+    }
+
+    @Test
+    void nulInTheKeyOrAHeaderIsReplacedAndTheFieldNamedInThePoisonReason() {
+        ConsumerRecord<byte[], byte[]> record = record("order\0-1", "order.placed");
+        record.headers().add("ce_tenantid", "acme\0".getBytes(StandardCharsets.UTF_8));
+        record.headers().add("x-\0name", "v".getBytes(StandardCharsets.UTF_8));
+        OutboxEvent event = InboxRecords.toInboxEvent(record);
+        assertThat(event.key()).isEqualTo("order\uFFFD-1");
+        assertThat(event.tenantId()).isEqualTo("acme\uFFFD");
+        assertThat(event.headers()).containsKey("x-\uFFFDname");
+        assertThat(event.headers().get(InboxRecords.POISON_HEADER))
+                .contains("record key contains a NUL", "header 'ce_tenantid' contains a NUL",
+                        "header name 'x-\uFFFDname' contains a NUL")
+                .doesNotContain("\0");
+        assertThat(String.join("", event.headers().values()) + event.correlationId() + event.eventType())
+                .doesNotContain("\0");
+    }
+
+    @Test
+    void invalidUtf8InTheKeyOrTheTypeIsNamedInThePoisonReason() {
+        ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("orders", 0, 7, INVALID_UTF8, new byte[] {'{', '}'});
+        record.headers().add("ce_type", INVALID_UTF8);
+        OutboxEvent event = InboxRecords.toInboxEvent(record);
+        assertThat(event.key()).isEqualTo("or\uFFFD(d");
+        assertThat(event.eventType()).isEqualTo("or\uFFFD(d");
+        assertThat(event.headers().get(InboxRecords.POISON_HEADER))
+                .contains("record key is not valid UTF-8", "header 'ce_type' is not valid UTF-8");
+    }
+
+    @Test
+    void anOverLongKeyIsCutShortWithinTheIndexLimitAndNamedInThePoisonReason() {
+        String threeByteChars = "€".repeat(InboxRecords.MAX_KEY_LENGTH);
+        OutboxEvent event = InboxRecords.toInboxEvent(record(threeByteChars, "order.placed"));
+        assertThat(event.key().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(InboxRecords.MAX_KEY_BYTES);
+        assertThat(threeByteChars).startsWith(event.key());
+        assertThat(event.headers().get(InboxRecords.POISON_HEADER)).contains("record key is 1024 characters (3072 bytes)");
+
+        OutboxEvent longAscii = InboxRecords.toInboxEvent(record("k".repeat(5000), "order.placed"));
+        assertThat(longAscii.key()).hasSize(InboxRecords.MAX_KEY_LENGTH);
+        assertThat(longAscii.headers().get(InboxRecords.POISON_HEADER)).contains("record key is 5000 characters");
+    }
+
+    private static ConsumerRecord<byte[], byte[]> record(String key, String type) {
+        ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("orders", 0, 7,
+                key.getBytes(StandardCharsets.UTF_8), "{}".getBytes(StandardCharsets.UTF_8));
+        record.headers().add("ce_type", type.getBytes(StandardCharsets.UTF_8));
+        return record;
+    }
+}
