@@ -1,5 +1,6 @@
 package dev.mailroom.consumer;
 
+import dev.mailroom.internal.Arguments;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailroom.jdbc.dialect.SqlDialect;
@@ -21,7 +22,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -200,8 +200,8 @@ public final class ConsumerRunner implements AutoCloseable {
         private ObjectMapper objectMapper;
 
         private Builder(DataSource dataSource, RouteRegistry routes, String bootstrapServers) {
-            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
-            this.routes = Objects.requireNonNull(routes, "routes");
+            this.dataSource = Arguments.requireNonNull(dataSource, "dataSource");
+            this.routes = Arguments.requireNonNull(routes, "routes");
             this.bootstrapServers = bootstrapServers;
         }
 
@@ -228,7 +228,7 @@ public final class ConsumerRunner implements AutoCloseable {
 
         /** What to do with events nobody handles (default: dead-letter them). */
         public Builder unknownTypes(UnknownTypePolicy policy) {
-            this.unknownTypes = Objects.requireNonNull(policy, "policy");
+            this.unknownTypes = Arguments.requireNonNull(policy, "policy");
             return this;
         }
 
@@ -240,12 +240,12 @@ public final class ConsumerRunner implements AutoCloseable {
 
         /** Backoff between handler attempts, and how many attempts before an event is dead (default 20). */
         public Builder retryPolicy(RetryPolicy retryPolicy) {
-            this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+            this.retryPolicy = Arguments.requireNonNull(retryPolicy, "retryPolicy");
             return this;
         }
 
         public Builder dialect(SqlDialect dialect) {
-            this.dialect = Objects.requireNonNull(dialect, "dialect");
+            this.dialect = Arguments.requireNonNull(dialect, "dialect");
             return this;
         }
 

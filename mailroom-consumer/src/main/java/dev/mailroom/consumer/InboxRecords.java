@@ -1,5 +1,6 @@
 package dev.mailroom.consumer;
 
+import dev.mailroom.event.EventValidator;
 import dev.mailroom.event.OutboxEvent;
 import dev.mailroom.event.PublishLimits;
 import dev.mailroom.kafka.CloudEventHeaders;
@@ -15,7 +16,7 @@ import org.apache.kafka.common.header.Header;
  * without one gets an id derived from its topic, partition and offset, so its redelivery is still
  * recognised. What makes a record unusable (no type, no payload, a version that is not a number)
  * is noted in the {@value #POISON_HEADER} header, and the worker dead-letters it. So is what the
- * inbox could not store as it came (see {@link StorableText}; a key longer than
+ * inbox could not store as it came (see {@link ForeignRecordText}; a key longer than
  * {@value #MAX_KEY_LENGTH} characters or {@value #MAX_KEY_BYTES} UTF-8 bytes is cut short): one
  * such record must not fail the insert of its whole batch.
  */
@@ -25,17 +26,17 @@ final class InboxRecords {
     static final String UNKNOWN_TYPE = "unknown";
     /** The publisher's limit ({@link PublishLimits#DEFAULT_MAX_KEY_LENGTH}). */
     static final int MAX_KEY_LENGTH = PublishLimits.DEFAULT_MAX_KEY_LENGTH;
-    /** Under PostgreSQL's limit on a B-tree entry (about 2,700 bytes), which the key-order index holds. */
-    static final int MAX_KEY_BYTES = 2048;
+    /** The publisher's limit too ({@link EventValidator#MAX_KEY_BYTES}): what the key-order index holds. */
+    static final int MAX_KEY_BYTES = EventValidator.MAX_KEY_BYTES;
 
     private InboxRecords() {
     }
 
     static OutboxEvent toInboxEvent(ConsumerRecord<byte[], byte[]> record) {
-        StorableText text = new StorableText();
+        ForeignRecordText text = new ForeignRecordText();
         Map<String, String> headers = new LinkedHashMap<>();
         for (Header header : record.headers()) {
-            String name = text.clean("header name '" + StorableText.withoutNul(header.key()) + "'", header.key());
+            String name = text.clean("header name '" + ForeignRecordText.withoutNul(header.key()) + "'", header.key());
             headers.put(name, header.value() == null ? "" : text.decode("header '" + name + "'", header.value()));
         }
         headers.put("kafka.topic", record.topic());
@@ -81,7 +82,7 @@ final class InboxRecords {
         return event.build();
     }
 
-    private static String storableKey(String key, StorableText text) {
+    private static String storableKey(String key, ForeignRecordText text) {
         if (key.length() <= MAX_KEY_BYTES / 3) {
             return key;
         }

@@ -1,5 +1,6 @@
 package dev.mailroom.routing;
 
+import dev.mailroom.internal.Arguments;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -83,6 +84,8 @@ public final class RouteRegistry {
         }
 
         public Builder service(String name, Consumer<ServiceBuilder> definition) {
+            Arguments.requireNonNull(name, "service name");
+            Arguments.requireNonNull(definition, "definition");
             if (services.containsKey(name)) {
                 throw new RouteConfigurationException("Service '" + name + "' is defined twice");
             }

@@ -1,5 +1,6 @@
 package dev.mailroom.relay;
 
+import dev.mailroom.internal.Arguments;
 import dev.mailroom.jdbc.dialect.SqlDialect;
 import dev.mailroom.jdbc.store.OutboxStore;
 import dev.mailroom.loop.BackgroundLoop;
@@ -12,7 +13,6 @@ import dev.mailroom.transport.Transport;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashSet;
-import java.util.Objects;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -187,9 +187,9 @@ public final class Relay implements AutoCloseable {
         private MeterRegistry meterRegistry;
 
         private Builder(DataSource dataSource, RouteRegistry routes, Transport transport) {
-            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
-            this.routes = Objects.requireNonNull(routes, "routes");
-            this.transport = Objects.requireNonNull(transport, "transport");
+            this.dataSource = Arguments.requireNonNull(dataSource, "dataSource");
+            this.routes = Arguments.requireNonNull(routes, "routes");
+            this.transport = Arguments.requireNonNull(transport, "transport");
         }
 
         /** The service whose outbox this relay drains (required). */
@@ -211,7 +211,7 @@ public final class Relay implements AutoCloseable {
         }
 
         public Builder dialect(SqlDialect dialect) {
-            this.dialect = Objects.requireNonNull(dialect, "dialect");
+            this.dialect = Arguments.requireNonNull(dialect, "dialect");
             return this;
         }
 
@@ -220,7 +220,7 @@ public final class Relay implements AutoCloseable {
          * {@code max_attempts}, set when it was published (default 20).
          */
         public Builder retryPolicy(RetryPolicy retryPolicy) {
-            this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+            this.retryPolicy = Arguments.requireNonNull(retryPolicy, "retryPolicy");
             return this;
         }
 
@@ -289,7 +289,7 @@ public final class Relay implements AutoCloseable {
          * {@link ClaimMode#LEASE} keeps no transaction open while sending, at two row writes per event.
          */
         public Builder claimMode(ClaimMode claimMode) {
-            this.claimMode = Objects.requireNonNull(claimMode, "claimMode");
+            this.claimMode = Arguments.requireNonNull(claimMode, "claimMode");
             return this;
         }
 

@@ -82,8 +82,9 @@ final class PostgresDialect implements SqlDialect {
         if (state == null) {
             return SqlErrorKind.OTHER;
         }
+        // 25P03: the server ended the session after idle_in_transaction_session_timeout (a hung relay's lock timeout)
         if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
-                || state.equals("53300")) {
+                || state.equals("53300") || state.equals("25P03")) {
             return SqlErrorKind.UNAVAILABLE;
         }
         return switch (state) {

@@ -1,5 +1,6 @@
 package dev.mailroom.jdbc.store;
 
+import dev.mailroom.internal.Arguments;
 import dev.mailroom.jdbc.dialect.OutboxSql;
 import dev.mailroom.jdbc.dialect.SqlDialect;
 import dev.mailroom.jdbc.internal.StoreErrors;
@@ -21,7 +22,6 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.UUID;
@@ -63,10 +63,10 @@ public final class OutboxStore {
         this.asynchronousCommit = asynchronousCommit;
         this.deletePublished = deletePublished;
         this.lockTimeout = lockTimeout;
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
-        this.dialect = Objects.requireNonNull(dialect, "dialect");
-        this.table = Objects.requireNonNull(table, "table");
-        this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+        this.dataSource = Arguments.requireNonNull(dataSource, "dataSource");
+        this.dialect = Arguments.requireNonNull(dialect, "dialect");
+        this.table = Arguments.requireNonNull(table, "table");
+        this.retryPolicy = Arguments.requireNonNull(retryPolicy, "retryPolicy");
         this.sql = dialect.outboxSql(table);
     }
 

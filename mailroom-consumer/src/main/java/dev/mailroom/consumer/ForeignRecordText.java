@@ -14,7 +14,7 @@ import java.util.Optional;
  * insert. Invalid bytes and NUL become U+FFFD, and every field that needed it is noted, so the
  * record can be stored and dead-lettered with the reason.
  */
-final class StorableText {
+final class ForeignRecordText {
 
     static final char REPLACEMENT = '\uFFFD';
 
