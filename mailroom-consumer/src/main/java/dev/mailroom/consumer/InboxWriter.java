@@ -3,19 +3,34 @@ package dev.mailroom.consumer;
 import dev.mailroom.event.OutboxEvent;
 import dev.mailroom.jdbc.dialect.OutboxSql;
 import dev.mailroom.jdbc.dialect.SqlDialect;
+import dev.mailroom.jdbc.dialect.SqlErrorKind;
 import dev.mailroom.jdbc.internal.EventBinder;
 import dev.mailroom.jdbc.internal.StoreErrors;
 import dev.mailroom.jdbc.internal.Transactions;
 import dev.mailroom.routing.TableName;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Writes received events into the inbox in one transaction; an event id already there is skipped. */
+/**
+ * Writes received events into the inbox in one transaction; an event id already there is skipped.
+ * When the database refuses the batch for its data (not an outage, not a conflict), the events are
+ * written one by one instead, and each one it still refuses is stored as a poison placeholder: its
+ * event id and Kafka coordinates, no payload, and the database's reason, so the worker dead-letters
+ * it and one bad record never holds back its batch. The record itself stays on the topic.
+ */
 final class InboxWriter {
 
+    private static final Logger LOG = LoggerFactory.getLogger(InboxWriter.class);
     private static final int MAX_ROWS_PER_STATEMENT = 500;
+    /** A database's message may quote the whole refused row. */
+    private static final int MAX_REASON_LENGTH = 1000;
+    private static final List<String> COORDINATES = List.of("kafka.topic", "kafka.partition", "kafka.offset");
 
     private final DataSource dataSource;
     private final SqlDialect dialect;
@@ -37,22 +52,68 @@ final class InboxWriter {
             return 0;
         }
         try {
-            return Transactions.inTransaction(dataSource, connection -> {
-                int inserted = 0;
-                for (int from = 0; from < events.size(); from += MAX_ROWS_PER_STATEMENT) {
-                    List<OutboxEvent> chunk = events.subList(from, Math.min(events.size(), from + MAX_ROWS_PER_STATEMENT));
-                    try (PreparedStatement statement = connection.prepareStatement(sql.insertIgnoringDuplicates(chunk.size()))) {
-                        int index = 1;
-                        for (OutboxEvent event : chunk) {
-                            index = EventBinder.bind(statement, index, event, maxAttempts);
-                        }
-                        inserted += statement.executeUpdate();
-                    }
+            try {
+                return insert(events);
+            } catch (SQLException e) {
+                if (dialect.classify(e) != SqlErrorKind.OTHER) {
+                    throw e;
                 }
-                return inserted;
-            });
+                return insertOneByOne(events, e);
+            }
         } catch (SQLException e) {
             throw StoreErrors.translate(dialect, table.qualified(), "inbox write", e);
         }
+    }
+
+    private int insertOneByOne(List<OutboxEvent> events, SQLException batchError) throws SQLException {
+        LOG.warn("Inbox {} refused a batch of {} events ({}); writing them one by one", table, events.size(),
+                batchError.getMessage());
+        int inserted = 0;
+        for (OutboxEvent event : events) {
+            try {
+                inserted += insert(List.of(event));
+            } catch (SQLException e) {
+                if (dialect.classify(e) != SqlErrorKind.OTHER) {
+                    throw e;
+                }
+                LOG.warn("Inbox {} refused event {} as it came; stored as poison: {}", table, event.eventId(),
+                        e.getMessage());
+                inserted += insert(List.of(placeholder(event, e)));
+            }
+        }
+        return inserted;
+    }
+
+    private int insert(List<OutboxEvent> events) throws SQLException {
+        return Transactions.inTransactionRetryingConflicts(dataSource, dialect, connection -> {
+            int inserted = 0;
+            for (int from = 0; from < events.size(); from += MAX_ROWS_PER_STATEMENT) {
+                List<OutboxEvent> chunk = events.subList(from, Math.min(events.size(), from + MAX_ROWS_PER_STATEMENT));
+                try (PreparedStatement statement = connection.prepareStatement(sql.insertIgnoringDuplicates(chunk.size()))) {
+                    int index = 1;
+                    for (OutboxEvent event : chunk) {
+                        index = EventBinder.bind(statement, index, event, maxAttempts);
+                    }
+                    inserted += statement.executeUpdate();
+                }
+            }
+            return inserted;
+        });
+    }
+
+    /** The event reduced to what identifies it, marked poison with the database's reason. */
+    private static OutboxEvent placeholder(OutboxEvent event, SQLException refusal) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String coordinate : COORDINATES) {
+            if (event.headers().containsKey(coordinate)) {
+                headers.put(coordinate, event.headers().get(coordinate));
+            }
+        }
+        String reason = "the inbox refused the record as it came (SQL state " + refusal.getSQLState() + "): "
+                + refusal.getMessage();
+        headers.put(InboxRecords.POISON_HEADER, ForeignRecordText.withoutNul(
+                reason.length() > MAX_REASON_LENGTH ? reason.substring(0, MAX_REASON_LENGTH) : reason));
+        return OutboxEvent.builder(InboxRecords.UNKNOWN_TYPE).eventId(event.eventId())
+                .payload(new byte[0], OutboxEvent.JSON).headers(headers).build();
     }
 }

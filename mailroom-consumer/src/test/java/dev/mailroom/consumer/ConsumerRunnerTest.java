@@ -127,6 +127,34 @@ class ConsumerRunnerTest {
         assertThat(fixture.handled).containsOnlyKeys(fine);
     }
 
+    @Test
+    void aRecordTheInboxTableRefusesForAReasonNobodyForesawIsDeadAsAPlaceholderAndItsBatchIsHandled()
+            throws Exception {
+        ConsumerRunner.Builder builder = fixture.runner();
+        UUID refused = UUID.randomUUID();
+        UUID before = UUID.randomUUID();
+        UUID after = UUID.randomUUID();
+        try (ConsumerRunner runner = builder.build()) {
+            runner.migrate();
+            // a constraint of the user's own (or anything else the database refuses for its data) fails the batch insert
+            fixture.execute("ALTER TABLE " + runner.inboxTable() + " ADD CONSTRAINT no_refused_keys"
+                    + " CHECK (event_key IS DISTINCT FROM 'refused')");
+            fixture.send(onPartitionZero("order-6", before, order("order-6", "1.00")),
+                    onPartitionZero("refused", refused, order("order-7", "1.00")),
+                    onPartitionZero("order-6", after, order("order-6", "2.00")));
+            runner.start();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> fixture.handled.containsKey(before) && fixture.handled.containsKey(after));
+            await().atMost(Duration.ofSeconds(30)).until(() -> fixture.inboxCount(runner, "status = 'dead'") == 1);
+            assertThat(fixture.lastError(runner, refused)).contains("the inbox refused the record as it came")
+                    .contains("23514").contains("no_refused_keys");
+            assertThat(fixture.inboxCount(runner, "event_id = '" + refused + "' AND payload = ''::bytea"
+                    + " AND headers ->> 'kafka.offset' IS NOT NULL")).isEqualTo(1);
+            assertThat(runner.isHealthy()).isTrue();
+        }
+        assertThat(fixture.handled).containsOnlyKeys(before, after);
+    }
+
     /** A record sent to partition 0, so that the good and the bad arrive in one batch. */
     private ProducerRecord<byte[], byte[]> onPartitionZero(String key, UUID ceId, String value) {
         ProducerRecord<byte[], byte[]> record = fixture.record(key, ceId, "order.placed", "1", value);

@@ -26,6 +26,7 @@ public final class OutboxEvent {
     private static final TimeBasedEpochGenerator IDS = Generators.timeBasedEpochGenerator();
 
     private final UUID eventId;
+    private final boolean eventIdGiven;
     private final String eventType;
     private final String key;
     private final byte[] payload;
@@ -39,6 +40,7 @@ public final class OutboxEvent {
 
     private OutboxEvent(Builder builder) {
         this.eventId = builder.eventId != null ? builder.eventId : newEventId();
+        this.eventIdGiven = builder.eventId != null;
         this.eventType = builder.eventType;
         this.key = builder.key;
         this.payload = builder.payload;
@@ -62,6 +64,14 @@ public final class OutboxEvent {
 
     public UUID eventId() {
         return eventId;
+    }
+
+    /**
+     * Whether the caller chose the event id ({@link Builder#eventId}) rather than taking a new
+     * UUIDv7: only such an id can already be in the outbox.
+     */
+    public boolean eventIdGiven() {
+        return eventIdGiven;
     }
 
     public String eventType() {

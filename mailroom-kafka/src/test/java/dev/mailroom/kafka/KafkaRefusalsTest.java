@@ -21,18 +21,13 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.StreamSupport;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
 /** What Kafka refuses for good is dead at once; what the relay sends carries Mailroom's own ids only. */
@@ -59,10 +54,11 @@ class KafkaRefusalsTest {
                 + " convert_to('{\"small\":1}', 'UTF8'), '{\"ce_id\": \"forged\", \"origin\": \"go\"}')");
         try (KafkaTransport transport = KafkaTransport.builder(broker.bootstrapServers()).build();
              Relay relay = Relay.builder(database.dataSource(), routes, transport).service("orders").build().start();
-             KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+             KafkaConsumer<byte[], byte[]> consumer = TestConsumers.fromEarliest(broker)) {
             consumer.subscribe(List.of(topic));
-            List<ConsumerRecord<byte[], byte[]>> records = poll(consumer, 1, Duration.ofSeconds(30));
+            List<ConsumerRecord<byte[], byte[]>> records = TestConsumers.poll(consumer, 1, Duration.ofSeconds(30));
             assertThat(records).hasSize(1);
+            assertThat(TestConsumers.poll(consumer, 1, Duration.ofMillis(500))).as("the dead one never").isEmpty();
             ConsumerRecord<byte[], byte[]> record = records.get(0);
             assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo("{\"small\":1}");
             List<String> ids = StreamSupport.stream(record.headers().headers("ce_id").spliterator(), false)
@@ -129,24 +125,5 @@ class KafkaRefusalsTest {
             rs.next();
             return rs.getString(1);
         }
-    }
-
-    private KafkaConsumer<byte[], byte[]> consumer() {
-        Properties properties = new Properties();
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        properties.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        return new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> poll(KafkaConsumer<byte[], byte[]> consumer, int expected,
-                                                             Duration timeout) {
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (records.size() < expected && System.nanoTime() < deadline) {
-            consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-        }
-        consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-        return records;
     }
 }

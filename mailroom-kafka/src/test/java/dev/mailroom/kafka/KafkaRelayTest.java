@@ -24,13 +24,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
 /** The relay delivering to a real (in-process) Kafka broker from the real PostgreSQL. */
@@ -70,9 +67,9 @@ class KafkaRelayTest {
         }
         try (KafkaTransport transport = KafkaTransport.builder(broker.bootstrapServers()).build();
              Relay relay = Relay.builder(database.dataSource(), routes, transport).service("orders").build().start();
-             KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+             KafkaConsumer<byte[], byte[]> consumer = TestConsumers.fromEarliest(broker)) {
             consumer.subscribe(List.of(topic));
-            List<ConsumerRecord<byte[], byte[]>> records = poll(consumer, 20, Duration.ofSeconds(30));
+            List<ConsumerRecord<byte[], byte[]>> records = TestConsumers.poll(consumer, 20, Duration.ofSeconds(30));
             Map<String, ConsumerRecord<byte[], byte[]>> byId = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> record : records) {
                 byId.put(CloudEventHeaders.read(record.headers(), "ce_id"), record);
@@ -91,7 +88,7 @@ class KafkaRelayTest {
             assertThat(CloudEventHeaders.read(first.headers(), "ce_correlationid")).isEqualTo(committed.get(0).toString());
             assertThat(CloudEventHeaders.read(first.headers(), "ce_eventversion")).isEqualTo("1");
             assertThat(CloudEventHeaders.read(first.headers(), "origin")).isEqualTo("test");
-            assertThat(poll(consumer, 1, Duration.ofMillis(500))).as("nothing more, nothing rolled back").isEmpty();
+            assertThat(TestConsumers.poll(consumer, 1, Duration.ofMillis(500))).as("nothing more, nothing rolled back").isEmpty();
         }
     }
 
@@ -144,9 +141,9 @@ class KafkaRelayTest {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(90))
                     .until(() -> count("SELECT count(*) FROM outage_outbox WHERE status = 'published'") == 10);
         }
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+        try (KafkaConsumer<byte[], byte[]> consumer = TestConsumers.fromEarliest(broker)) {
             consumer.subscribe(List.of(topic + "-outage"));
-            List<ConsumerRecord<byte[], byte[]>> records = poll(consumer, 10, Duration.ofSeconds(30));
+            List<ConsumerRecord<byte[], byte[]>> records = TestConsumers.poll(consumer, 10, Duration.ofSeconds(30));
             assertThat(records.stream().map(r -> CloudEventHeaders.read(r.headers(), "ce_id")).distinct().count())
                     .isEqualTo(10);
         }
@@ -158,23 +155,5 @@ class KafkaRelayTest {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    private KafkaConsumer<byte[], byte[]> consumer() {
-        Properties properties = new Properties();
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        properties.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        return new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> poll(KafkaConsumer<byte[], byte[]> consumer, int expected,
-                                                             Duration timeout) {
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (records.size() < expected && System.nanoTime() < deadline) {
-            consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-        }
-        return records;
     }
 }

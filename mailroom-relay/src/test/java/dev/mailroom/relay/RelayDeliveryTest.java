@@ -149,7 +149,8 @@ class RelayDeliveryTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> received.containsAll(before));
 
             outbox.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    + " WHERE query LIKE 'LISTEN %mailroom_orders%' AND pid <> pg_backend_pid()");
+                    + " WHERE query LIKE 'LISTEN %mailroom_orders%' AND application_name = current_setting('application_name')"
+                    + " AND pid <> pg_backend_pid()");
             await().atMost(Duration.ofSeconds(30)).until(() -> relay.listenerConnections() == 2);
 
             List<UUID> after = outbox.publish(3, "k", 3);
@@ -218,11 +219,12 @@ class RelayDeliveryTest {
         assertThat(received).containsAll(ids);
     }
 
-    /** Terminates every session of this database waiting in an open transaction (a batch awaiting its acks). */
+    /** Terminates every session of this test's pool waiting in an open transaction (a batch awaiting its acks). */
     private long terminateBatchesInFlight() {
         try {
             return outbox.queryLong("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                    + " WHERE state = 'idle in transaction' AND datname = current_database() AND pid <> pg_backend_pid()");
+                    + " WHERE state = 'idle in transaction' AND application_name = current_setting('application_name')"
+                    + " AND pid <> pg_backend_pid()");
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }

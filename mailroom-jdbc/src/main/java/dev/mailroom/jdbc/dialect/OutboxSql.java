@@ -25,8 +25,8 @@ public interface OutboxSql {
      */
     String insertReturningNew(int rows);
 
-    /** Deletes rows by id, whatever their state: ids (array). Undoes a publish refused after its insert. */
-    String deleteByIds();
+    /** Deletes rows by event id, whatever their state: event ids (array). Undoes a publish refused after its insert. */
+    String deleteByEventIds();
 
     /** Claims due pending rows: lease owner, lease millis, limit. Returns the claimed rows. */
     String claim();

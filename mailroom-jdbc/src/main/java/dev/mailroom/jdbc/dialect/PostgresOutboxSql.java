@@ -53,7 +53,7 @@ final class PostgresOutboxSql implements OutboxSql {
     private final String findByEventId;
     private final String nextDueIn;
     private final String anyRetryWaiting;
-    private final String deleteByIds;
+    private final String deleteByEventIds;
 
     PostgresOutboxSql(TableName tableName) {
         this.table = tableName.qualified();
@@ -127,7 +127,7 @@ final class PostgresOutboxSql implements OutboxSql {
                 + " - now())";
         this.anyRetryWaiting = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE status = " + q(PENDING)
                 + " AND attempts > 0 AND next_attempt_at > now())";
-        this.deleteByIds = "DELETE FROM " + table + " WHERE id = ANY(?)";
+        this.deleteByEventIds = "DELETE FROM " + table + " WHERE event_id = ANY(?)";
         this.findByEventId = "SELECT " + COLUMNS + " FROM " + table + " WHERE event_id = ?";
     }
 
@@ -189,8 +189,8 @@ final class PostgresOutboxSql implements OutboxSql {
     }
 
     @Override
-    public String deleteByIds() {
-        return deleteByIds;
+    public String deleteByEventIds() {
+        return deleteByEventIds;
     }
 
     @Override

@@ -89,9 +89,10 @@ public final class OutboxPublisher {
      * trip per {@value #MAX_ROWS_PER_STATEMENT} events of a table). All events are checked first; a
      * failing one means none is written. Returns the event ids in the order given.
      *
-     * <p>A refused publish never aborts the caller's transaction: every check runs before any SQL; an
-     * event id already in the table is found without a database error (the insert skips it, the
-     * rows this call did insert are deleted again, and {@link DuplicateEventException} names it); and
+     * <p>A refused publish never aborts the caller's transaction: every check runs before any SQL; a
+     * caller-chosen event id already in the table is found without a database error (the insert
+     * skips it, the rows this call did insert are deleted again, and {@link DuplicateEventException}
+     * names it; new UUIDv7 ids need no such check, so their inserts stay plain); and
      * the first publish to each table runs inside a savepoint, so a schema that is missing or out of
      * date fails with its exception and leaves the transaction usable. That savepoint costs one
      * subtransaction and two round trips, once per table for the life of this publisher.
@@ -155,24 +156,34 @@ public final class OutboxPublisher {
         }
     }
 
+    /**
+     * Plain multi-row inserts, except for chunks holding a caller-chosen event id (only such an id
+     * can be there already): those skip ids already present and return the ids they wrote, so a
+     * duplicate is found without an error that would abort the caller's transaction.
+     */
     private void insertChunks(Connection connection, TableName table, List<OutboxEvent> events, TableInserts inserted)
             throws SQLException {
         OutboxSql sql = sqlByTable.get(table);
         for (int from = 0; from < events.size(); from += MAX_ROWS_PER_STATEMENT) {
             List<OutboxEvent> chunk = events.subList(from, Math.min(events.size(), from + MAX_ROWS_PER_STATEMENT));
+            if (chunk.stream().noneMatch(OutboxEvent::eventIdGiven)) {
+                try (PreparedStatement statement = connection.prepareStatement(sql.insert(chunk.size()))) {
+                    bind(statement, chunk);
+                    statement.executeUpdate();
+                }
+                chunk.forEach(event -> inserted.add(table, event.eventId()));
+                continue;
+            }
             Set<UUID> written = new HashSet<>();
             try (PreparedStatement statement = connection.prepareStatement(sql.insertReturningNew(chunk.size()))) {
-                int index = 1;
-                for (OutboxEvent event : chunk) {
-                    index = EventBinder.bind(statement, index, event, maxAttempts);
-                }
+                bind(statement, chunk);
                 try (ResultSet rs = statement.executeQuery()) {
                     while (rs.next()) {
-                        inserted.add(table, rs.getLong(1));
                         written.add(rs.getObject(2, UUID.class));
                     }
                 }
             }
+            written.forEach(eventId -> inserted.add(table, eventId));
             if (written.size() < chunk.size()) {
                 List<UUID> duplicates = new ArrayList<>();
                 for (OutboxEvent event : chunk) {
@@ -185,23 +196,31 @@ public final class OutboxPublisher {
         }
     }
 
-    /** The rows one publish call inserted, per table, so a refused call can take them back. */
+    private void bind(PreparedStatement statement, List<OutboxEvent> chunk) throws SQLException {
+        int index = 1;
+        for (OutboxEvent event : chunk) {
+            index = EventBinder.bind(statement, index, event, maxAttempts);
+        }
+    }
+
+    /** The rows one publish call inserted, by event id per table, so a refused call can take them back. */
     private final class TableInserts {
 
-        private final Map<TableName, List<Long>> ids = new LinkedHashMap<>();
+        private final Map<TableName, List<UUID>> eventIds = new LinkedHashMap<>();
 
-        void add(TableName table, long id) {
-            ids.computeIfAbsent(table, t -> new ArrayList<>()).add(id);
+        void add(TableName table, UUID eventId) {
+            eventIds.computeIfAbsent(table, t -> new ArrayList<>()).add(eventId);
         }
 
         void forget(TableName table) {
-            ids.remove(table);
+            eventIds.remove(table);
         }
 
         void undo(Connection connection, RuntimeException refusal) {
-            for (Map.Entry<TableName, List<Long>> table : ids.entrySet()) {
-                try (PreparedStatement delete = connection.prepareStatement(sqlByTable.get(table.getKey()).deleteByIds())) {
-                    delete.setArray(1, connection.createArrayOf("bigint", table.getValue().toArray(new Long[0])));
+            for (Map.Entry<TableName, List<UUID>> table : eventIds.entrySet()) {
+                try (PreparedStatement delete = connection.prepareStatement(
+                        sqlByTable.get(table.getKey()).deleteByEventIds())) {
+                    delete.setArray(1, connection.createArrayOf("uuid", table.getValue().toArray(new UUID[0])));
                     delete.executeUpdate();
                 } catch (SQLException e) {
                     refusal.addSuppressed(StoreErrors.translate(dialect, table.getKey().qualified(), "undo publish", e));

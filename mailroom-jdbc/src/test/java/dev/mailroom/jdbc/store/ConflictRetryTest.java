@@ -67,7 +67,8 @@ class ConflictRetryTest {
         try (Connection connection = outbox.database.dataSource().getConnection();
              Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_stat_activity"
-                     + " WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE%orders_outbox%'")) {
+                     + " WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE%orders_outbox%'"
+                     + " AND application_name = current_setting('application_name')")) {
             rs.next();
             return rs.getLong(1);
         }

@@ -111,7 +111,7 @@ class RowLockClaimTest {
         outbox.publishKeys("a", "b");
         LockedBatch batch = store.lockOrNextDue(10, false);
         outbox.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE state = 'idle in transaction'"
-                + " AND datname = current_database() AND pid <> pg_backend_pid()");
+                + " AND application_name = current_setting('application_name') AND pid <> pg_backend_pid()");
 
         assertThatThrownBy(() -> batch.settle(List.of(1L, 2L), List.of())).isInstanceOf(StoreException.class);
         assertThat(rows("status = 'pending' AND attempts = 0")).isEqualTo(2);

@@ -20,12 +20,17 @@ public final class TestDatabases {
     private TestDatabases() {
     }
 
-    /** A fresh PostgreSQL schema, set as the search path of every pooled connection. */
+    /**
+     * A fresh PostgreSQL schema, set as the search path of every pooled connection. The sessions are
+     * named after the schema ({@code application_name}), so a test that terminates sessions can
+     * pick its own: {@code WHERE application_name = current_setting('application_name')}.
+     */
     public static TestDatabase freshPostgresSchema(String label) {
         DatabaseSettings settings = DatabaseSettings.postgres();
         String schema = uniqueName(label);
         execute(settings, "CREATE SCHEMA " + schema);
-        String url = settings.url() + (settings.url().contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        String url = settings.url() + (settings.url().contains("?") ? "&" : "?") + "currentSchema=" + schema
+                + "&ApplicationName=" + schema;
         return new TestDatabase(schema, url, settings,
                 "SET TIME ZONE '" + TestDatabase.SESSION_TIME_ZONE + "'",
                 () -> execute(settings, "DROP SCHEMA IF EXISTS " + schema + " CASCADE"));
