@@ -7,6 +7,7 @@ import dev.mailroom.jdbc.dialect.SqlDialect;
 import dev.mailroom.jdbc.schema.SchemaMigrator;
 import dev.mailroom.jdbc.store.OutboxStore;
 import dev.mailroom.loop.BackgroundLoop;
+import dev.mailroom.loop.FailureStreak;
 import dev.mailroom.loop.LeaseOwners;
 import dev.mailroom.retry.RetryPolicy;
 import dev.mailroom.routing.Route;

@@ -1,6 +1,7 @@
 package dev.mailroom.consumer;
 
 import dev.mailroom.event.OutboxEvent;
+import dev.mailroom.loop.FailureStreak;
 import dev.mailroom.jdbc.StoreException;
 import dev.mailroom.retry.RetryPolicy;
 import java.time.Clock;

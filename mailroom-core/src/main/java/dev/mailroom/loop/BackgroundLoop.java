@@ -1,5 +1,6 @@
 package dev.mailroom.loop;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.locks.Condition;
@@ -10,8 +11,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The one loop behind every background job (relay claim loop, lease reaper, retention, ledger
  * worker): run the body; if it did work, run it again at once; otherwise wait until
- * {@link #wake()} or the idle timeout; on an unexpected exception, log one line and wait the
- * error backoff; stop on {@link #close()}.
+ * {@link #wake()} or the idle timeout; on an unexpected exception, wait the error backoff and try
+ * again; stop on {@link #close()}. A run of failures (a database outage) logs one WARN line when it
+ * starts (and when its error changes) and one INFO line when a pass succeeds again, not a line per
+ * pass; {@link #failures()} tells how it stands.
  *
  * <p>An idle loop costs nothing but its wake-ups: no busy spinning. One named platform thread per
  * loop.
@@ -41,6 +44,7 @@ public final class BackgroundLoop implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition signal = lock.newCondition();
     private final Thread thread;
+    private final FailureStreak failures = new FailureStreak(Clock.systemUTC());
     private boolean woken;
     private volatile boolean running;
 
@@ -122,6 +126,7 @@ public final class BackgroundLoop implements AutoCloseable {
             Duration wait;
             try {
                 Duration next = body.runOnce();
+                recovered();
                 if (next == null || next.isZero() || next.isNegative()) {
                     continue;
                 }
@@ -130,13 +135,36 @@ public final class BackgroundLoop implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 break;
             } catch (Exception | Error e) {
-                LOG.warn("Background loop {} failed, retrying in {} ms: {}", name, errorBackoff.toMillis(), e.toString(),
-                        LOG.isDebugEnabled() ? e : null);
+                failed(e);
                 wait = errorBackoff;
             }
             await(wait);
         }
         running = false;
+    }
+
+    /** How the loop's passes stand: zero failures while the last pass succeeded. */
+    public FailureStreak.Snapshot failures() {
+        return failures.snapshot();
+    }
+
+    private void failed(Throwable error) {
+        String previous = failures.snapshot().lastError();
+        int count = failures.failed(error);
+        if (count == 1 || !error.toString().equals(previous)) {
+            LOG.warn("Background loop {} failed, retrying every {} ms until it recovers: {}", name,
+                    errorBackoff.toMillis(), error.toString(), LOG.isDebugEnabled() ? error : null);
+        } else {
+            LOG.debug("Background loop {} failed again ({} in a row): {}", name, count, error.toString());
+        }
+    }
+
+    private void recovered() {
+        FailureStreak.Snapshot streak = failures.snapshot();
+        if (failures.succeeded() > 0) {
+            LOG.info("Background loop {} recovered after {} failed passes (failing since {})", name,
+                    streak.failures(), streak.since());
+        }
     }
 
     private void await(Duration wait) {

@@ -66,4 +66,25 @@ class BackgroundLoopTest {
         assertThatThrownBy(() -> new BackgroundLoop("x", Duration.ZERO, LONG, () -> false))
                 .hasMessageContaining("idleWait");
     }
+
+    @Test
+    void aRunOfFailuresIsCountedWhileItLastsAndEndsWithTheFirstGoodPass() {
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        AtomicInteger passes = new AtomicInteger();
+        try (BackgroundLoop loop = new BackgroundLoop("flaky-loop", LONG, Duration.ofMillis(10), () -> {
+            passes.incrementAndGet();
+            if (down.get()) {
+                throw new IllegalStateException("database down");
+            }
+            return false;
+        }).start()) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> loop.failures().failures() >= 3);
+            assertThat(loop.failures().lastError()).contains("database down");
+            assertThat(loop.failures().since()).isNotNull();
+            down.set(false);
+            await().atMost(Duration.ofSeconds(5)).until(() -> loop.failures().failures() == 0);
+            assertThat(loop.failures().since()).isNull();
+            assertThat(loop.isRunning()).isTrue();
+        }
+    }
 }

@@ -1,16 +1,18 @@
-package dev.mailroom.consumer;
+package dev.mailroom.loop;
 
 import java.time.Clock;
 import java.time.Instant;
 
 /**
- * A run of consecutive failures of one step (an inbox write, a poll, an offset commit): how many,
- * since when, and the last error. Written by the step's thread, read from any thread.
+ * A run of consecutive failures of one step (a loop's pass, an inbox write, a poll, an offset
+ * commit): how many, since when, and the last error, so that an outage logs one line when it starts
+ * and one when it ends, and health checks can read it. Written by the step's thread, read from any
+ * thread.
  */
-final class FailureStreak {
+public final class FailureStreak {
 
     /** The streak as it stands; {@code since} is null when the last attempt succeeded. */
-    record Snapshot(int failures, Instant since, String lastError) {
+    public record Snapshot(int failures, Instant since, String lastError) {
     }
 
     private final Clock clock;
@@ -18,12 +20,12 @@ final class FailureStreak {
     private Instant since;
     private String lastError;
 
-    FailureStreak(Clock clock) {
+    public FailureStreak(Clock clock) {
         this.clock = clock;
     }
 
     /** Records a failure; returns how many in a row, so the caller logs the first one only. */
-    synchronized int failed(Throwable error) {
+    public synchronized int failed(Throwable error) {
         if (failures == 0) {
             since = clock.instant();
         }
@@ -32,14 +34,14 @@ final class FailureStreak {
     }
 
     /** Records a success; returns how many failures it ended (zero when there was no streak). */
-    synchronized int succeeded() {
+    public synchronized int succeeded() {
         int ended = failures;
         failures = 0;
         since = null;
         return ended;
     }
 
-    synchronized Snapshot snapshot() {
+    public synchronized Snapshot snapshot() {
         return new Snapshot(failures, since, lastError);
     }
 }
