@@ -127,18 +127,26 @@ public final class ConsumerRunner implements AutoCloseable {
     }
 
     /**
-     * Whether the runner is doing its job: started, its receiver and worker threads alive, and the
-     * last inbox write succeeded or writes have been failing for less than {@code unhealthyAfter}
+     * Whether the runner is doing its job: started, its receiver and worker threads alive, and no
+     * step (inbox write, Kafka poll, offset commit, worker pass) failing for {@code unhealthyAfter}
      * (default {@link #DEFAULT_UNHEALTHY_AFTER}). Cheap; reads in-memory state only.
      */
     public ConsumerHealth health() {
         boolean receiverRunning = receiver.isRunning();
         boolean workerRunning = worker.isRunning();
         FailureStreak.Snapshot writes = receiver.writeFailures();
-        boolean writing = writes.since() == null
-                || Duration.between(writes.since(), clock.instant()).compareTo(unhealthyAfter) < 0;
-        return new ConsumerHealth(started && receiverRunning && workerRunning && writing, receiverRunning,
-                workerRunning, writes.lastError(), writes.since(), writes.failures());
+        FailureStreak.Snapshot polls = receiver.pollFailures();
+        FailureStreak.Snapshot commits = receiver.commitFailures();
+        FailureStreak.Snapshot passes = worker.failures();
+        boolean failingTooLong = failingTooLong(writes) || failingTooLong(polls) || failingTooLong(commits)
+                || failingTooLong(passes);
+        return new ConsumerHealth(started && receiverRunning && workerRunning && !failingTooLong, receiverRunning,
+                workerRunning, writes.lastError(), writes.since(), writes.failures(), polls.since(), commits.since(),
+                passes.since());
+    }
+
+    private boolean failingTooLong(FailureStreak.Snapshot streak) {
+        return streak.since() != null && Duration.between(streak.since(), clock.instant()).compareTo(unhealthyAfter) >= 0;
     }
 
     /** {@code health().healthy()}. */

@@ -2,7 +2,6 @@ package dev.mailroom.consumer;
 
 import dev.mailroom.event.EventValidator;
 import dev.mailroom.event.OutboxEvent;
-import dev.mailroom.event.PublishLimits;
 import dev.mailroom.kafka.CloudEventHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -17,15 +16,13 @@ import org.apache.kafka.common.header.Header;
  * recognised. What makes a record unusable (no type, no payload, a version that is not a number)
  * is noted in the {@value #POISON_HEADER} header, and the worker dead-letters it. So is what the
  * inbox could not store as it came (see {@link ForeignRecordText}; a key longer than
- * {@value #MAX_KEY_LENGTH} characters or {@value #MAX_KEY_BYTES} UTF-8 bytes is cut short): one
+ * {@value #MAX_KEY_BYTES} UTF-8 bytes is cut short): one
  * such record must not fail the insert of its whole batch.
  */
 final class InboxRecords {
 
     static final String POISON_HEADER = "mailroom.poison";
     static final String UNKNOWN_TYPE = "unknown";
-    /** The publisher's limit ({@link PublishLimits#DEFAULT_MAX_KEY_LENGTH}). */
-    static final int MAX_KEY_LENGTH = PublishLimits.DEFAULT_MAX_KEY_LENGTH;
     /** The publisher's limit too ({@link EventValidator#MAX_KEY_BYTES}): what the key-order index holds. */
     static final int MAX_KEY_BYTES = EventValidator.MAX_KEY_BYTES;
 
@@ -82,17 +79,18 @@ final class InboxRecords {
         return event.build();
     }
 
+    /** Keys up to what the key-order index holds ({@value #MAX_KEY_BYTES} UTF-8 bytes) are kept whole. */
     private static String storableKey(String key, ForeignRecordText text) {
         if (key.length() <= MAX_KEY_BYTES / 3) {
             return key;
         }
         int bytes = key.getBytes(StandardCharsets.UTF_8).length;
-        if (key.length() <= MAX_KEY_LENGTH && bytes <= MAX_KEY_BYTES) {
+        if (bytes <= MAX_KEY_BYTES) {
             return key;
         }
         text.problem("record key is " + key.length() + " characters (" + bytes + " bytes), the inbox takes at most "
-                + MAX_KEY_LENGTH + " characters and " + MAX_KEY_BYTES + " bytes (stored cut short)");
-        int end = Math.min(key.length(), MAX_KEY_LENGTH);
+                + MAX_KEY_BYTES + " bytes (stored cut short)");
+        int end = Math.min(key.length(), MAX_KEY_BYTES);
         while (key.substring(0, end).getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES
                 || Character.isHighSurrogate(key.charAt(end - 1))) {
             end--;

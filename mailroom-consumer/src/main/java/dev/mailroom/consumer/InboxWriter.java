@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes received events into the inbox in one transaction; an event id already there is skipped.
- * When the database refuses the batch for its data (not an outage, not a conflict), the events are
+ * When the database refuses the batch for its data ({@link SqlErrorKind#INVALID_DATA}: not an
+ * outage, a conflict, a timeout or a cancelled statement, which are retried whole), the events are
  * written one by one instead, and each one it still refuses is stored as a poison placeholder: its
  * event id and Kafka coordinates, no payload, and the database's reason, so the worker dead-letters
  * it and one bad record never holds back its batch. The record itself stays on the topic.
@@ -55,7 +56,7 @@ final class InboxWriter {
             try {
                 return insert(events);
             } catch (SQLException e) {
-                if (dialect.classify(e) != SqlErrorKind.OTHER) {
+                if (dialect.classify(e) != SqlErrorKind.INVALID_DATA) {
                     throw e;
                 }
                 return insertOneByOne(events, e);
@@ -73,7 +74,7 @@ final class InboxWriter {
             try {
                 inserted += insert(List.of(event));
             } catch (SQLException e) {
-                if (dialect.classify(e) != SqlErrorKind.OTHER) {
+                if (dialect.classify(e) != SqlErrorKind.INVALID_DATA) {
                     throw e;
                 }
                 LOG.warn("Inbox {} refused event {} as it came; stored as poison: {}", table, event.eventId(),

@@ -213,6 +213,16 @@ final class KafkaInboxReceiver implements AutoCloseable {
         return writeFailures.snapshot();
     }
 
+    /** The current run of failed polls. */
+    FailureStreak.Snapshot pollFailures() {
+        return pollFailures.snapshot();
+    }
+
+    /** The current run of failed offset commits. */
+    FailureStreak.Snapshot commitFailures() {
+        return commitFailures.snapshot();
+    }
+
     /** Stops polling without committing anything more; ends a backoff wait at once. */
     @Override
     public void close() {

@@ -49,14 +49,18 @@ class InboxRecordsTest {
 
     @Test
     void anOverLongKeyIsCutShortWithinTheIndexLimitAndNamedInThePoisonReason() {
-        String threeByteChars = "€".repeat(InboxRecords.MAX_KEY_LENGTH);
+        String threeByteChars = "€".repeat(1024);
         OutboxEvent event = InboxRecords.toInboxEvent(record(threeByteChars, "order.placed"));
         assertThat(event.key().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(InboxRecords.MAX_KEY_BYTES);
         assertThat(threeByteChars).startsWith(event.key());
         assertThat(event.headers().get(InboxRecords.POISON_HEADER)).contains("record key is 1024 characters (3072 bytes)");
 
         OutboxEvent longAscii = InboxRecords.toInboxEvent(record("k".repeat(5000), "order.placed"));
-        assertThat(longAscii.key()).hasSize(InboxRecords.MAX_KEY_LENGTH);
+        assertThat(longAscii.key()).hasSize(InboxRecords.MAX_KEY_BYTES);
+
+        OutboxEvent withinTheIndex = InboxRecords.toInboxEvent(record("k".repeat(1500), "order.placed"));
+        assertThat(withinTheIndex.key()).as("longer than the publisher's default, within the index").hasSize(1500);
+        assertThat(withinTheIndex.headers()).doesNotContainKey(InboxRecords.POISON_HEADER);
         assertThat(longAscii.headers().get(InboxRecords.POISON_HEADER)).contains("record key is 5000 characters");
     }
 

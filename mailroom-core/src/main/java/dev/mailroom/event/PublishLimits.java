@@ -4,7 +4,9 @@ package dev.mailroom.event;
  * Publish-time limits. An event that breaks one could never be delivered, so it is refused before
  * anything is written. The defaults fit Kafka's defaults ({@code max.request.size} and the
  * broker's {@code message.max.bytes}, both about 1 MiB): an event within the separate payload,
- * header and key limits always fits {@link #DEFAULT_MAX_RECORD_BYTES} whole. When the transport
+ * header and key limits, whose tenant id, correlation id and content type take under 1 KiB
+ * together, always fits {@link #DEFAULT_MAX_RECORD_BYTES} whole; larger ones are measured by the
+ * record check. When the transport
  * accepts less (a topic with a smaller {@code max.message.bytes}) or more, set
  * {@link #withMaxRecordBytes} to what it accepts, e.g. {@code KafkaTransport#maxRecordBytes()}.
  *

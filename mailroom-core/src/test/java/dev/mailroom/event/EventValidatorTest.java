@@ -143,7 +143,7 @@ class EventValidatorTest {
     }
 
     @Test
-    void withTheDefaultLimitsEveryEventWithinTheSeparateLimitsFitsTheRecordLimit() {
+    void withTheDefaultLimitsAnEventAtEverySeparateLimitWithShortIdsFitsTheRecordLimit() {
         EventValidator defaults = new EventValidator(PublishLimits.defaults());
         String payload = "\"" + "a".repeat(PublishLimits.DEFAULT_MAX_PAYLOAD_BYTES - 2) + "\"";
         OutboxEvent.Builder largest = OutboxEvent.builder("order.placed").json(payload)

@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * An event id that the outbox table already holds, or that one publish call names twice. A publish
- * refused for it writes nothing and leaves the caller's transaction usable.
+ * An event id that the outbox table already holds, or that one publish call names twice. When the
+ * publisher found it (a caller-chosen id, {@link #eventIds()} not empty), the publish wrote nothing
+ * and the caller's transaction is still usable. Without ids, the database refused a generated id
+ * that was there already (one {@code OutboxEvent} published twice) and the transaction is aborted.
  */
 public final class DuplicateEventException extends StoreException {
 
@@ -18,7 +20,7 @@ public final class DuplicateEventException extends StoreException {
     }
 
     public DuplicateEventException(String table, List<UUID> eventIds, String where) {
-        super("Event ids " + eventIds + " are " + where + "; nothing of this publish was written", table, null);
+        super("Event ids " + eventIds + " are " + where, table, null);
         this.eventIds = List.copyOf(eventIds);
     }
 

@@ -134,8 +134,7 @@ public final class KafkaTransport implements Transport {
         }
     }
 
-    private void lowerMaxRecordBytesToTopicLimits(Admin admin, Collection<String> topics)
-            throws InterruptedException, TimeoutException {
+    private void lowerMaxRecordBytesToTopicLimits(Admin admin, Collection<String> topics) throws InterruptedException {
         List<ConfigResource> resources = new ArrayList<>();
         for (String topic : topics) {
             resources.add(new ConfigResource(ConfigResource.Type.TOPIC, topic));
@@ -143,9 +142,10 @@ public final class KafkaTransport implements Transport {
         Map<ConfigResource, Config> configs;
         try {
             configs = admin.describeConfigs(resources).all().get(adminTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
+        } catch (ExecutionException | TimeoutException e) {
             // e.g. no DescribeConfigs permission: the producer's limit stands, and the relay dead-letters what the topic refuses
-            LOG.info("Could not read the record size limits of topics {}: {}", topics, e.getCause().toString());
+            LOG.info("Could not read the record size limits of topics {}: {}", topics,
+                    e instanceof ExecutionException ? e.getCause().toString() : e.toString());
             return;
         }
         for (Map.Entry<ConfigResource, Config> topic : configs.entrySet()) {

@@ -72,7 +72,7 @@ public final class Relay implements AutoCloseable {
         this.transport = builder.transport;
         // nothing the relay holds outlives its lease, even while the relay hangs (see README, "Claim modes")
         OutboxStore store = OutboxStore.create(builder.dataSource, builder.dialect, service.table(), builder.retryPolicy)
-                .withLockTimeout(settings.lease());
+                .withLockTimeout(settings.lockTimeout());
         if (builder.asynchronousCommit) {
             store = store.withAsynchronousCommit();
         }
@@ -231,10 +231,11 @@ public final class Relay implements AutoCloseable {
         }
 
         /**
-         * How long a claim is held; must exceed the send timeout (default 30 s). Also the relay's lock
-         * timeout ({@link OutboxStore#withLockTimeout}): the database ends any transaction of the relay
-         * idle this long (a row-lock batch is idle while sent) or running one statement this long, so a
-         * hung relay holds no row lock for longer.
+         * How long a claim is held; must exceed the send timeout (default 30 s). With the send timeout
+         * it also makes the relay's lock timeout ({@link OutboxStore#withLockTimeout}, lease + send
+         * timeout): the database ends any transaction of the relay idle this long (a row-lock batch is
+         * idle while sent) or running one statement this long, so a hung relay holds no row lock for
+         * longer.
          */
         public Builder lease(Duration lease) {
             this.lease = lease;

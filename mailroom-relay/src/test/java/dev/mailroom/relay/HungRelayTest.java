@@ -41,6 +41,8 @@ class HungRelayTest {
 
     private static final Duration LEASE = Duration.ofSeconds(3);
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(1);
+    /** What the relay sets as its transactions' idle and statement timeouts. */
+    private static final Duration LOCK_TIMEOUT = LEASE.plus(SEND_TIMEOUT);
     private static final int EVENTS = 200;
     private static final int KEYS = 10;
 
@@ -68,7 +70,7 @@ class HungRelayTest {
 
     @ParameterizedTest(name = "{0} relay stopped {1}")
     @CsvSource({"ROW_LOCK, SEND", "ROW_LOCK, COMMIT", "LEASE, COMMIT"})
-    void aStoppedRelayHoldsNothingPastItsLeaseAndChangesNothingWhenContinued(ClaimMode mode, PausePoint pausePoint)
+    void aStoppedRelayHoldsNothingPastItsLockTimeoutAndChangesNothingWhenContinued(ClaimMode mode, PausePoint pausePoint)
             throws Exception {
         List<UUID> ids = outbox.publish(EVENTS, "key-", KEYS);
         startChild(mode, pausePoint);
@@ -88,8 +90,8 @@ class HungRelayTest {
         try (Relay survivor = outbox.relay(transport).owner("survivor").claimMode(mode).lease(LEASE)
                 .sendTimeout(SEND_TIMEOUT).build().start()) {
             await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(2)).until(received::isEmpty);
-            await("every row published by the survivor within the lease + 5 s of the stop")
-                    .atMost(LEASE.plusSeconds(5).minusNanos(System.nanoTime() - stoppedAt))
+            await("every row published by the survivor within the lock timeout + 5 s of the stop")
+                    .atMost(LOCK_TIMEOUT.plusSeconds(5).minusNanos(System.nanoTime() - stoppedAt))
                     .until(() -> outbox.count("status = 'published'") == EVENTS);
             assertThat(processState()).as("the child relay is still stopped").isEqualTo('T');
             System.out.printf("%s relay stopped %s: the survivor delivered everything %d ms after the stop%n", mode,

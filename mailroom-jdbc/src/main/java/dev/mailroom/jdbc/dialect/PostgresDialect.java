@@ -91,7 +91,9 @@ final class PostgresDialect implements SqlDialect {
             case "42P01" -> SqlErrorKind.UNDEFINED_TABLE;
             case "23505" -> SqlErrorKind.UNIQUE_VIOLATION;
             case "40001", "40P01" -> SqlErrorKind.CONFLICT;
-            default -> SqlErrorKind.OTHER;
+            // 54000: program_limit_exceeded, e.g. an index entry over the B-tree's size limit
+            default -> state.startsWith("22") || state.startsWith("23") || state.equals("54000")
+                    ? SqlErrorKind.INVALID_DATA : SqlErrorKind.OTHER;
         };
     }
 }

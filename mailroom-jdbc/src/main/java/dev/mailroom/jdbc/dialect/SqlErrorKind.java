@@ -10,6 +10,11 @@ public enum SqlErrorKind {
     UNIQUE_VIOLATION,
     /** Deadlock or serialization failure: the transaction may be retried at once. */
     CONFLICT,
-    /** Anything else: a bug or a broken schema; not retried automatically. */
+    /**
+     * The database refused the values themselves (a data exception, a constraint other than the
+     * unique one, a value too large for an index): running the same statement again fails again.
+     */
+    INVALID_DATA,
+    /** Anything else: a bug, a broken schema, a cancelled statement; not retried automatically. */
     OTHER
 }

@@ -20,7 +20,7 @@ public final class StoreErrors {
             case UNDEFINED_TABLE -> new OutboxTableMissingException(table, error);
             case UNIQUE_VIOLATION -> new DuplicateEventException(table, error);
             case CONFLICT -> new TransactionConflictException(operation, table, error);
-            case OTHER -> new StoreException(operation + " failed", table, error);
+            case INVALID_DATA, OTHER -> new StoreException(operation + " failed", table, error);
         };
     }
 }

@@ -95,7 +95,9 @@ public final class OutboxPublisher {
      * names it; new UUIDv7 ids need no such check, so their inserts stay plain); and
      * the first publish to each table runs inside a savepoint, so a schema that is missing or out of
      * date fails with its exception and leaves the transaction usable. That savepoint costs one
-     * subtransaction and two round trips, once per table for the life of this publisher.
+     * subtransaction and two round trips, once per table for the life of this publisher. On a
+     * connection in auto-commit mode every statement commits on its own, so a call refused part-way
+     * keeps (and says so) what its earlier statements wrote.
      *
      * @throws IllegalArgumentException for a null connection, list or element
      */
@@ -116,15 +118,27 @@ public final class OutboxPublisher {
             }
             if (!seen.add(event.eventId())) {
                 throw new DuplicateEventException(route.table().qualified(), List.of(event.eventId()),
-                        "given twice in one publish call");
+                        "given twice in one publish call; nothing of this publish was written");
             }
             byTable.computeIfAbsent(route.table(), table -> new ArrayList<>()).add(event);
         }
         TableInserts inserted = new TableInserts();
+        boolean autoCommit = autoCommit(connection);
         try {
             byTable.forEach((table, tableEvents) -> insert(connection, table, tableEvents, inserted));
-        } catch (RuntimeException e) {
+        } catch (DuplicateEventException e) {
+            if (autoCommit && inserted.count() > 0) {
+                // each statement committed on its own: what was written before stays, and is never deleted again
+                throw new DuplicateEventException(e.table(), e.eventIds(), "already in the outbox; the connection is"
+                        + " in auto-commit mode, so the " + inserted.count() + " other events this call wrote stay"
+                        + " committed");
+            }
             inserted.undo(connection, e);
+            throw e;
+        } catch (RuntimeException e) {
+            if (!autoCommit) {
+                inserted.undo(connection, e);
+            }
             throw e;
         }
         List<UUID> ids = new ArrayList<>(events.size());
@@ -132,6 +146,14 @@ public final class OutboxPublisher {
             ids.add(event.eventId());
         }
         return ids;
+    }
+
+    private boolean autoCommit(Connection connection) {
+        try {
+            return connection.getAutoCommit();
+        } catch (SQLException e) {
+            throw StoreErrors.translate(dialect, "(connection)", "publish", e);
+        }
     }
 
     private void insert(Connection connection, TableName table, List<OutboxEvent> events, TableInserts inserted) {
@@ -191,7 +213,8 @@ public final class OutboxPublisher {
                         duplicates.add(event.eventId());
                     }
                 }
-                throw new DuplicateEventException(table.qualified(), duplicates, "already in the outbox");
+                throw new DuplicateEventException(table.qualified(), duplicates,
+                        "already in the outbox; nothing of this publish was written");
             }
         }
     }
@@ -210,6 +233,10 @@ public final class OutboxPublisher {
 
         void add(TableName table, UUID eventId) {
             eventIds.computeIfAbsent(table, t -> new ArrayList<>()).add(eventId);
+        }
+
+        int count() {
+            return eventIds.values().stream().mapToInt(List::size).sum();
         }
 
         void forget(TableName table) {

@@ -390,7 +390,8 @@ public final class OutboxStore {
      * translated like the store's own.
      */
     public ConsumeOutcome consume(UUID eventId, ConsumeCallback work) {
-        return inTransaction("consume", connection -> {
+        // not retried on a conflict: the work is the caller's handler, which may act outside the database
+        return inTransactionOnce("consume", connection -> {
             OutboxState state;
             try (PreparedStatement lock = connection.prepareStatement(sql.lockByEventId())) {
                 lock.setObject(1, eventId);
@@ -599,9 +600,18 @@ public final class OutboxStore {
         });
     }
 
+    /** Mailroom's own statements: a transaction lost to a deadlock or serialization failure is run again. */
     private <T> T inTransaction(String operation, Transactions.SqlWork<T> work) {
         try {
             return Transactions.inTransactionRetryingConflicts(dataSource, dialect, work);
+        } catch (SQLException e) {
+            throw StoreErrors.translate(dialect, table.qualified(), operation, e);
+        }
+    }
+
+    private <T> T inTransactionOnce(String operation, Transactions.SqlWork<T> work) {
+        try {
+            return Transactions.inTransaction(dataSource, work);
         } catch (SQLException e) {
             throw StoreErrors.translate(dialect, table.qualified(), operation, e);
         }

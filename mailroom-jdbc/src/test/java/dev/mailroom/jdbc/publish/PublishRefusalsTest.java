@@ -96,6 +96,24 @@ class PublishRefusalsTest {
     }
 
     @Test
+    void inAutoCommitModeWhatEarlierStatementsCommittedStaysAndTheRefusalSaysSo() throws Exception {
+        OutboxEvent first = event("o-1");
+        outbox.publishCommitted(List.of(first));
+        List<OutboxEvent> call = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            call.add(event("o-" + i));
+        }
+        call.add(OutboxEvent.builder("order.placed").eventId(first.eventId()).json("{}").build());
+        try (Connection autoCommit = outbox.database.dataSource().getConnection()) {
+            assertThat(autoCommit.getAutoCommit()).isTrue();
+            assertThatThrownBy(() -> outbox.publisher.publishAll(autoCommit, call))
+                    .isInstanceOf(DuplicateEventException.class)
+                    .hasMessageContaining("auto-commit").hasMessageContaining("600 other events this call wrote");
+        }
+        assertThat(outbox.count("orders_outbox")).as("committed rows are never deleted again").isEqualTo(601);
+    }
+
+    @Test
     void anEventIdGivenTwiceInOneCallIsADuplicate() throws Exception {
         UUID id = OutboxEvent.newEventId();
         OutboxEvent one = OutboxEvent.builder("order.placed").eventId(id).json("{}").build();
