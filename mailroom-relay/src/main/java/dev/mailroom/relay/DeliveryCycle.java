@@ -247,18 +247,51 @@ final class DeliveryCycle {
         }
     }
 
+    /**
+     * Records a batch's outcome the way its claim holds the rows, then counts and logs it. Nothing is
+     * counted when the settlement is refused (the rows are delivered again).
+     */
     private void settle(InFlightBatch batch) {
         long settleStart = System.nanoTime();
         metrics.batchAcknowledged(Duration.ofNanos(settleStart - batch.claimedAt()));
-        Map<OutboxRow, CompletableFuture<Void>> sends = batch.sends();
-        Map<OutboxRow, Route> routesByRow = batch.routes();
-        List<Long> published = new ArrayList<>();
+        Outcomes outcomes = outcomes(batch);
+        Map<Long, OutboxState> states;
+        try {
+            outcomes.undeliverable().forEach((row, reason) -> batch.claim().markDead(row, reason));
+            states = batch.claim().settle(outcomes.publishedIds(), outcomes.failures(), outcomes.unfinished());
+        } catch (StoreException e) {
+            // e.g. the database ended the batch's session after the lock timeout while this relay hung
+            batch.claim().abandon();
+            LOG.warn("Relay {} could not record the outcome of {} rows; they are delivered again once their locks or"
+                    + " leases end: {}", settings.owner(), batch.sends().size() + batch.notSent().size(), e.getMessage());
+            return;
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Relay {}: batch of {} acknowledged {} us after its claim, settled in {} us",
+                    settings.owner(), batch.sends().size(), (settleStart - batch.claimedAt()) / 1000,
+                    (System.nanoTime() - settleStart) / 1000);
+        }
+        report(batch, outcomes, states);
+    }
+
+    /** What became of each row of a batch, read from its sends. */
+    private record Outcomes(List<OutboxRow> published, List<DeliveryFailure> failures, List<Long> unfinished,
+                            Map<OutboxRow, String> undeliverable, Instant readAt) {
+
+        List<Long> publishedIds() {
+            List<Long> ids = new ArrayList<>(published.size());
+            published.forEach(row -> ids.add(row.id()));
+            return ids;
+        }
+    }
+
+    private Outcomes outcomes(InFlightBatch batch) {
+        List<OutboxRow> published = new ArrayList<>();
         List<DeliveryFailure> failures = new ArrayList<>();
         List<Long> unfinished = new ArrayList<>(batch.notSent());
         Map<OutboxRow, String> undeliverable = new LinkedHashMap<>();
         boolean stopping = System.nanoTime() - stopDeadlineNanos >= 0;
-        Instant now = Instant.now();
-        sends.forEach((row, future) -> {
+        batch.sends().forEach((row, future) -> {
             if (!future.isDone()) {
                 if (stopping) {
                     unfinished.add(row.id());
@@ -273,49 +306,43 @@ final class DeliveryCycle {
                     failures.add(DeliveryFailure.of(row, cause));
                 }
             } else {
-                published.add(row.id());
-                Route route = routesByRow.get(row);
-                metrics.delivered(route.topic(), row.eventType(), Duration.between(row.createdAt(), now));
+                published.add(row);
             }
         });
-        Map<Long, OutboxState> states;
-        try {
-            undeliverable.forEach((row, reason) -> {
-                batch.claim().markDead(row, reason);
-                metrics.dead(routesByRow.get(row).topic(), row.eventType());
-                LOG.warn("Event {} ({}) is dead: the transport refused it for good: {}", row.eventId(), row.eventType(),
-                        reason);
-            });
-            states = batch.claim().settle(published, failures, unfinished);
-        } catch (StoreException e) {
-            // e.g. the database ended the batch's session after the lock timeout while this relay hung
-            batch.claim().abandon();
-            LOG.warn("Relay {} could not record the outcome of {} rows; they are delivered again once their locks or"
-                    + " leases end: {}", settings.owner(), sends.size() + batch.notSent().size(), e.getMessage());
+        return new Outcomes(published, failures, unfinished, undeliverable, Instant.now());
+    }
+
+    private void report(InFlightBatch batch, Outcomes outcomes, Map<Long, OutboxState> states) {
+        Map<OutboxRow, Route> routesByRow = batch.routes();
+        for (OutboxRow row : outcomes.published()) {
+            metrics.delivered(routesByRow.get(row).topic(), row.eventType(),
+                    Duration.between(row.createdAt(), outcomes.readAt()));
+        }
+        outcomes.undeliverable().forEach((row, reason) -> {
+            metrics.dead(routesByRow.get(row).topic(), row.eventType());
+            LOG.warn("Event {} ({}) is dead: the transport refused it for good: {}", row.eventId(), row.eventType(),
+                    reason);
+        });
+        if (!outcomes.unfinished().isEmpty()) {
+            LOG.info("Relay {} gave back {} unsent or unacknowledged rows at shutdown", settings.owner(),
+                    outcomes.unfinished().size());
+        }
+        List<DeliveryFailure> failures = outcomes.failures();
+        if (failures.isEmpty()) {
             return;
         }
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("Relay {}: batch of {} acknowledged {} us after its claim, settled in {} us",
-                    settings.owner(), sends.size(), (settleStart - batch.claimedAt()) / 1000,
-                    (System.nanoTime() - settleStart) / 1000);
-        }
-        if (!unfinished.isEmpty()) {
-            LOG.info("Relay {} gave back {} unsent or unacknowledged rows at shutdown", settings.owner(), unfinished.size());
-        }
-        if (!failures.isEmpty()) {
-            for (DeliveryFailure failure : failures) {
-                Route route = routesByRow.get(failure.row());
-                if (states.get(failure.row().id()) == OutboxState.DEAD) {
-                    metrics.dead(route.topic(), failure.row().eventType());
-                    LOG.warn("Event {} ({}) is dead after {} attempts: {}", failure.row().eventId(),
-                            failure.row().eventType(), failure.row().attempts() + 1, failure.error());
-                } else {
-                    metrics.retried(route.topic(), failure.row().eventType());
-                }
+        for (DeliveryFailure failure : failures) {
+            Route route = routesByRow.get(failure.row());
+            if (states.get(failure.row().id()) == OutboxState.DEAD) {
+                metrics.dead(route.topic(), failure.row().eventType());
+                LOG.warn("Event {} ({}) is dead after {} attempts: {}", failure.row().eventId(),
+                        failure.row().eventType(), failure.row().attempts() + 1, failure.error());
+            } else {
+                metrics.retried(route.topic(), failure.row().eventType());
             }
-            LOG.warn("Relay {}: {} of {} sends failed, first: {}", settings.owner(), failures.size(), sends.size(),
-                    failures.get(0).error());
         }
+        LOG.warn("Relay {}: {} of {} sends failed, first: {}", settings.owner(), failures.size(), batch.sends().size(),
+                failures.get(0).error());
     }
 
     private static Throwable cause(CompletableFuture<Void> future) {

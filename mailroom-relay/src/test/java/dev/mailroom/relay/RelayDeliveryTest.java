@@ -203,7 +203,8 @@ class RelayDeliveryTest {
         Transport slowAcks = new ScriptedTransport(envelope -> CompletableFuture.runAsync(
                 () -> received.add(envelope.eventId()), CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS)));
         List<UUID> ids = outbox.publish(3_000, "k", 100);
-        try (Relay relay = outbox.relay(slowAcks).claimMode(ClaimMode.ROW_LOCK).batchSize(100)
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (Relay relay = outbox.relay(slowAcks).claimMode(ClaimMode.ROW_LOCK).batchSize(100).meterRegistry(meters)
                 .fallbackPoll(Duration.ofMillis(200)).build().start()) {
             AtomicLong killed = new AtomicLong();
             ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor();
@@ -217,6 +218,9 @@ class RelayDeliveryTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> outbox.count("status = 'published'") == 3_000);
         }
         assertThat(received).containsAll(ids);
+        assertThat(meters.get("mailroom.relay.delivered").counter().count())
+                .as("a batch whose settlement was refused is counted when it is delivered again, not twice")
+                .isEqualTo(3_000.0);
     }
 
     /** Terminates every session of this test's pool waiting in an open transaction (a batch awaiting its acks). */
