@@ -64,7 +64,7 @@ public final class LockedBatch implements AutoCloseable {
         requireOpen();
         return run("mark dead", () -> {
             try (PreparedStatement statement = connection.prepareStatement(sql.markDead())) {
-                statement.setString(1, OutboxStore.truncate(reason));
+                statement.setString(1, StoreJdbc.truncate(reason));
                 statement.setLong(2, row.id());
                 statement.setString(3, null);
                 statement.setString(4, null);
@@ -108,7 +108,7 @@ public final class LockedBatch implements AutoCloseable {
             DeliveryFailure failure = failures.get(i);
             ids[i] = failure.row().id();
             delays[i] = retryPolicy.delayAfter(failure.row().attempts() + 1).toMillis();
-            errors[i] = OutboxStore.truncate(failure.error());
+            errors[i] = StoreJdbc.truncate(failure.error());
         }
         try (PreparedStatement statement = connection.prepareStatement(sql.markLockedFailed())) {
             statement.setArray(1, connection.createArrayOf("bigint", ids));
