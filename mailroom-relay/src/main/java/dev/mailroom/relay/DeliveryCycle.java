@@ -180,6 +180,7 @@ final class DeliveryCycle {
     private void dispatch(Claims.Batch claim, long claimedAt) {
         Map<OutboxRow, CompletableFuture<Void>> sends = new LinkedHashMap<>();
         Map<OutboxRow, Route> routesByRow = new LinkedHashMap<>();
+        Map<OutboxRow, Refusal> unmappable = new LinkedHashMap<>();
         List<Long> notSent = new ArrayList<>();
         for (OutboxRow row : claim.rows()) {
             if (stopRequested()) {
@@ -196,22 +197,21 @@ final class DeliveryCycle {
                 }
                 envelope = EnvelopeMapper.toEnvelope(row, route, source);
             } catch (UnknownEventTypeException | UndeliverableRowException e) {
-                LOG.warn("Event {} ({}) cannot be delivered as stored; marked dead: {}", row.eventId(),
-                        row.eventType(), e.getMessage());
                 claim.markDead(row, e.getMessage());
-                metrics.dead(route == null ? "unrouted" : route.topic(), row.eventType());
+                unmappable.put(row, new Refusal(route == null ? "unrouted" : route.topic(), e.getMessage()));
                 continue;
             }
             routesByRow.put(row, route);
             sends.put(row, send(envelope));
         }
-        inFlight.addLast(new InFlightBatch(claim, sends, routesByRow, notSent, claimedAt,
+        inFlight.addLast(new InFlightBatch(claim, sends, routesByRow, unmappable, notSent, claimedAt,
                 System.nanoTime() + settings.sendTimeout().toNanos()));
     }
 
     /** A claimed batch whose sends are out; settled once acknowledged, failed or timed out. */
     private record InFlightBatch(Claims.Batch claim, Map<OutboxRow, CompletableFuture<Void>> sends,
-                                 Map<OutboxRow, Route> routes, List<Long> notSent, long claimedAt, long deadline) {
+                                 Map<OutboxRow, Route> routes, Map<OutboxRow, Refusal> unmappable,
+                                 List<Long> notSent, long claimedAt, long deadline) {
 
         boolean allDone() {
             for (CompletableFuture<Void> send : sends.values()) {
@@ -221,6 +221,10 @@ final class DeliveryCycle {
             }
             return true;
         }
+    }
+
+    /** A row marked dead before it was sent (it could not become an envelope): its topic tag and why. */
+    private record Refusal(String topic, String reason) {
     }
 
     private CompletableFuture<Void> send(Envelope envelope) {
@@ -262,8 +266,9 @@ final class DeliveryCycle {
         } catch (StoreException e) {
             // e.g. the database ended the batch's session after the lock timeout while this relay hung
             batch.claim().abandon();
+            int rows = batch.sends().size() + batch.notSent().size() + batch.unmappable().size();
             LOG.warn("Relay {} could not record the outcome of {} rows; they are delivered again once their locks or"
-                    + " leases end: {}", settings.owner(), batch.sends().size() + batch.notSent().size(), e.getMessage());
+                    + " leases end: {}", settings.owner(), rows, e.getMessage());
             return;
         }
         if (LOG.isDebugEnabled()) {
@@ -318,6 +323,11 @@ final class DeliveryCycle {
             metrics.delivered(routesByRow.get(row).topic(), row.eventType(),
                     Duration.between(row.createdAt(), outcomes.readAt()));
         }
+        batch.unmappable().forEach((row, refusal) -> {
+            metrics.dead(refusal.topic(), row.eventType());
+            LOG.warn("Event {} ({}) cannot be delivered as stored; marked dead: {}", row.eventId(), row.eventType(),
+                    refusal.reason());
+        });
         outcomes.undeliverable().forEach((row, reason) -> {
             metrics.dead(routesByRow.get(row).topic(), row.eventType());
             LOG.warn("Event {} ({}) is dead: the transport refused it for good: {}", row.eventId(), row.eventType(),
