@@ -51,7 +51,7 @@ public final class ConsumerRunner implements AutoCloseable {
     public static final int DEFAULT_BATCH_SIZE = 100;
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(60);
     public static final Duration DEFAULT_IDLE_WAIT = Duration.ofSeconds(30);
-    /** How long inbox writes may keep failing before {@link #health()} reports the runner unhealthy. */
+    /** How long a step (inbox write, poll, commit, worker pass) may keep failing before {@link #health()} says unhealthy. */
     public static final Duration DEFAULT_UNHEALTHY_AFTER = Duration.ofSeconds(30);
     private static final Duration ERROR_BACKOFF = Duration.ofSeconds(1);
 
@@ -279,7 +279,7 @@ public final class ConsumerRunner implements AutoCloseable {
             return this;
         }
 
-        /** How long inbox writes may keep failing (database down) before {@link #health()} says unhealthy. */
+        /** How long a step (inbox write, poll, commit, worker pass) may keep failing before {@link #health()} says unhealthy. */
         public Builder unhealthyAfter(Duration unhealthyAfter) {
             this.unhealthyAfter = unhealthyAfter;
             return this;

@@ -29,6 +29,8 @@ public final class EventValidator {
      * 512 bytes.
      */
     static final int RECORD_METADATA_RESERVE = 1024;
+    /** A record header's length fields, per header. */
+    private static final int RECORD_HEADER_OVERHEAD = 8;
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -63,8 +65,8 @@ public final class EventValidator {
         if (event.eventVersion() < 1) {
             throw new InvalidEventVersionException(event, "event version " + event.eventVersion() + " is below 1");
         }
-        checkHeaders(event);
-        checkRecordSize(event);
+        long headerRecordBytes = checkHeaders(event);
+        checkRecordSize(event, headerRecordBytes);
         if (event.payloadTextProblem() != null) {
             throw new InvalidTextException(event, "JSON payload text", event.payloadTextProblem());
         }
@@ -89,25 +91,31 @@ public final class EventValidator {
         }
     }
 
-    private void checkHeaders(OutboxEvent event) {
+    /** Checks the headers; returns what they add to the record (a traceparent is also sent as ce_traceparent). */
+    private long checkHeaders(OutboxEvent event) {
         long bytes = 0;
+        long recordBytes = 0;
         for (Map.Entry<String, String> header : event.headers().entrySet()) {
             String name = header.getKey();
-            if (name == null || name.isBlank() || header.getValue() == null) {
+            String value = header.getValue();
+            if (name == null || name.isBlank() || value == null) {
                 throw new InvalidHeaderException(event, "header '" + name + "' has a blank name or no value");
             }
             if (ReservedHeaders.isReserved(name)) {
                 throw new ReservedHeaderException(event, "header '" + name + "' is written by Mailroom itself"
                         + " (ce_* and content-type are reserved); set the event's own fields instead");
             }
-            checkText(event, "header name '" + name + "'", name);
-            checkText(event, "header '" + name + "'", header.getValue());
-            bytes += utf8Length(name) + utf8Length(header.getValue());
+            checkHeaderText(event, "header name '", name, name);
+            checkHeaderText(event, "header '", name, value);
+            int size = utf8Length(name) + utf8Length(value);
+            bytes += size;
+            recordBytes += (name.equals("traceparent") ? 2 : 1) * (RECORD_HEADER_OVERHEAD + size);
         }
         if (bytes > limits.maxHeaderBytes()) {
             throw new HeadersTooLargeException(event, "headers are " + bytes
                     + " bytes, the limit is " + limits.maxHeaderBytes());
         }
+        return recordBytes;
     }
 
     /**
@@ -115,19 +123,22 @@ public final class EventValidator {
      * payload, own headers, the variable CloudEvents values and {@value #RECORD_METADATA_RESERVE} bytes
      * for the rest.
      */
-    private void checkRecordSize(OutboxEvent event) {
+    private void checkRecordSize(OutboxEvent event, long headerRecordBytes) {
         long bytes = RECORD_METADATA_RESERVE + (long) event.payloadLength() + 2L * utf8Length(event.key())
                 + utf8Length(event.eventType()) + utf8Length(event.contentType()) + utf8Length(event.tenantId())
-                + utf8Length(event.correlationId());
-        for (Map.Entry<String, String> header : event.headers().entrySet()) {
-            // a traceparent is repeated as ce_traceparent
-            int copies = header.getKey().equals("traceparent") ? 2 : 1;
-            bytes += copies * (8L + utf8Length(header.getKey()) + utf8Length(header.getValue()));
-        }
+                + utf8Length(event.correlationId()) + headerRecordBytes;
         if (bytes > limits.maxRecordBytes()) {
             throw new EventTooLargeException(event, "as a record it would be about " + bytes + " bytes (payload "
                     + event.payloadLength() + ", the rest key, headers and metadata); the transport accepts "
                     + limits.maxRecordBytes() + " (PublishLimits.maxRecordBytes)");
+        }
+    }
+
+    /** Like {@link #checkText}, naming the field only when it fails (no string built per header otherwise). */
+    private static void checkHeaderText(OutboxEvent event, String fieldPrefix, String name, String value) {
+        String problem = StorableText.problem(value);
+        if (problem != null) {
+            throw new InvalidTextException(event, fieldPrefix + StorableText.withoutProblems(name) + "'", problem);
         }
     }
 

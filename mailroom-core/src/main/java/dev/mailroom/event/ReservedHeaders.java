@@ -1,7 +1,5 @@
 package dev.mailroom.event;
 
-import java.util.Locale;
-
 /**
  * Header names Mailroom writes itself on every delivered event: the CloudEvents attributes and
  * extensions ({@code ce_*}, the Kafka binding's prefix) and {@code content-type}. An event's own
@@ -19,10 +17,7 @@ public final class ReservedHeaders {
 
     /** Whether Mailroom writes a header of this name itself (case-insensitive). */
     public static boolean isReserved(String name) {
-        if (name == null) {
-            return false;
-        }
-        String lower = name.toLowerCase(Locale.ROOT);
-        return lower.startsWith(PREFIX) || lower.equals(CONTENT_TYPE);
+        return name != null && (name.regionMatches(true, 0, PREFIX, 0, PREFIX.length())
+                || name.equalsIgnoreCase(CONTENT_TYPE));
     }
 }

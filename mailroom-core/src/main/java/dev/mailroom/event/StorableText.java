@@ -33,4 +33,20 @@ public final class StorableText {
         }
         return null;
     }
+
+    /** The text with NUL and unpaired surrogates replaced by U+FFFD, for naming a field in a message. */
+    static String withoutProblems(String text) {
+        StringBuilder clean = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1));
+            if (pair) {
+                clean.append(c).append(text.charAt(++i));
+            } else {
+                clean.append(c == '\u0000' || Character.isSurrogate(c) ? '\uFFFD' : c);
+            }
+        }
+        return clean.toString();
+    }
 }

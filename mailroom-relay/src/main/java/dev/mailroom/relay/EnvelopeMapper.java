@@ -4,6 +4,7 @@ import dev.mailroom.event.ReservedHeaders;
 import dev.mailroom.jdbc.store.OutboxRow;
 import dev.mailroom.routing.Route;
 import dev.mailroom.transport.Envelope;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,13 +32,19 @@ final class EnvelopeMapper {
                 route.topic(), source);
     }
 
+    /** The row's headers without Mailroom's own names; the row's map itself when it has none (the usual case). */
     private static Map<String, String> ownHeaders(OutboxRow row) {
-        Map<String, String> headers = row.headers();
-        if (headers.keySet().stream().noneMatch(ReservedHeaders::isReserved)) {
-            return headers;
+        List<String> dropped = null;
+        for (String name : row.headers().keySet()) {
+            if (ReservedHeaders.isReserved(name)) {
+                dropped = dropped == null ? new ArrayList<>() : dropped;
+                dropped.add(name);
+            }
         }
-        Map<String, String> own = new LinkedHashMap<>(headers);
-        List<String> dropped = own.keySet().stream().filter(ReservedHeaders::isReserved).toList();
+        if (dropped == null) {
+            return row.headers();
+        }
+        Map<String, String> own = new LinkedHashMap<>(row.headers());
         own.keySet().removeAll(dropped);
         LOG.warn("Event {} ({}): headers {} are Mailroom's own and were ignored; Mailroom's values are sent",
                 row.eventId(), row.eventType(), dropped);

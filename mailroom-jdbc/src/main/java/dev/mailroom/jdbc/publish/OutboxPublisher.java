@@ -125,7 +125,7 @@ public final class OutboxPublisher {
         TableInserts inserted = new TableInserts();
         boolean autoCommit = autoCommit(connection);
         try {
-            byTable.forEach((table, tableEvents) -> insert(connection, table, tableEvents, inserted));
+            byTable.forEach((table, tableEvents) -> insert(connection, autoCommit, table, tableEvents, inserted));
         } catch (DuplicateEventException e) {
             if (autoCommit && inserted.count() > 0) {
                 // each statement committed on its own: what was written before stays, and is never deleted again
@@ -156,10 +156,10 @@ public final class OutboxPublisher {
         }
     }
 
-    private void insert(Connection connection, TableName table, List<OutboxEvent> events, TableInserts inserted) {
+    private void insert(Connection connection, boolean autoCommit, TableName table, List<OutboxEvent> events,
+                        TableInserts inserted) {
         try {
-            Savepoint firstUse = !verifiedTables.contains(table) && !connection.getAutoCommit()
-                    ? connection.setSavepoint() : null;
+            Savepoint firstUse = !autoCommit && !verifiedTables.contains(table) ? connection.setSavepoint() : null;
             try {
                 insertChunks(connection, table, events, inserted);
             } catch (SQLException | RuntimeException e) {
@@ -193,7 +193,7 @@ public final class OutboxPublisher {
                     bind(statement, chunk);
                     statement.executeUpdate();
                 }
-                chunk.forEach(event -> inserted.add(table, event.eventId()));
+                inserted.add(table, chunk);
                 continue;
             }
             Set<UUID> written = new HashSet<>();
@@ -205,14 +205,15 @@ public final class OutboxPublisher {
                     }
                 }
             }
-            written.forEach(eventId -> inserted.add(table, eventId));
-            if (written.size() < chunk.size()) {
-                List<UUID> duplicates = new ArrayList<>();
-                for (OutboxEvent event : chunk) {
-                    if (!written.contains(event.eventId())) {
-                        duplicates.add(event.eventId());
-                    }
+            List<UUID> duplicates = new ArrayList<>();
+            for (OutboxEvent event : chunk) {
+                if (written.contains(event.eventId())) {
+                    inserted.add(table, List.of(event));
+                } else {
+                    duplicates.add(event.eventId());
                 }
+            }
+            if (!duplicates.isEmpty()) {
                 throw new DuplicateEventException(table.qualified(), duplicates,
                         "already in the outbox; nothing of this publish was written");
             }
@@ -226,28 +227,29 @@ public final class OutboxPublisher {
         }
     }
 
-    /** The rows one publish call inserted, by event id per table, so a refused call can take them back. */
+    /** The events one publish call inserted, per table, so a refused call can take them back. */
     private final class TableInserts {
 
-        private final Map<TableName, List<UUID>> eventIds = new LinkedHashMap<>();
+        private final Map<TableName, List<OutboxEvent>> events = new LinkedHashMap<>();
 
-        void add(TableName table, UUID eventId) {
-            eventIds.computeIfAbsent(table, t -> new ArrayList<>()).add(eventId);
+        void add(TableName table, List<OutboxEvent> written) {
+            events.computeIfAbsent(table, t -> new ArrayList<>()).addAll(written);
         }
 
         int count() {
-            return eventIds.values().stream().mapToInt(List::size).sum();
+            return events.values().stream().mapToInt(List::size).sum();
         }
 
         void forget(TableName table) {
-            eventIds.remove(table);
+            events.remove(table);
         }
 
         void undo(Connection connection, RuntimeException refusal) {
-            for (Map.Entry<TableName, List<UUID>> table : eventIds.entrySet()) {
+            for (Map.Entry<TableName, List<OutboxEvent>> table : events.entrySet()) {
+                UUID[] eventIds = table.getValue().stream().map(OutboxEvent::eventId).toArray(UUID[]::new);
                 try (PreparedStatement delete = connection.prepareStatement(
                         sqlByTable.get(table.getKey()).deleteByEventIds())) {
-                    delete.setArray(1, connection.createArrayOf("uuid", table.getValue().toArray(new UUID[0])));
+                    delete.setArray(1, connection.createArrayOf("uuid", eventIds));
                     delete.executeUpdate();
                 } catch (SQLException e) {
                     refusal.addSuppressed(StoreErrors.translate(dialect, table.getKey().qualified(), "undo publish", e));
