@@ -1,14 +1,13 @@
 package dev.mailroom.consumer;
 
 import dev.mailroom.event.OutboxEvent;
-import dev.mailroom.jdbc.dialect.OutboxSql;
+import dev.mailroom.jdbc.dialect.OutboxOperations;
 import dev.mailroom.jdbc.dialect.SqlDialect;
 import dev.mailroom.jdbc.dialect.SqlErrorKind;
 import dev.mailroom.jdbc.internal.EventBinder;
 import dev.mailroom.jdbc.internal.StoreErrors;
 import dev.mailroom.jdbc.internal.Transactions;
 import dev.mailroom.routing.TableName;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,14 +35,14 @@ final class InboxWriter {
     private final DataSource dataSource;
     private final SqlDialect dialect;
     private final TableName table;
-    private final OutboxSql sql;
+    private final OutboxOperations operations;
     private final int maxAttempts;
 
     InboxWriter(DataSource dataSource, SqlDialect dialect, TableName table, int maxAttempts) {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.table = table;
-        this.sql = dialect.outboxSql(table);
+        this.operations = dialect.outbox(table);
         this.maxAttempts = maxAttempts;
     }
 
@@ -90,13 +89,9 @@ final class InboxWriter {
             int inserted = 0;
             for (int from = 0; from < events.size(); from += MAX_ROWS_PER_STATEMENT) {
                 List<OutboxEvent> chunk = events.subList(from, Math.min(events.size(), from + MAX_ROWS_PER_STATEMENT));
-                try (PreparedStatement statement = connection.prepareStatement(sql.insertIgnoringDuplicates(chunk.size()))) {
-                    int index = 1;
-                    for (OutboxEvent event : chunk) {
-                        index = EventBinder.bind(statement, index, event, maxAttempts);
-                    }
-                    inserted += statement.executeUpdate();
-                }
+                inserted += operations.insertIgnoringDuplicates(connection,
+                        chunk.stream().map(OutboxEvent::eventId).toList(),
+                        (statement, index, row) -> EventBinder.bind(dialect, statement, index, chunk.get(row), maxAttempts));
             }
             return inserted;
         });

@@ -88,7 +88,8 @@ public final class OutboxEvent {
         return payload == null ? null : payload.clone();
     }
 
-    int payloadLength() {
+    /** The payload's size in bytes, without copying it. */
+    public int payloadLength() {
         return payload == null ? 0 : payload.length;
     }
 

@@ -343,12 +343,8 @@ public final class Relay implements AutoCloseable {
             }
             RelaySettings settings = new RelaySettings(service, ownerId,
                     source != null ? source : "/mailroom/" + service, batchSize, lease, sendTimeout, fallbackPoll,
-                    reapInterval, shutdownTimeout, listenReconnectMax, listen && isPostgres(), orderByKey, claimMode);
+                    reapInterval, shutdownTimeout, listenReconnectMax, listen && dialect.notifiesOnCommit(), orderByKey, claimMode);
             return new Relay(this, settings);
-        }
-
-        private boolean isPostgres() {
-            return dialect.name().equals("postgresql");
         }
 
         private static void requirePositive(String setting, Duration value) {

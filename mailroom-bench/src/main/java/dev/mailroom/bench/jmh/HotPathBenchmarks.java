@@ -36,7 +36,7 @@ public class HotPathBenchmarks {
     private final Map<String, String> headers = Map.of("traceparent",
             "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "source-system", "checkout");
     private final String headersJson = HeadersCodec.encode(headers);
-    private final OutboxSql sql = SqlDialect.postgresql().outboxSql(TableName.of("orders_outbox"));
+    private final OutboxSql sql = SqlDialect.postgresql().outbox(TableName.of("orders_outbox")).sql();
 
     /** Per delivered event: the Envelope mapped to CloudEvents Kafka headers. */
     @Benchmark

@@ -1,12 +1,14 @@
 package dev.mailroom.jdbc.dialect;
 
 /**
- * The whole statements for one outbox table in one dialect. Parameters are documented per method,
- * in order. Every state change is guarded by the states the state machine allows it from.
+ * The statements of one outbox table whose shape is the same in every dialect (parameters in the
+ * order documented); each dialect renders them, and the statements only it needs, once per table
+ * in one class ({@code PostgresOutboxSql}, {@code MariaDbOutboxSql}). Nothing in them comes from
+ * user input but the validated table name.
  */
 public interface OutboxSql {
 
-    /** The columns read by every query, in the order {@code OutboxRowMapper} reads them. */
+    /** The columns read by every row query, in the order the store's row mapper reads them. */
     String columns();
 
     /**
@@ -15,87 +17,14 @@ public interface OutboxSql {
      */
     String insert(int rows);
 
-    /** Like {@link #insert(int)}, but rows whose event id is already present are skipped silently. */
-    String insertIgnoringDuplicates(int rows);
-
-    /**
-     * Like {@link #insertIgnoringDuplicates(int)}, returning {@code (id, event_id)} of every row it
-     * inserted: a publish finds the event ids already present without an error that would abort the
-     * caller's transaction.
-     */
-    String insertReturningNew(int rows);
-
-    /** Deletes rows by event id, whatever their state: event ids (array). Undoes a publish refused after its insert. */
-    String deleteByEventIds();
-
-    /** Claims due pending rows: lease owner, lease millis, limit. Returns the claimed rows. */
-    String claim();
-
-    /**
-     * Claims due pending rows that are the oldest undelivered row of their key (or have no key):
-     * lease owner, lease millis, window, limit. A row waits while an earlier row of its key is
-     * pending (even if not yet due) or sending, so each key's rows are handed out one at a time in id
-     * order. Only the {@code window} oldest due pending rows are considered (null: all of them), so a
-     * claim that cannot fill its batch (most keys in flight) does not walk the whole backlog.
-     */
-    String claimInKeyOrder();
-
-    /**
-     * Locks due pending rows ({@code FOR UPDATE SKIP LOCKED}) without changing them: limit. The
-     * caller's transaction stays open while the rows are sent; the lock is the lease.
-     */
-    String lock();
-
-    /** Like {@link #claimInKeyOrder()}, but locks instead of leasing: window, limit. */
-    String lockInKeyOrder();
-
-    /** Whether any pending row is due (claimable now, or locked by another claimer or held back by its key). */
-    String anyDuePending();
-
-    /** Marks rows locked by this transaction published: ids (array). */
-    String markLockedPublished();
-
-    /**
-     * Records failed attempts of rows locked by this transaction: ids, delay millis, error (three
-     * arrays, same length). Returns id and new status of each changed row.
-     */
-    String markLockedFailed();
-
-    /** Deletes rows locked by this transaction once acknowledged (no published history kept): ids (array). */
-    String deleteLockedPublished();
-
-    /** Deletes acknowledged sending rows leased to the owner (no published history kept): ids (array), lease owner. */
-    String deletePublished();
-
-    /** Marks sending rows published: ids (array), lease owner. */
-    String markPublished();
-
-    /**
-     * Records failed attempts: ids, expected attempts, delay millis, error (four arrays, same
-     * length), lease owner. Returns id and new status of each changed row.
-     */
-    String markFailed();
-
-    /** Marks a row dead: reason, id, lease owner (null for an operator: any unleased or leased row). */
+    /** Marks a row dead: reason, id, lease owner (null for an operator: any unleased or leased row), lease owner again. */
     String markDead();
 
-    /** Locks one row by event id and returns its status. Parameter: event id. */
+    /** Locks one row by event id and returns its status: event id. */
     String lockByEventId();
 
-    /** Marks a locked row consumed: event id. */
+    /** Marks a row consumed: event id. */
     String markConsumed();
-
-    /** Returns expired leases to pending (or dead at max attempts): limit. */
-    String reclaimExpired();
-
-    /** Returns leased rows to pending without counting an attempt: ids (array), lease owner. */
-    String release();
-
-    /** Extends leases: lease millis, ids (array), lease owner. */
-    String renew();
-
-    /** Deletes at most limit published/consumed rows last changed before the age: age millis, limit. */
-    String deleteFinished();
 
     /** Row count per status. */
     String countByState();
@@ -110,8 +39,11 @@ public interface OutboxSql {
      */
     String nextDueIn();
 
-    /** Whether any pending row waits for a retry (and may hold its key back for a while). */
+    /** Whether any pending row waits for a retry. */
     String anyRetryWaiting();
+
+    /** Whether any pending row is due. */
+    String anyDuePending();
 
     /** One row by event id: event id. */
     String findByEventId();

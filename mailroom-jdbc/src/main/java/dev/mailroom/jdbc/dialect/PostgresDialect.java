@@ -1,8 +1,16 @@
 package dev.mailroom.jdbc.dialect;
 
 import dev.mailroom.routing.TableName;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.StringJoiner;
+import java.util.UUID;
+import java.util.function.Supplier;
 
 /** PostgreSQL 13+: {@code FOR UPDATE SKIP LOCKED}, arrays, {@code RETURNING}, advisory locks. */
 final class PostgresDialect implements SqlDialect {
@@ -21,8 +29,35 @@ final class PostgresDialect implements SqlDialect {
     }
 
     @Override
-    public OutboxSql outboxSql(TableName table) {
-        return new PostgresOutboxSql(table);
+    public <T> T choose(Supplier<T> postgresql, Supplier<T> mariadb) {
+        return postgresql.get();
+    }
+
+    @Override
+    public OutboxOperations outbox(TableName table) {
+        return new PostgresOutboxOperations(this, new PostgresOutboxSql(table));
+    }
+
+    /** A trigger on every outbox table {@code NOTIFY}s the service's channel on commit (see V1__outbox.sql). */
+    @Override
+    public boolean notifiesOnCommit() {
+        return true;
+    }
+
+    @Override
+    public void setUuid(PreparedStatement statement, int index, UUID value) throws SQLException {
+        statement.setObject(index, value);
+    }
+
+    @Override
+    public UUID getUuid(ResultSet rs, int column) throws SQLException {
+        return rs.getObject(column, UUID.class);
+    }
+
+    @Override
+    public Instant getInstant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
+        return time == null ? null : time.toInstant();
     }
 
     @Override
@@ -30,9 +65,22 @@ final class PostgresDialect implements SqlDialect {
         return "dev/mailroom/db/postgresql/outbox/";
     }
 
+    /** A session-level advisory lock, so it spans every script's transaction. */
     @Override
-    public String migrationLockSql() {
-        return "SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK_KEY + ")";
+    public MigrationLock lockMigrations(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK_KEY + ")");
+        }
+        return () -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SELECT pg_advisory_unlock(" + MIGRATION_LOCK_KEY + ")");
+            }
+        };
+    }
+
+    @Override
+    public boolean transactionalDdl() {
+        return true;
     }
 
     @Override
@@ -48,32 +96,40 @@ final class PostgresDialect implements SqlDialect {
                 )""";
     }
 
-    @Override
-    public String asynchronousCommitSql() {
-        return "SET LOCAL synchronous_commit TO OFF";
-    }
-
     /**
-     * Measured: with statistics from an empty table (reltuples 0, e.g. right after a TRUNCATE or a
-     * drain with deleted rows), a key-ordered claim of 500 rows over 8,000 rows took 1.5-3.3 s: a
-     * sequential scan per key probe. The claim's every step has an index (pending ids, key order),
-     * so sequential scans are switched off for the claim's transaction only.
+     * Everything with {@code SET LOCAL}, in one round trip, ending with the transaction:
+     * <ul>
+     *   <li>asynchronous commit: {@code synchronous_commit = off};</li>
+     *   <li>the lock timeout: {@code idle_in_transaction_session_timeout} and {@code statement_timeout}
+     *   (checked: an idle timeout ends the session holding it, releasing its locks; the client then
+     *   sees SQL state 25P03 or a closed connection), in milliseconds, at least 1 (0 would switch
+     *   them off), at most what an integer setting holds (24 days);</li>
+     *   <li>for a claim, no sequential scans. Measured: with statistics from an empty table
+     *   (reltuples 0, e.g. right after a TRUNCATE or a drain with deleted rows), a key-ordered claim
+     *   of 500 rows over 8,000 rows took 1.5-3.3 s, a sequential scan per key probe; every step of
+     *   the claim has an index (pending ids, key order).</li>
+     * </ul>
      */
     @Override
-    public String indexedClaimSql() {
-        return "SET LOCAL enable_seqscan TO OFF";
-    }
-
-    /**
-     * Both settings apply to the rest of the running transaction (checked: a {@code SET LOCAL}
-     * idle timeout ends the session holding it, releasing its locks; the client then sees SQL state
-     * 25P03 or a closed connection). In milliseconds, at least 1 (0 would switch them off), at most
-     * what an integer setting holds (24 days).
-     */
-    @Override
-    public String lockTimeoutSql(Duration timeout) {
-        long millis = Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-        return "SET LOCAL idle_in_transaction_session_timeout = " + millis + "; SET LOCAL statement_timeout = " + millis;
+    public SessionChanges beginRelayTransaction(Connection connection, RelayTransaction settings) throws SQLException {
+        StringJoiner sql = new StringJoiner("; ");
+        if (settings.asynchronousCommit()) {
+            sql.add("SET LOCAL synchronous_commit TO OFF");
+        }
+        if (settings.lockTimeout() != null) {
+            long millis = Math.max(1, Math.min(Integer.MAX_VALUE, settings.lockTimeout().toMillis()));
+            sql.add("SET LOCAL idle_in_transaction_session_timeout = " + millis);
+            sql.add("SET LOCAL statement_timeout = " + millis);
+        }
+        if (settings.claim()) {
+            sql.add("SET LOCAL enable_seqscan TO OFF");
+        }
+        if (sql.length() > 0) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(sql.toString());
+            }
+        }
+        return SessionChanges.NONE;
     }
 
     @Override

@@ -178,48 +178,39 @@ final class PostgresOutboxSql implements OutboxSql {
         return sql.toString();
     }
 
-    @Override
-    public String insertIgnoringDuplicates(int rows) {
+    String insertIgnoringDuplicates(int rows) {
         return insert(rows) + " ON CONFLICT (event_id) DO NOTHING";
     }
 
-    @Override
-    public String insertReturningNew(int rows) {
+    String insertReturningNew(int rows) {
         return insertIgnoringDuplicates(rows) + " RETURNING id, event_id";
     }
 
-    @Override
-    public String deleteByEventIds() {
+    String deleteByEventIds() {
         return deleteByEventIds;
     }
 
-    @Override
-    public String claim() {
+    String claim() {
         return claim;
     }
 
-    @Override
-    public String claimInKeyOrder() {
+    String claimInKeyOrder() {
         return claimInKeyOrder;
     }
 
-    @Override
-    public String lock() {
+    String lock() {
         return lock;
     }
 
-    @Override
-    public String lockInKeyOrder() {
+    String lockInKeyOrder() {
         return lockInKeyOrder;
     }
 
-    @Override
-    public String deleteLockedPublished() {
+    String deleteLockedPublished() {
         return deleteLockedPublished;
     }
 
-    @Override
-    public String deletePublished() {
+    String deletePublished() {
         return deletePublished;
     }
 
@@ -228,23 +219,19 @@ final class PostgresOutboxSql implements OutboxSql {
         return anyDuePending;
     }
 
-    @Override
-    public String markLockedPublished() {
+    String markLockedPublished() {
         return markLockedPublished;
     }
 
-    @Override
-    public String markLockedFailed() {
+    String markLockedFailed() {
         return markLockedFailed;
     }
 
-    @Override
-    public String markPublished() {
+    String markPublished() {
         return markPublished;
     }
 
-    @Override
-    public String markFailed() {
+    String markFailed() {
         return markFailed;
     }
 
@@ -263,23 +250,19 @@ final class PostgresOutboxSql implements OutboxSql {
         return markConsumed;
     }
 
-    @Override
-    public String reclaimExpired() {
+    String reclaimExpired() {
         return reclaimExpired;
     }
 
-    @Override
-    public String release() {
+    String release() {
         return release;
     }
 
-    @Override
-    public String renew() {
+    String renew() {
         return renew;
     }
 
-    @Override
-    public String deleteFinished() {
+    String deleteFinished() {
         return deleteFinished;
     }
 

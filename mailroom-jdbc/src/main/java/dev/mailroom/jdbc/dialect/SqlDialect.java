@@ -1,12 +1,22 @@
 package dev.mailroom.jdbc.dialect;
 
+import dev.mailroom.internal.Arguments;
 import dev.mailroom.routing.TableName;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
 
 /**
- * Everything that differs between databases: the whole statements for an outbox table, where the
- * migration scripts live, how the migration lock is taken, and how errors are classified.
+ * Everything that differs between databases: the outbox operations (whole statements, one or
+ * several per operation), how values are bound and read, where the migration scripts live, how
+ * migrations are serialized and run, how the relay's transactions are set up, and how errors are
+ * classified. Code above this module never asks which database it is.
  */
 public interface SqlDialect {
 
@@ -15,36 +25,103 @@ public interface SqlDialect {
         return PostgresDialect.INSTANCE;
     }
 
+    /** MariaDB 10.6 or newer (tested on 10.11); the SQL stays within what MySQL 8.0 accepts, untested there. */
+    static SqlDialect mariadb() {
+        return MariaDbDialect.INSTANCE;
+    }
+
+    /**
+     * The dialect of the database behind {@code dataSource}, read from its
+     * {@link java.sql.DatabaseMetaData#getDatabaseProductName() product name} on one connection.
+     *
+     * @throws UnsupportedDatabaseException for a database Mailroom has no dialect for
+     * @throws dev.mailroom.jdbc.StoreUnavailableException when no connection could be opened
+     */
+    static SqlDialect detect(DataSource dataSource) {
+        Arguments.requireNonNull(dataSource, "dataSource");
+        try (Connection connection = dataSource.getConnection()) {
+            return forProductName(connection.getMetaData().getDatabaseProductName());
+        } catch (SQLException e) {
+            throw new dev.mailroom.jdbc.StoreUnavailableException(
+                    "could not open a connection to find out which database it is", "(detecting the dialect)", e);
+        }
+    }
+
+    /** The dialect for a JDBC product name ({@code PostgreSQL}, {@code MariaDB}, {@code MySQL}). */
+    static SqlDialect forProductName(String productName) {
+        String name = productName == null ? "" : productName.toLowerCase(Locale.ROOT);
+        if (name.contains("postgresql")) {
+            return postgresql();
+        }
+        if (name.contains("mariadb") || name.contains("mysql")) {
+            return mariadb();
+        }
+        throw new UnsupportedDatabaseException(productName);
+    }
+
+    /** Short lowercase name, also the folder of the dialect's scripts: {@code postgresql}, {@code mariadb}. */
     String name();
 
-    /** The statements for one outbox table, rendered once. */
-    OutboxSql outboxSql(TableName table);
+    /**
+     * Picks one of two values by database, for a module above this one that keeps statements of its
+     * own per database (the compensation ledger). Adding a dialect adds a parameter here, so no such
+     * module can forget it.
+     */
+    <T> T choose(Supplier<T> postgresql, Supplier<T> mariadb);
+
+    /** The operations on one outbox (or inbox) table, with their statements rendered once. */
+    OutboxOperations outbox(TableName table);
+
+    /** Whether a commit that inserted outbox rows notifies listeners ({@code LISTEN/NOTIFY}); otherwise relays poll. */
+    boolean notifiesOnCommit();
+
+    /** Binds an event id. */
+    void setUuid(PreparedStatement statement, int index, UUID value) throws SQLException;
+
+    /** Reads an event id column, or null. */
+    UUID getUuid(ResultSet rs, int column) throws SQLException;
+
+    /** Reads a timestamp column as an instant, or null. Stored timestamps are UTC in every dialect. */
+    Instant getInstant(ResultSet rs, int column) throws SQLException;
 
     /** The classpath folder holding {@code migrations.list} and the outbox scripts it names. */
     String outboxMigrationsPath();
 
-    /** SQL run first in every migration transaction, serializing migrations across processes. */
-    String migrationLockSql();
+    /**
+     * Takes the lock that serializes migrations across processes on {@code connection} (a session
+     * lock: held until {@link MigrationLock#close()}, across the scripts' transactions).
+     */
+    MigrationLock lockMigrations(Connection connection) throws SQLException;
+
+    /**
+     * Whether DDL runs inside a transaction (PostgreSQL) or commits implicitly (MariaDB). Without
+     * it a script runs statement by statement, each one idempotent ({@code IF NOT EXISTS}), and is
+     * recorded once all of them ran.
+     */
+    boolean transactionalDdl();
 
     /** DDL of the history table, idempotent. */
     String createHistoryTableSql();
 
+    /**
+     * Prepares {@code connection}, before the first statement of its transaction, for one of the
+     * relay's own transactions; returns what puts the session back once that transaction ended.
+     */
+    SessionChanges beginRelayTransaction(Connection connection, RelayTransaction settings) throws SQLException;
+
     SqlErrorKind classify(SQLException error);
 
-    /** Statement making the current transaction's commit skip the log flush, or null when unsupported. */
-    String asynchronousCommitSql();
+    /** A session lock held until closed. */
+    interface MigrationLock extends AutoCloseable {
+        @Override
+        void close() throws SQLException;
+    }
 
-    /**
-     * Statement keeping the current transaction's claim queries on their indexes, or null when not
-     * needed. A claim probes each candidate row's key; statistics taken while the table was empty
-     * make a planner pick a sequential scan per probe, so a claim costs the square of the table.
-     */
-    String indexedClaimSql();
+    /** What a relay transaction changed in its session, undone after the transaction ended. */
+    @FunctionalInterface
+    interface SessionChanges {
+        SessionChanges NONE = connection -> { };
 
-    /**
-     * Statement making the server end the current transaction once it has been idle for
-     * {@code timeout}, or once one of its statements has run that long, so that no lock it takes
-     * outlives a client that hangs; null when unsupported.
-     */
-    String lockTimeoutSql(Duration timeout);
+        void undo(Connection connection) throws SQLException;
+    }
 }

@@ -1,6 +1,7 @@
 package dev.mailroom.jdbc.internal;
 
 import dev.mailroom.event.OutboxEvent;
+import dev.mailroom.jdbc.dialect.SqlDialect;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -12,9 +13,9 @@ public final class EventBinder {
     }
 
     /** Binds from {@code index} on; returns the next free index. */
-    public static int bind(PreparedStatement statement, int index, OutboxEvent event, int maxAttempts)
-            throws SQLException {
-        statement.setObject(index++, event.eventId());
+    public static int bind(SqlDialect dialect, PreparedStatement statement, int index, OutboxEvent event,
+                           int maxAttempts) throws SQLException {
+        dialect.setUuid(statement, index++, event.eventId());
         statement.setString(index++, event.eventType());
         setNullableString(statement, index++, event.key());
         statement.setBytes(index++, event.payload());

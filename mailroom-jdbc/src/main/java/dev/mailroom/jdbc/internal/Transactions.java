@@ -27,12 +27,28 @@ public final class Transactions {
         T run(Connection connection) throws SQLException;
     }
 
+    /** Prepares a connection's session for a transaction before its first statement; see {@link SqlDialect#beginRelayTransaction}. */
+    @FunctionalInterface
+    public interface SessionSetup {
+        SqlDialect.SessionChanges begin(Connection connection) throws SQLException;
+    }
+
     /** Commits when {@code work} returns, rolls back and rethrows when it throws. */
     public static <T> T inTransaction(DataSource dataSource, SqlWork<T> work) throws SQLException {
+        return inTransaction(dataSource, connection -> SqlDialect.SessionChanges.NONE, work);
+    }
+
+    /**
+     * Like {@link #inTransaction(DataSource, SqlWork)}, with the session set up first and put back
+     * once the transaction ended.
+     */
+    public static <T> T inTransaction(DataSource dataSource, SessionSetup setup, SqlWork<T> work) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
+            SqlDialect.SessionChanges changes = SqlDialect.SessionChanges.NONE;
             try {
+                changes = setup.begin(connection);
                 T result = work.run(connection);
                 connection.commit();
                 return result;
@@ -40,6 +56,7 @@ public final class Transactions {
                 rollbackQuietly(connection, e);
                 throw e;
             } finally {
+                undoQuietly(connection, changes);
                 restoreAutoCommit(connection, autoCommit);
             }
         }
@@ -53,9 +70,15 @@ public final class Transactions {
      */
     public static <T> T inTransactionRetryingConflicts(DataSource dataSource, SqlDialect dialect, SqlWork<T> work)
             throws SQLException {
+        return inTransactionRetryingConflicts(dataSource, dialect, connection -> SqlDialect.SessionChanges.NONE, work);
+    }
+
+    /** The same, with the session set up for each try as in {@link #inTransaction(DataSource, SessionSetup, SqlWork)}. */
+    public static <T> T inTransactionRetryingConflicts(DataSource dataSource, SqlDialect dialect, SessionSetup setup,
+                                                       SqlWork<T> work) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return inTransaction(dataSource, work);
+                return inTransaction(dataSource, setup, work);
             } catch (SQLException e) {
                 if (attempt >= MAX_CONFLICT_ATTEMPTS || dialect.classify(e) != SqlErrorKind.CONFLICT) {
                     throw e;
@@ -82,6 +105,26 @@ public final class Transactions {
             connection.rollback();
         } catch (SQLException rollbackError) {
             cause.addSuppressed(rollbackError);
+        }
+    }
+
+    /** Puts the session back; a connection that cannot be put back is closed by the pool's own checks. */
+    public static void undoQuietly(Connection connection, SqlDialect.SessionChanges changes) {
+        try {
+            if (changes != SqlDialect.SessionChanges.NONE && !connection.isClosed()) {
+                changes.undo(connection);
+            }
+        } catch (SQLException e) {
+            LOG.warn("Could not put a connection's session settings back ({}); closing it", e.getMessage());
+            abort(connection);
+        }
+    }
+
+    private static void abort(Connection connection) {
+        try {
+            connection.abort(Runnable::run);
+        } catch (SQLException | RuntimeException ignored) {
+            // the pool discards a connection it finds closed
         }
     }
 

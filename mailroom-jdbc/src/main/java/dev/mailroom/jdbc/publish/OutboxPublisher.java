@@ -5,7 +5,7 @@ import dev.mailroom.event.EventValidator;
 import dev.mailroom.event.OutboxEvent;
 import dev.mailroom.event.PublishLimits;
 import dev.mailroom.jdbc.DuplicateEventException;
-import dev.mailroom.jdbc.dialect.OutboxSql;
+import dev.mailroom.jdbc.dialect.OutboxOperations;
 import dev.mailroom.jdbc.dialect.SqlDialect;
 import dev.mailroom.jdbc.internal.EventBinder;
 import dev.mailroom.jdbc.internal.StoreErrors;
@@ -16,8 +16,6 @@ import dev.mailroom.routing.RouteRegistry;
 import dev.mailroom.routing.ServiceRoute;
 import dev.mailroom.routing.TableName;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
@@ -47,13 +45,15 @@ public final class OutboxPublisher {
 
     /** Rows per multi-row {@code INSERT}; 10 parameters a row keeps each statement far below driver limits. */
     public static final int MAX_ROWS_PER_STATEMENT = 500;
+    /** Payload bytes per multi-row {@code INSERT} (a single larger event still goes in one statement). */
+    public static final int MAX_PAYLOAD_BYTES_PER_STATEMENT = 4 * 1024 * 1024;
 
     private final RouteRegistry routes;
     private final EventValidator validator;
     private final int maxAttempts;
     private final ServiceRoute boundService;
-    private final SqlDialect dialect;
-    private final Map<TableName, OutboxSql> sqlByTable;
+    /** The dialect and each table's operations; detected from the first connection unless given. */
+    private volatile Tables tables;
     /** Tables a publish has written to: later publishes need no savepoint against a missing schema. */
     private final Set<TableName> verifiedTables = ConcurrentHashMap.newKeySet();
 
@@ -61,13 +61,38 @@ public final class OutboxPublisher {
         this.routes = builder.routes;
         this.validator = new EventValidator(builder.limits);
         this.maxAttempts = builder.maxAttempts;
-        this.dialect = builder.dialect;
         this.boundService = builder.service == null ? null : routes.service(builder.service);
-        Map<TableName, OutboxSql> sql = new HashMap<>();
-        for (ServiceRoute service : routes.services()) {
-            sql.put(service.table(), dialect.outboxSql(service.table()));
+        this.tables = builder.dialect == null ? null : new Tables(builder.dialect, routes);
+    }
+
+    /** One dialect's operations for every routed table. */
+    private record Tables(SqlDialect dialect, Map<TableName, OutboxOperations> operations) {
+
+        Tables(SqlDialect dialect, RouteRegistry routes) {
+            this(dialect, operationsOf(dialect, routes));
         }
-        this.sqlByTable = Map.copyOf(sql);
+
+        private static Map<TableName, OutboxOperations> operationsOf(SqlDialect dialect, RouteRegistry routes) {
+            Map<TableName, OutboxOperations> byTable = new HashMap<>();
+            for (ServiceRoute service : routes.services()) {
+                byTable.put(service.table(), dialect.outbox(service.table()));
+            }
+            return Map.copyOf(byTable);
+        }
+    }
+
+    /** The tables' operations, the dialect read from the connection's metadata the first time. */
+    private Tables tables(Connection connection) {
+        Tables known = tables;
+        if (known == null) {
+            try {
+                known = new Tables(SqlDialect.forProductName(connection.getMetaData().getDatabaseProductName()), routes);
+            } catch (SQLException e) {
+                throw StoreErrors.translate(SqlDialect.postgresql(), "(connection)", "publish", e);
+            }
+            tables = known;
+        }
+        return known;
     }
 
     public static Builder builder(RouteRegistry routes) {
@@ -122,10 +147,11 @@ public final class OutboxPublisher {
             }
             byTable.computeIfAbsent(route.table(), table -> new ArrayList<>()).add(event);
         }
-        TableInserts inserted = new TableInserts();
-        boolean autoCommit = autoCommit(connection);
+        Tables known = tables(connection);
+        TableInserts inserted = new TableInserts(known);
+        boolean autoCommit = autoCommit(connection, known.dialect());
         try {
-            byTable.forEach((table, tableEvents) -> insert(connection, autoCommit, table, tableEvents, inserted));
+            byTable.forEach((table, tableEvents) -> insert(connection, known, autoCommit, table, tableEvents, inserted));
         } catch (DuplicateEventException e) {
             if (autoCommit && inserted.count() > 0) {
                 // each statement committed on its own: what was written before stays, and is never deleted again
@@ -148,7 +174,7 @@ public final class OutboxPublisher {
         return ids;
     }
 
-    private boolean autoCommit(Connection connection) {
+    private static boolean autoCommit(Connection connection, SqlDialect dialect) {
         try {
             return connection.getAutoCommit();
         } catch (SQLException e) {
@@ -156,12 +182,12 @@ public final class OutboxPublisher {
         }
     }
 
-    private void insert(Connection connection, boolean autoCommit, TableName table, List<OutboxEvent> events,
-                        TableInserts inserted) {
+    private void insert(Connection connection, Tables known, boolean autoCommit, TableName table,
+                        List<OutboxEvent> events, TableInserts inserted) {
         try {
             Savepoint firstUse = !autoCommit && !verifiedTables.contains(table) ? connection.setSavepoint() : null;
             try {
-                insertChunks(connection, table, events, inserted);
+                insertChunks(connection, known, table, events, inserted);
             } catch (SQLException | RuntimeException e) {
                 if (firstUse != null) {
                     connection.rollback(firstUse);
@@ -174,63 +200,71 @@ public final class OutboxPublisher {
             }
             verifiedTables.add(table);
         } catch (SQLException e) {
-            throw StoreErrors.translate(dialect, table.qualified(), "publish", e);
+            throw StoreErrors.translate(known.dialect(), table.qualified(), "publish", e);
         }
     }
 
     /**
      * Plain multi-row inserts, except for chunks holding a caller-chosen event id (only such an id
-     * can be there already): those skip ids already present and return the ids they wrote, so a
-     * duplicate is found without an error that would abort the caller's transaction.
+     * can be there already): those skip ids already present and name them, so a duplicate is found
+     * without an error that would abort the caller's transaction. A chunk holds at most
+     * {@value #MAX_ROWS_PER_STATEMENT} events and, unless it is one event, at most
+     * {@value #MAX_PAYLOAD_BYTES_PER_STATEMENT} payload bytes (MariaDB refuses, and drops the
+     * connection for, a statement over its {@code max_allowed_packet}, 16 MiB by default).
      */
-    private void insertChunks(Connection connection, TableName table, List<OutboxEvent> events, TableInserts inserted)
-            throws SQLException {
-        OutboxSql sql = sqlByTable.get(table);
-        for (int from = 0; from < events.size(); from += MAX_ROWS_PER_STATEMENT) {
-            List<OutboxEvent> chunk = events.subList(from, Math.min(events.size(), from + MAX_ROWS_PER_STATEMENT));
+    private void insertChunks(Connection connection, Tables known, TableName table, List<OutboxEvent> events,
+                              TableInserts inserted) throws SQLException {
+        OutboxOperations operations = known.operations().get(table);
+        SqlDialect dialect = known.dialect();
+        int from = 0;
+        while (from < events.size()) {
+            int to = chunkEnd(events, from);
+            List<OutboxEvent> chunk = events.subList(from, to);
+            from = to;
+            OutboxOperations.RowBinder binder = (statement, index, row) ->
+                    EventBinder.bind(dialect, statement, index, chunk.get(row), maxAttempts);
             if (chunk.stream().noneMatch(OutboxEvent::eventIdGiven)) {
-                try (PreparedStatement statement = connection.prepareStatement(sql.insert(chunk.size()))) {
-                    bind(statement, chunk);
-                    statement.executeUpdate();
-                }
+                operations.insert(connection, chunk.size(), binder);
                 inserted.add(table, chunk);
                 continue;
             }
-            Set<UUID> written = new HashSet<>();
-            try (PreparedStatement statement = connection.prepareStatement(sql.insertReturningNew(chunk.size()))) {
-                bind(statement, chunk);
-                try (ResultSet rs = statement.executeQuery()) {
-                    while (rs.next()) {
-                        written.add(rs.getObject(2, UUID.class));
-                    }
-                }
-            }
-            List<UUID> duplicates = new ArrayList<>();
+            List<UUID> ids = chunk.stream().map(OutboxEvent::eventId).toList();
+            Set<UUID> present = operations.insertAbsent(connection, ids, binder);
             for (OutboxEvent event : chunk) {
-                if (written.contains(event.eventId())) {
+                if (!present.contains(event.eventId())) {
                     inserted.add(table, List.of(event));
-                } else {
-                    duplicates.add(event.eventId());
                 }
             }
-            if (!duplicates.isEmpty()) {
-                throw new DuplicateEventException(table.qualified(), duplicates,
+            if (!present.isEmpty()) {
+                throw new DuplicateEventException(table.qualified(), List.copyOf(present),
                         "already in the outbox; nothing of this publish was written");
             }
         }
     }
 
-    private void bind(PreparedStatement statement, List<OutboxEvent> chunk) throws SQLException {
-        int index = 1;
-        for (OutboxEvent event : chunk) {
-            index = EventBinder.bind(statement, index, event, maxAttempts);
+    /** Where the chunk starting at {@code from} ends: the row and payload byte bounds, at least one event. */
+    private static int chunkEnd(List<OutboxEvent> events, int from) {
+        int to = from;
+        long bytes = 0;
+        while (to < events.size() && to - from < MAX_ROWS_PER_STATEMENT) {
+            bytes += events.get(to).payloadLength();
+            if (to > from && bytes > MAX_PAYLOAD_BYTES_PER_STATEMENT) {
+                break;
+            }
+            to++;
         }
+        return to;
     }
 
     /** The events one publish call inserted, per table, so a refused call can take them back. */
-    private final class TableInserts {
+    private static final class TableInserts {
 
+        private final Tables tables;
         private final Map<TableName, List<OutboxEvent>> events = new LinkedHashMap<>();
+
+        TableInserts(Tables tables) {
+            this.tables = tables;
+        }
 
         void add(TableName table, List<OutboxEvent> written) {
             events.computeIfAbsent(table, t -> new ArrayList<>()).addAll(written);
@@ -246,13 +280,12 @@ public final class OutboxPublisher {
 
         void undo(Connection connection, RuntimeException refusal) {
             for (Map.Entry<TableName, List<OutboxEvent>> table : events.entrySet()) {
-                UUID[] eventIds = table.getValue().stream().map(OutboxEvent::eventId).toArray(UUID[]::new);
-                try (PreparedStatement delete = connection.prepareStatement(
-                        sqlByTable.get(table.getKey()).deleteByEventIds())) {
-                    delete.setArray(1, connection.createArrayOf("uuid", eventIds));
-                    delete.executeUpdate();
+                List<UUID> eventIds = table.getValue().stream().map(OutboxEvent::eventId).toList();
+                try {
+                    tables.operations().get(table.getKey()).deleteByEventIds(connection, eventIds);
                 } catch (SQLException e) {
-                    refusal.addSuppressed(StoreErrors.translate(dialect, table.getKey().qualified(), "undo publish", e));
+                    refusal.addSuppressed(StoreErrors.translate(tables.dialect(), table.getKey().qualified(),
+                            "undo publish", e));
                 }
             }
         }
@@ -262,7 +295,7 @@ public final class OutboxPublisher {
     public static final class Builder {
 
         private final RouteRegistry routes;
-        private SqlDialect dialect = SqlDialect.postgresql();
+        private SqlDialect dialect;
         private PublishLimits limits = PublishLimits.defaults();
         private int maxAttempts = RetryPolicy.DEFAULT_MAX_ATTEMPTS;
         private String service;
@@ -271,6 +304,7 @@ public final class OutboxPublisher {
             this.routes = Arguments.requireNonNull(routes, "routes");
         }
 
+        /** The database's dialect; by default read from the first connection's metadata. */
         public Builder dialect(SqlDialect dialect) {
             this.dialect = Arguments.requireNonNull(dialect, "dialect");
             return this;

@@ -53,6 +53,32 @@ record MigrationScript(int version, String description, String template) {
         return rendered.toString();
     }
 
+    /**
+     * The statements of a rendered script, for a database that runs one per call: split where a
+     * line ends with {@code ;}; comment-only lines are dropped. Scripts for such databases keep
+     * every statement's closing {@code ;} at a line's end and no {@code ;} ending a line inside one.
+     */
+    static List<String> statements(String rendered) {
+        List<String> statements = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String line : rendered.split("\n")) {
+            String trimmed = line.strip();
+            if (trimmed.isEmpty() || trimmed.startsWith("--")) {
+                continue;
+            }
+            current.append(line).append('\n');
+            if (trimmed.endsWith(";")) {
+                String statement = current.toString().strip();
+                statements.add(statement.substring(0, statement.length() - 1));
+                current.setLength(0);
+            }
+        }
+        if (!current.toString().isBlank()) {
+            statements.add(current.toString().strip());
+        }
+        return statements;
+    }
+
     static long checksum(String rendered) {
         CRC32 crc = new CRC32();
         crc.update(rendered.getBytes(StandardCharsets.UTF_8));

@@ -2,7 +2,6 @@ package dev.mailroom.jdbc.schema;
 
 import dev.mailroom.internal.Arguments;
 import dev.mailroom.jdbc.dialect.SqlDialect;
-import dev.mailroom.jdbc.internal.Transactions;
 import dev.mailroom.routing.RouteRegistry;
 import dev.mailroom.routing.ServiceRoute;
 import dev.mailroom.routing.TableName;
@@ -24,9 +23,11 @@ import org.slf4j.LoggerFactory;
  * ({@code dev/mailroom/db/<dialect>/outbox/V<n>__<description>.sql}, Flyway-compatible names with
  * {@code ${table}}, {@code ${table_name}} and {@code ${channel}} placeholders).
  *
- * <p>Each script runs in its own transaction together with its row in
- * {@code mailroom_schema_history}, under a database-wide lock: running {@code migrate} twice, or
- * from two processes at once, applies each version exactly once. A script whose text changed after
+ * <p>Scripts run under a database-wide session lock (PostgreSQL {@code pg_advisory_lock}, MariaDB
+ * {@code GET_LOCK}): running {@code migrate} twice, or from two processes at once, applies each
+ * version exactly once. On PostgreSQL each script runs in one transaction with its row in
+ * {@code mailroom_schema_history}; MariaDB commits DDL implicitly, so there a script runs statement
+ * by statement (each idempotent) and is recorded after its last one. A script whose text changed after
  * it was applied is refused. Migration is opt-in: nothing calls it implicitly.
  */
 public final class SchemaMigrator {
@@ -76,13 +77,27 @@ public final class SchemaMigrator {
         return migrate(scope, MigrationScript.load(folder), placeholders);
     }
 
+    /** Under the migration lock, on one connection: applies each script not applied yet, in version order. */
     private List<Integer> migrate(String scope, List<MigrationScript> scripts, Map<String, String> placeholders) {
         List<Integer> applied = new ArrayList<>();
-        for (MigrationScript script : scripts) {
-            if (apply(scope, script, script.render(placeholders))) {
-                applied.add(script.version());
-                LOG.info("Applied migration V{} ({}) to {}", script.version(), script.description(), scope);
+        MigrationScript current = null;
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(true);
+            try (SqlDialect.MigrationLock lock = dialect.lockMigrations(connection)) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute(dialect.createHistoryTableSql());
+                }
+                for (MigrationScript script : scripts) {
+                    current = script;
+                    if (apply(connection, scope, script, script.render(placeholders))) {
+                        applied.add(script.version());
+                        LOG.info("Applied migration V{} ({}) to {}", script.version(), script.description(), scope);
+                    }
+                }
             }
+        } catch (SQLException e) {
+            throw new MigrationException("Migration " + (current == null ? "lock" : "V" + current.version())
+                    + " of " + scope + " failed (SQL state " + e.getSQLState() + "): " + e.getMessage(), e);
         }
         return applied;
     }
@@ -105,39 +120,51 @@ public final class SchemaMigrator {
                 "channel", service.notifyChannel());
     }
 
-    private boolean apply(String scope, MigrationScript script, String rendered) {
+    /**
+     * Applies one script unless its version is recorded. With transactional DDL the script and its
+     * history row commit together; without it the script's statements run one by one (each
+     * idempotent, so a script cut short by a crash runs again whole) and the row is written after
+     * the last one.
+     */
+    private boolean apply(Connection connection, String scope, MigrationScript script, String rendered)
+            throws SQLException {
         long checksum = MigrationScript.checksum(rendered);
+        Long appliedChecksum = appliedChecksum(connection, scope, script.version());
+        if (appliedChecksum != null) {
+            if (appliedChecksum != checksum) {
+                throw new MigrationException("Migration V" + script.version() + " of " + scope
+                        + " changed after it was applied (checksum " + appliedChecksum + ", now " + checksum
+                        + "); write a new version instead of editing an applied one");
+            }
+            return false;
+        }
+        boolean transactional = dialect.transactionalDdl();
+        connection.setAutoCommit(!transactional);
         try {
-            return Transactions.inTransaction(dataSource, connection -> {
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute(dialect.migrationLockSql());
-                    statement.execute(dialect.createHistoryTableSql());
+            try (Statement statement = connection.createStatement()) {
+                for (String sql : transactional ? List.of(rendered) : MigrationScript.statements(rendered)) {
+                    statement.execute(sql);
                 }
-                Long appliedChecksum = appliedChecksum(connection, scope, script.version());
-                if (appliedChecksum != null) {
-                    if (appliedChecksum != checksum) {
-                        throw new MigrationException("Migration V" + script.version() + " of " + scope
-                                + " changed after it was applied (checksum " + appliedChecksum + ", now " + checksum
-                                + "); write a new version instead of editing an applied one");
-                    }
-                    return false;
-                }
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute(rendered);
-                }
-                try (PreparedStatement insert = connection.prepareStatement(
-                        "INSERT INTO mailroom_schema_history (scope, version, description, checksum) VALUES (?, ?, ?, ?)")) {
-                    insert.setString(1, scope);
-                    insert.setInt(2, script.version());
-                    insert.setString(3, script.description());
-                    insert.setLong(4, checksum);
-                    insert.executeUpdate();
-                }
-                return true;
-            });
-        } catch (SQLException e) {
-            throw new MigrationException("Migration V" + script.version() + " of " + scope + " failed (SQL state "
-                    + e.getSQLState() + "): " + e.getMessage(), e);
+            }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO mailroom_schema_history (scope, version, description, checksum) VALUES (?, ?, ?, ?)")) {
+                insert.setString(1, scope);
+                insert.setInt(2, script.version());
+                insert.setString(3, script.description());
+                insert.setLong(4, checksum);
+                insert.executeUpdate();
+            }
+            if (transactional) {
+                connection.commit();
+            }
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            if (transactional) {
+                connection.rollback();
+            }
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
         }
     }
 

@@ -1,12 +1,11 @@
 package dev.mailroom.jdbc.store;
 
+import dev.mailroom.jdbc.dialect.OutboxOperations;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
-import dev.mailroom.jdbc.dialect.OutboxSql;
 
 /**
  * Which rows a claim hands out, the same way for lease and row-lock claims: plain, in id order; or
@@ -20,36 +19,29 @@ final class ClaimOrder {
 
     static final int KEY_ORDER_WINDOW_FACTOR = 4;
 
-    /** One claim statement, plain or key-ordered; {@code window} is null for the plain one. */
+    /** One claim, plain or key-ordered, over the window's oldest due rows (ignored when plain). */
     @FunctionalInterface
     interface ClaimQuery {
-        List<OutboxRow> run(boolean keyOrdered, Integer window) throws SQLException;
+        List<OutboxRow> run(boolean keyOrdered, int window) throws SQLException;
     }
 
     private ClaimOrder() {
     }
 
     /** The claimable rows in id order. */
-    static List<OutboxRow> claimable(Connection connection, OutboxSql sql, boolean inKeyOrder, int limit,
+    static List<OutboxRow> claimable(Connection connection, OutboxOperations operations, boolean inKeyOrder, int limit,
                                      ClaimQuery query) throws SQLException {
         List<OutboxRow> rows;
         if (!inKeyOrder) {
-            rows = query.run(false, null);
+            rows = query.run(false, limit);
         } else {
-            rows = query.run(true, limit * KEY_ORDER_WINDOW_FACTOR);
-            if (rows.isEmpty() && StoreJdbc.exists(connection, sql.anyRetryWaiting())) {
+            rows = query.run(true, (int) Math.min(Integer.MAX_VALUE, (long) limit * KEY_ORDER_WINDOW_FACTOR));
+            if (rows.isEmpty() && operations.anyRetryWaiting(connection)) {
                 rows = query.run(true, Integer.MAX_VALUE);
             }
         }
+        rows = new ArrayList<>(rows);
         rows.sort(Comparator.comparingLong(OutboxRow::id));
         return rows;
-    }
-
-    /**
-     * How long until a row becomes claimable without a new insert (see {@link OutboxStore#nextDueIn()}),
-     * in the caller's transaction.
-     */
-    static Optional<Duration> nextDueIn(Connection connection, OutboxSql sql) throws SQLException {
-        return StoreJdbc.seconds(connection, sql.nextDueIn());
     }
 }

@@ -1,37 +1,31 @@
 package dev.mailroom.jdbc.store;
 
-import dev.mailroom.jdbc.dialect.OutboxSql;
+import dev.mailroom.jdbc.dialect.OutboxOperations;
 import dev.mailroom.state.OutboxState;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Marking rows consumed, with the consumer's work in the same transaction: see {@link OutboxStore#consume}. */
 final class Consumption {
 
     private final StoreTransactions transactions;
-    private final OutboxSql sql;
+    private final OutboxOperations operations;
 
-    Consumption(StoreTransactions transactions, OutboxSql sql) {
+    Consumption(StoreTransactions transactions, OutboxOperations operations) {
         this.transactions = transactions;
-        this.sql = sql;
+        this.operations = operations;
     }
 
     ConsumeOutcome consume(UUID eventId, ConsumeCallback work) {
         // not retried on a conflict: the work is the caller's handler, which may act outside the database
         return transactions.once("consume", connection -> {
-            OutboxState state;
-            try (PreparedStatement lock = connection.prepareStatement(sql.lockByEventId())) {
-                lock.setObject(1, eventId);
-                try (ResultSet rs = lock.executeQuery()) {
-                    if (!rs.next()) {
-                        return ConsumeOutcome.NOT_FOUND;
-                    }
-                    state = OutboxState.fromDbValue(rs.getString(1));
-                }
+            Optional<OutboxState> locked = operations.lockByEventId(connection, eventId);
+            if (locked.isEmpty()) {
+                return ConsumeOutcome.NOT_FOUND;
             }
+            OutboxState state = locked.get();
             if (state == OutboxState.CONSUMED) {
                 return ConsumeOutcome.ALREADY_CONSUMED;
             }
@@ -39,23 +33,16 @@ final class Consumption {
                 return ConsumeOutcome.DEAD;
             }
             run(eventId, work, connection);
-            markConsumed(connection, eventId);
+            operations.markConsumed(connection, eventId);
             return ConsumeOutcome.CONSUMED;
         });
     }
 
     boolean markConsumedInCallersTransaction(Connection transaction, UUID eventId) {
         try {
-            return markConsumed(transaction, eventId);
+            return operations.markConsumed(transaction, eventId);
         } catch (SQLException e) {
             throw transactions.translate("mark consumed", e);
-        }
-    }
-
-    private boolean markConsumed(Connection connection, UUID eventId) throws SQLException {
-        try (PreparedStatement mark = connection.prepareStatement(sql.markConsumed())) {
-            mark.setObject(1, eventId);
-            return mark.executeUpdate() == 1;
         }
     }
 

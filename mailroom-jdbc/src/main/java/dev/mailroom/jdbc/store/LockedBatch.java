@@ -1,17 +1,12 @@
 package dev.mailroom.jdbc.store;
 
-import dev.mailroom.jdbc.dialect.OutboxSql;
-import dev.mailroom.jdbc.dialect.SqlDialect;
-import dev.mailroom.jdbc.internal.StoreErrors;
+import dev.mailroom.jdbc.dialect.OutboxOperations;
 import dev.mailroom.retry.RetryPolicy;
 import dev.mailroom.state.OutboxState;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,27 +21,26 @@ import java.util.Optional;
  */
 public final class LockedBatch implements AutoCloseable {
 
-    private final Connection connection;
-    private final OutboxSql sql;
-    private final SqlDialect dialect;
-    private final String table;
+    private final StoreTransactions.OpenTransaction transaction;
+    private final OutboxOperations operations;
+    private final StoreTransactions transactions;
     private final RetryPolicy retryPolicy;
     private final boolean deletePublished;
     private final List<OutboxRow> rows;
     private final Optional<Duration> nextDueIn;
     private boolean open;
 
-    LockedBatch(Connection connection, OutboxSql sql, SqlDialect dialect, String table, RetryPolicy retryPolicy,
-                boolean deletePublished, List<OutboxRow> rows, Optional<Duration> nextDueIn) {
-        this.deletePublished = deletePublished;
-        this.connection = connection;
-        this.sql = sql;
-        this.dialect = dialect;
-        this.table = table;
+    LockedBatch(StoreTransactions.OpenTransaction transaction, OutboxOperations operations,
+                StoreTransactions transactions, RetryPolicy retryPolicy, boolean deletePublished, List<OutboxRow> rows,
+                Optional<Duration> nextDueIn) {
+        this.transaction = transaction;
+        this.operations = operations;
+        this.transactions = transactions;
         this.retryPolicy = retryPolicy;
+        this.deletePublished = deletePublished;
         this.rows = List.copyOf(rows);
         this.nextDueIn = nextDueIn;
-        this.open = connection != null;
+        this.open = transaction != null;
     }
 
     /** The locked rows in id order; empty when nothing was claimable. */
@@ -62,15 +56,8 @@ public final class LockedBatch implements AutoCloseable {
     /** Marks one locked row dead with a reason, in the batch's transaction (kept at {@link #settle}). */
     public boolean markDead(OutboxRow row, String reason) {
         requireOpen();
-        return run("mark dead", () -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql.markDead())) {
-                statement.setString(1, StoreJdbc.truncate(reason));
-                statement.setLong(2, row.id());
-                statement.setString(3, null);
-                statement.setString(4, null);
-                return statement.executeUpdate() == 1;
-            }
-        });
+        return run("mark dead", () -> operations.markDead(transaction.connection(), row.id(), null,
+                StoreJdbc.truncate(reason)));
     }
 
     /**
@@ -83,44 +70,17 @@ public final class LockedBatch implements AutoCloseable {
         requireOpen();
         try {
             return run("settle", () -> {
+                Connection connection = transaction.connection();
                 if (!published.isEmpty()) {
-                    try (PreparedStatement statement = connection.prepareStatement(
-                            deletePublished ? sql.deleteLockedPublished() : sql.markLockedPublished())) {
-                        statement.setArray(1, connection.createArrayOf("bigint", published.toArray(new Long[0])));
-                        statement.executeUpdate();
-                    }
+                    operations.markPublished(connection, published, null, deletePublished);
                 }
-                Map<Long, OutboxState> states = failures.isEmpty() ? Map.of() : recordFailures(failures);
+                Map<Long, OutboxState> states = failures.isEmpty() ? Map.of()
+                        : operations.markFailed(connection, LeasedRows.attempts(failures, retryPolicy), null);
                 connection.commit();
                 return states;
             });
         } finally {
             close();
-        }
-    }
-
-    private Map<Long, OutboxState> recordFailures(List<DeliveryFailure> failures) throws SQLException {
-        int size = failures.size();
-        Long[] ids = new Long[size];
-        Long[] delays = new Long[size];
-        String[] errors = new String[size];
-        for (int i = 0; i < size; i++) {
-            DeliveryFailure failure = failures.get(i);
-            ids[i] = failure.row().id();
-            delays[i] = retryPolicy.delayAfter(failure.row().attempts() + 1).toMillis();
-            errors[i] = StoreJdbc.truncate(failure.error());
-        }
-        try (PreparedStatement statement = connection.prepareStatement(sql.markLockedFailed())) {
-            statement.setArray(1, connection.createArrayOf("bigint", ids));
-            statement.setArray(2, connection.createArrayOf("bigint", delays));
-            statement.setArray(3, connection.createArrayOf("text", errors));
-            Map<Long, OutboxState> states = new LinkedHashMap<>();
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    states.put(rs.getLong(1), OutboxState.fromDbValue(rs.getString(2)));
-                }
-            }
-            return states;
         }
     }
 
@@ -131,12 +91,7 @@ public final class LockedBatch implements AutoCloseable {
             return;
         }
         open = false;
-        try (Connection closing = connection) {
-            closing.rollback();
-            closing.setAutoCommit(true);
-        } catch (SQLException ignored) {
-            // a broken connection: the server rolled the transaction back; the pool discards it
-        }
+        transaction.end();
     }
 
     private void requireOpen() {
@@ -154,7 +109,7 @@ public final class LockedBatch implements AutoCloseable {
         try {
             return work.run();
         } catch (SQLException e) {
-            throw StoreErrors.translate(dialect, table, operation, e);
+            throw transactions.translate(operation, e);
         }
     }
 }

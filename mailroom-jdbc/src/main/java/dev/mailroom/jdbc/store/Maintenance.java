@@ -1,12 +1,7 @@
 package dev.mailroom.jdbc.store;
 
-import dev.mailroom.jdbc.dialect.OutboxSql;
-import dev.mailroom.state.OutboxState;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import dev.mailroom.jdbc.dialect.OutboxOperations;
 import java.time.Duration;
-import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -15,57 +10,35 @@ import java.util.UUID;
 final class Maintenance {
 
     private final StoreTransactions transactions;
-    private final OutboxSql sql;
+    private final OutboxOperations operations;
 
-    Maintenance(StoreTransactions transactions, OutboxSql sql) {
+    Maintenance(StoreTransactions transactions, OutboxOperations operations) {
         this.transactions = transactions;
-        this.sql = sql;
+        this.operations = operations;
     }
 
     long deleteFinishedOlderThan(Duration age, int batchSize) {
         long total = 0;
         int deleted;
         do {
-            deleted = transactions.retrying("retention", connection -> {
-                try (PreparedStatement statement = connection.prepareStatement(sql.deleteFinished())) {
-                    statement.setLong(1, age.toMillis());
-                    statement.setInt(2, batchSize);
-                    return statement.executeUpdate();
-                }
-            });
+            deleted = transactions.retrying("retention",
+                    connection -> operations.deleteFinished(connection, age, batchSize));
             total += deleted;
         } while (deleted == batchSize);
         return total;
     }
 
     OutboxCounts counts() {
-        return transactions.retrying("counts", connection -> {
-            Map<OutboxState, Long> byState = new EnumMap<>(OutboxState.class);
-            for (OutboxState state : OutboxState.values()) {
-                byState.put(state, 0L);
-            }
-            try (PreparedStatement statement = connection.prepareStatement(sql.countByState());
-                 ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    byState.put(OutboxState.fromDbValue(rs.getString(1)), rs.getLong(2));
-                }
-            }
-            Optional<Duration> oldest = StoreJdbc.seconds(connection, sql.oldestUndeliveredAge());
-            return new OutboxCounts(Map.copyOf(byState), oldest);
-        });
+        return transactions.retrying("counts", connection -> new OutboxCounts(
+                Map.copyOf(operations.countByState(connection)), operations.oldestUndeliveredAge(connection)));
     }
 
     Optional<Duration> nextDueIn() {
-        return transactions.retrying("next due", connection -> ClaimOrder.nextDueIn(connection, sql));
+        return transactions.retrying("next due", operations::nextDueIn);
     }
 
     Optional<OutboxRow> find(UUID eventId) {
-        return transactions.retrying("find", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql.findByEventId())) {
-                statement.setObject(1, eventId);
-                List<OutboxRow> rows = StoreJdbc.readRows(statement);
-                return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
-            }
-        });
+        OutboxOperations.RowMapper<OutboxRow> mapper = StoreJdbc.rows(transactions);
+        return transactions.retrying("find", connection -> operations.findByEventId(connection, eventId, mapper));
     }
 }

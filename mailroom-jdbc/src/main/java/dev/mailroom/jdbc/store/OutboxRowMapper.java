@@ -1,11 +1,10 @@
 package dev.mailroom.jdbc.store;
 
+import dev.mailroom.jdbc.dialect.SqlDialect;
 import dev.mailroom.jdbc.internal.HeadersCodec;
 import dev.mailroom.state.OutboxState;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /** Reads {@link OutboxRow}s in the column order of {@code OutboxSql.columns()}: the one row mapper. */
@@ -15,8 +14,8 @@ final class OutboxRowMapper {
     }
 
     /** Never throws for what a producer wrote: a row that cannot be delivered carries its {@code defect}. */
-    static OutboxRow map(ResultSet rs) throws SQLException {
-        UUID eventId = rs.getObject(2, UUID.class);
+    static OutboxRow map(ResultSet rs, SqlDialect dialect) throws SQLException {
+        UUID eventId = dialect.getUuid(rs, 2);
         String correlationId = rs.getString(9);
         String contentType = rs.getString(6);
         HeadersCodec.Decoded headers = HeadersCodec.decode(rs.getString(7));
@@ -38,19 +37,14 @@ final class OutboxRowMapper {
                 OutboxState.fromDbValue(rs.getString(11)),
                 rs.getInt(12),
                 rs.getInt(13),
-                instant(rs, 14),
+                dialect.getInstant(rs, 14),
                 rs.getString(15),
                 rs.getString(16),
-                instant(rs, 17),
-                instant(rs, 18),
-                instant(rs, 19),
-                instant(rs, 20),
-                instant(rs, 21),
+                dialect.getInstant(rs, 17),
+                dialect.getInstant(rs, 18),
+                dialect.getInstant(rs, 19),
+                dialect.getInstant(rs, 20),
+                dialect.getInstant(rs, 21),
                 defect);
-    }
-
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
-        return time == null ? null : time.toInstant();
     }
 }

@@ -1,7 +1,7 @@
 package dev.mailroom.jdbc.store;
 
 import dev.mailroom.internal.Arguments;
-import dev.mailroom.jdbc.dialect.OutboxSql;
+import dev.mailroom.jdbc.dialect.OutboxOperations;
 import dev.mailroom.jdbc.dialect.SqlDialect;
 import dev.mailroom.retry.RetryPolicy;
 import dev.mailroom.routing.TableName;
@@ -22,7 +22,7 @@ import javax.sql.DataSource;
  * lock while doing I/O other than its own statements, except {@link #consume}, which by design
  * runs the caller's work under the row lock.
  *
- * <p>Time is the database's ({@code now()}), so relays on machines with skewed clocks agree.
+ * <p>Time is the database's ({@code now()}, {@code UTC_TIMESTAMP(6)}), so relays on machines with skewed clocks agree.
  */
 public final class OutboxStore {
 
@@ -51,16 +51,20 @@ public final class OutboxStore {
         this.retryPolicy = retryPolicy;
         this.deletePublished = deletePublished;
         this.transactions = transactions;
-        OutboxSql sql = dialect.outboxSql(table);
-        this.leased = new LeasedRows(transactions, sql, retryPolicy, deletePublished);
-        this.rowLocks = new RowLocks(transactions, sql, retryPolicy, deletePublished);
-        this.consumption = new Consumption(transactions, sql);
-        this.maintenance = new Maintenance(transactions, sql);
+        OutboxOperations operations = dialect.outbox(table);
+        this.leased = new LeasedRows(transactions, operations, retryPolicy, deletePublished);
+        this.rowLocks = new RowLocks(transactions, operations, retryPolicy, deletePublished);
+        this.consumption = new Consumption(transactions, operations);
+        this.maintenance = new Maintenance(transactions, operations);
     }
 
-    /** A store for one outbox table, on PostgreSQL with the default retry policy unless told otherwise. */
+    /**
+     * A store for one outbox table with the default retry policy, in the dialect of the database
+     * behind {@code dataSource} ({@link SqlDialect#detect}: one connection now; give the dialect to create a
+     * store while the database is down).
+     */
     public static OutboxStore create(DataSource dataSource, TableName table) {
-        return create(dataSource, SqlDialect.postgresql(), table, RetryPolicy.defaults());
+        return create(dataSource, SqlDialect.detect(dataSource), table, RetryPolicy.defaults());
     }
 
     public static OutboxStore create(DataSource dataSource, SqlDialect dialect, TableName table, RetryPolicy retry) {
@@ -100,7 +104,8 @@ public final class OutboxStore {
      * changes, and the row-lock claim's transaction {@linkplain #lockOrNextDue kept open while its
      * batch is sent}) ended by the database once it has sat idle for {@code timeout}, or once one of
      * its statements has run that long (PostgreSQL {@code idle_in_transaction_session_timeout} and
-     * {@code statement_timeout}, per transaction). A relay that hangs (a stopped process, a long GC
+     * {@code statement_timeout}, per transaction; MariaDB {@code idle_transaction_timeout} and
+     * {@code max_statement_time}, for the transaction's session and put back after it). A relay that hangs (a stopped process, a long GC
      * pause, a frozen VM) then holds no row lock longer than {@code timeout} past its last statement;
      * the session is ended, so what the relay tries when it wakes fails and changes nothing. The
      * relay passes its lease plus its send timeout. Must exceed the longest a locked batch waits for its sends (the relay's

@@ -1,9 +1,8 @@
 package dev.mailroom.jdbc.store;
 
-import dev.mailroom.jdbc.dialect.OutboxSql;
+import dev.mailroom.jdbc.dialect.OutboxOperations;
 import dev.mailroom.retry.RetryPolicy;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -19,62 +18,46 @@ final class RowLocks {
     static final Duration HELD_ROWS_RECHECK = Duration.ofMillis(200);
 
     private final StoreTransactions transactions;
-    private final OutboxSql sql;
+    private final OutboxOperations operations;
     private final RetryPolicy retryPolicy;
     private final boolean deletePublished;
 
-    RowLocks(StoreTransactions transactions, OutboxSql sql, RetryPolicy retryPolicy, boolean deletePublished) {
+    RowLocks(StoreTransactions transactions, OutboxOperations operations, RetryPolicy retryPolicy,
+             boolean deletePublished) {
         this.transactions = transactions;
-        this.sql = sql;
+        this.operations = operations;
         this.retryPolicy = retryPolicy;
         this.deletePublished = deletePublished;
     }
 
     LockedBatch lockOrNextDue(int limit, boolean inKeyOrder) {
         StoreJdbc.requireLimit(limit);
-        Connection connection = null;
+        OutboxOperations.RowMapper<OutboxRow> mapper = StoreJdbc.rows(transactions);
+        StoreTransactions.OpenTransaction open = null;
         try {
-            connection = transactions.openClaimTransaction();
-            Connection locking = connection;
-            List<OutboxRow> rows = ClaimOrder.claimable(locking, sql, inKeyOrder, limit,
-                    (keyOrdered, window) -> lockRows(locking, keyOrdered ? sql.lockInKeyOrder() : sql.lock(), window, limit));
+            open = transactions.openClaimTransaction();
+            Connection connection = open.connection();
+            List<OutboxRow> rows = ClaimOrder.claimable(connection, operations, inKeyOrder, limit,
+                    (keyOrdered, window) -> operations.lock(connection, keyOrdered, window, limit, mapper));
             if (!rows.isEmpty()) {
-                return batch(connection, rows, Optional.empty());
+                return batch(open, rows, Optional.empty());
             }
-            Optional<Duration> nextDue = ClaimOrder.nextDueIn(connection, sql);
-            if (nextDue.isEmpty() && StoreJdbc.exists(connection, sql.anyDuePending())) {
+            Optional<Duration> nextDue = operations.nextDueIn(connection);
+            if (nextDue.isEmpty() && operations.anyDuePending(connection)) {
                 nextDue = Optional.of(HELD_ROWS_RECHECK);
             }
             connection.commit();
-            connection.setAutoCommit(true);
-            connection.close();
+            open.end();
             return batch(null, rows, nextDue);
         } catch (SQLException | RuntimeException e) {
-            if (connection != null) {
-                try (Connection closing = connection) {
-                    closing.rollback();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
+            if (open != null) {
+                open.end();
             }
             throw e instanceof SQLException sqlError ? transactions.translate("lock", sqlError) : (RuntimeException) e;
         }
     }
 
-    private LockedBatch batch(Connection connection, List<OutboxRow> rows, Optional<Duration> nextDue) {
-        return new LockedBatch(connection, sql, transactions.dialect(), transactions.table(), retryPolicy,
-                deletePublished, rows, nextDue);
-    }
-
-    private static List<OutboxRow> lockRows(Connection connection, String lockSql, Integer window, int limit)
-            throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(lockSql)) {
-            int index = 1;
-            if (window != null) {
-                statement.setInt(index++, window);
-            }
-            statement.setInt(index, limit);
-            return StoreJdbc.readRows(statement);
-        }
+    private LockedBatch batch(StoreTransactions.OpenTransaction open, List<OutboxRow> rows, Optional<Duration> nextDue) {
+        return new LockedBatch(open, operations, transactions, retryPolicy, deletePublished, rows, nextDue);
     }
 }

@@ -1,15 +1,14 @@
 package dev.mailroom.jdbc.store;
 
 import dev.mailroom.jdbc.StoreException;
+import dev.mailroom.jdbc.dialect.RelayTransaction;
 import dev.mailroom.jdbc.dialect.SqlDialect;
 import dev.mailroom.jdbc.internal.StoreErrors;
 import dev.mailroom.jdbc.internal.Transactions;
 import dev.mailroom.routing.TableName;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.StringJoiner;
 import javax.sql.DataSource;
 
 /**
@@ -23,6 +22,7 @@ final class StoreTransactions {
     private final SqlDialect dialect;
     private final TableName table;
     private final boolean asynchronousCommit;
+    private static final RelayTransaction PLAIN = new RelayTransaction(false, false, null);
     /** Longest a relay transaction may sit idle or run one statement; null: the server's settings. */
     private final Duration lockTimeout;
 
@@ -53,16 +53,22 @@ final class StoreTransactions {
 
     /** The relay's bookkeeping: its settings first; a transaction lost to a conflict is run again. */
     <T> T relay(String operation, boolean claim, Transactions.SqlWork<T> work) {
-        return retrying(operation, connection -> {
-            applySettings(connection, claim);
-            return work.run(connection);
-        });
+        RelayTransaction settings = new RelayTransaction(claim, asynchronousCommit, lockTimeout);
+        return retrying(operation, connection -> dialect.beginRelayTransaction(connection, settings), work);
     }
 
-    /** Mailroom's own statements: a transaction lost to a deadlock or serialization failure is run again. */
+    /**
+     * Mailroom's own statements (retention, counts, look-ups), with the session a relay transaction
+     * without its timeouts has (MariaDB: {@code READ COMMITTED}); a transaction lost to a deadlock or
+     * serialization failure is run again.
+     */
     <T> T retrying(String operation, Transactions.SqlWork<T> work) {
+        return retrying(operation, connection -> dialect.beginRelayTransaction(connection, PLAIN), work);
+    }
+
+    private <T> T retrying(String operation, Transactions.SessionSetup setup, Transactions.SqlWork<T> work) {
         try {
-            return Transactions.inTransactionRetryingConflicts(dataSource, dialect, work);
+            return Transactions.inTransactionRetryingConflicts(dataSource, dialect, setup, work);
         } catch (SQLException e) {
             throw translate(operation, e);
         }
@@ -77,13 +83,16 @@ final class StoreTransactions {
         }
     }
 
-    /** A pooled connection in a new transaction with the relay's claim settings, for a row-lock claim kept open. */
-    Connection openClaimTransaction() throws SQLException {
+    /**
+     * A pooled connection in a new transaction with the relay's claim settings, for a row-lock claim
+     * kept open; the caller puts the session back with the returned changes once the transaction ended.
+     */
+    OpenTransaction openClaimTransaction() throws SQLException {
         Connection connection = dataSource.getConnection();
         try {
             connection.setAutoCommit(false);
-            applySettings(connection, true);
-            return connection;
+            return new OpenTransaction(connection, dialect.beginRelayTransaction(connection,
+                    new RelayTransaction(true, asynchronousCommit, lockTimeout)));
         } catch (SQLException | RuntimeException e) {
             try (Connection closing = connection) {
                 closing.rollback();
@@ -94,30 +103,22 @@ final class StoreTransactions {
         }
     }
 
-    StoreException translate(String operation, SQLException error) {
-        return StoreErrors.translate(dialect, table.qualified(), operation, error);
-    }
+    /** A connection whose transaction is open, and what to undo in its session once it ended. */
+    record OpenTransaction(Connection connection, SqlDialect.SessionChanges changes) {
 
-    /**
-     * The relay's per-transaction settings in one round trip: asynchronous commit and the lock
-     * timeout (when this store has them) and, for a claim, index-only plans
-     * ({@link SqlDialect#indexedClaimSql()}).
-     */
-    private void applySettings(Connection connection, boolean claim) throws SQLException {
-        StringJoiner settings = new StringJoiner("; ");
-        if (asynchronousCommit && dialect.asynchronousCommitSql() != null) {
-            settings.add(dialect.asynchronousCommitSql());
-        }
-        if (lockTimeout != null && dialect.lockTimeoutSql(lockTimeout) != null) {
-            settings.add(dialect.lockTimeoutSql(lockTimeout));
-        }
-        if (claim && dialect.indexedClaimSql() != null) {
-            settings.add(dialect.indexedClaimSql());
-        }
-        if (settings.length() > 0) {
-            try (Statement statement = connection.createStatement()) {
-                statement.execute(settings.toString());
+        /** Rolls back what is left, puts the session back and returns the connection to the pool. */
+        void end() {
+            try (Connection closing = connection) {
+                closing.rollback();
+                Transactions.undoQuietly(closing, changes);
+                closing.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // a broken connection: the server rolled the transaction back; the pool discards it
             }
         }
+    }
+
+    StoreException translate(String operation, SQLException error) {
+        return StoreErrors.translate(dialect, table.qualified(), operation, error);
     }
 }

@@ -79,16 +79,4 @@ class ConcurrentClaimTest {
         assertThat(outbox.queryLong("SELECT count(*) FROM orders_outbox WHERE status = 'published'")).isEqualTo(ROWS);
     }
 
-    @Test
-    void theClaimWalksThePartialPendingIndex() throws Exception {
-        outbox.reset();
-        outbox.publishCommitted(20_000);
-        outbox.execute("UPDATE orders_outbox SET status = 'published' WHERE id <= 19900");
-        outbox.execute("ANALYZE orders_outbox");
-        String plan = outbox.explainClaim(SqlDialect.postgresql().outboxSql(OutboxFixture.ORDERS.table()).claim(),
-                "relay", 30_000L, 100);
-        assertThat(plan)
-                .contains("orders_outbox_pending_idx")
-                .doesNotContain("Seq Scan");
-    }
 }

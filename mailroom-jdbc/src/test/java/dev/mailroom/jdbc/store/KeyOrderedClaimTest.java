@@ -141,37 +141,4 @@ class KeyOrderedClaimTest {
                 .extracting(OutboxRow::key).containsExactly("free");
     }
 
-    @Test
-    void theOrderingProbeUsesTheKeyOrderIndex() throws Exception {
-        List<OutboxEvent> events = new ArrayList<>();
-        for (int i = 0; i < 20_000; i++) {
-            events.add(OutboxFixture.event("key-" + (i % 1000)));
-        }
-        outbox.publishCommitted(events);
-        outbox.execute("UPDATE orders_outbox SET status = 'published' WHERE id <= 19000");
-        outbox.execute("ANALYZE orders_outbox");
-        String plan = outbox.explainClaim(SqlDialect.postgresql().outboxSql(OutboxFixture.ORDERS.table()).claimInKeyOrder(),
-                "relay", 30_000L, 400, 100);
-        assertThat(plan).contains("orders_outbox_key_order_idx").doesNotContain("Seq Scan");
-    }
-
-    /**
-     * A server-side prepared claim keeps the plan it got first: planned while the table was empty, a
-     * sequential scan per key probe, which as the table grows costs the square of it (seen in the
-     * benchmark: 1.5-3.3 s per claim of 500 at 8,000 rows, until the next ANALYZE).
-     */
-    @Test
-    void claimsArePlannedOnTheirIndexesEvenForAnEmptyTable() throws Exception {
-        outbox.execute("VACUUM ANALYZE orders_outbox");
-        var sql = SqlDialect.postgresql().outboxSql(OutboxFixture.ORDERS.table());
-        String indexed = SqlDialect.postgresql().indexedClaimSql();
-
-        assertThat(outbox.explainClaimAfter(null, sql.lockInKeyOrder(), 2000, 500))
-                .as("the plan the setting prevents").contains("Seq Scan");
-        assertThat(outbox.explainClaimAfter(indexed, sql.lockInKeyOrder(), 2000, 500)).doesNotContain("Seq Scan");
-        assertThat(outbox.explainClaimAfter(indexed, sql.claimInKeyOrder(), "relay", 30_000L, 2000, 500))
-                .doesNotContain("Seq Scan");
-        assertThat(outbox.explainClaimAfter(indexed, sql.lock(), 500)).doesNotContain("Seq Scan");
-        assertThat(outbox.explainClaimAfter(indexed, sql.claim(), "relay", 30_000L, 500)).doesNotContain("Seq Scan");
-    }
 }

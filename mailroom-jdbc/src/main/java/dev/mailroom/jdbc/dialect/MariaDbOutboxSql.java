@@ -1,0 +1,300 @@
+package dev.mailroom.jdbc.dialect;
+
+import static dev.mailroom.state.OutboxState.CONSUMED;
+import static dev.mailroom.state.OutboxState.DEAD;
+import static dev.mailroom.state.OutboxState.PENDING;
+import static dev.mailroom.state.OutboxState.PUBLISHED;
+import static dev.mailroom.state.OutboxState.SENDING;
+
+import dev.mailroom.routing.TableName;
+import dev.mailroom.state.OutboxState;
+import java.util.Set;
+import java.util.StringJoiner;
+
+/**
+ * MariaDB statements for one outbox table (kept to what MySQL 8.0 also accepts). Status values and
+ * transition guards are rendered from {@link OutboxState}; nothing here comes from user input but
+ * the validated table name.
+ *
+ * <p>Differences from PostgreSQL that shape them: time is {@code UTC_TIMESTAMP(6)} (the columns are
+ * {@code DATETIME(6)} in UTC, whatever the session's time zone); there is no {@code RETURNING} on
+ * {@code UPDATE} and no {@code LIMIT} in an {@code IN} subquery, so claims lock with {@code SELECT …
+ * FOR UPDATE SKIP LOCKED} and change rows by id lists ({@code IN (?, …)}, rendered per size); and a
+ * single-table {@code UPDATE} assigns left to right, each assignment seeing the ones before it, so
+ * {@code status} is computed before {@code attempts} is raised, and {@code last_error} before the
+ * lease owner it quotes is cleared.
+ */
+final class MariaDbOutboxSql implements OutboxSql {
+
+    static final String NOW = "UTC_TIMESTAMP(6)";
+    private static final String PLUS_MILLIS = " + INTERVAL (? * 1000) MICROSECOND";
+    private static final String COLUMNS = "id, event_id, event_type, event_key, payload, content_type, headers,"
+            + " tenant_id, correlation_id, event_version, status, attempts, max_attempts, next_attempt_at,"
+            + " last_error, lease_owner, lease_expires_at, created_at, published_at, consumed_at, updated_at";
+    private static final String INSERT_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String CLEAR_LEASE = "lease_owner = NULL, lease_expires_at = NULL, updated_at = " + NOW;
+    /** The next status after a failed attempt, read before {@code attempts} is raised. */
+    private static final String AFTER_FAILED_ATTEMPT = "status = CASE WHEN attempts + 1 >= max_attempts THEN "
+            + q(DEAD) + " ELSE " + q(PENDING) + " END, attempts = attempts + 1";
+    private static final String DUE_PENDING = "status = " + q(PENDING) + " AND next_attempt_at <= " + NOW;
+
+    private final String table;
+    private final String insertPrefix;
+    private final String lock;
+    private final String keyOrderedCandidates;
+    private final String markFailed;
+    private final String markLockedFailed;
+    private final String expiredLeases;
+    private final String finishedRows;
+    private final String markDead;
+    private final String lockByEventId;
+    private final String markConsumed;
+    private final String countByState;
+    private final String oldestUndeliveredAge;
+    private final String nextDueIn;
+    private final String anyRetryWaiting;
+    private final String anyDuePending;
+    private final String findByEventId;
+
+    MariaDbOutboxSql(TableName tableName) {
+        this.table = tableName.qualified();
+        this.insertPrefix = "INSERT INTO " + table + " (event_id, event_type, event_key, payload, content_type,"
+                + " headers, tenant_id, correlation_id, event_version, max_attempts) VALUES ";
+        this.lock = "SELECT " + COLUMNS + " FROM " + table + " WHERE " + DUE_PENDING
+                + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED";
+        // a plain (not locking) read: rows other claimers hold locked still count as earlier rows of their key
+        // one probe per undelivered state, each an equality on (event_key, status) of the key-order index: an
+        // IN over the states lets the optimizer settle for the key alone and walk the key's delivered history
+        this.keyOrderedCandidates = "SELECT w.id FROM (SELECT id, event_key FROM " + table + " WHERE " + DUE_PENDING
+                + " ORDER BY id LIMIT ?) w WHERE w.event_key IS NULL OR (" + noEarlier(table, PENDING) + " AND "
+                + noEarlier(table, SENDING) + ") ORDER BY w.id LIMIT ?";
+        this.markFailed = "UPDATE " + table + " SET " + AFTER_FAILED_ATTEMPT + ", next_attempt_at = " + NOW
+                + PLUS_MILLIS + ", last_error = ?, " + CLEAR_LEASE + " WHERE id = ? AND attempts = ?"
+                + " AND status IN (" + list(OutboxState.sourcesOfBoth(PENDING, DEAD)) + ") AND lease_owner = ?";
+        // a failed row-locked attempt never left pending: it stays there (or goes dead at max attempts)
+        this.markLockedFailed = "UPDATE " + table + " SET " + AFTER_FAILED_ATTEMPT + ", next_attempt_at = " + NOW
+                + PLUS_MILLIS + ", last_error = ?, updated_at = " + NOW + " WHERE id = ? AND status = " + q(PENDING);
+        // a row a SQL producer inserted as 'sending' without a lease counts as expired
+        this.expiredLeases = "SELECT id FROM " + table + " WHERE status = " + q(SENDING) + " AND (lease_expires_at < "
+                + NOW + " OR lease_expires_at IS NULL) ORDER BY lease_expires_at LIMIT ? FOR UPDATE SKIP LOCKED";
+        this.finishedRows = "SELECT id FROM " + table + " WHERE status IN (" + list(Set.of(PUBLISHED, CONSUMED)) + ")"
+                + " AND updated_at < " + NOW + " - INTERVAL (? * 1000) MICROSECOND ORDER BY id LIMIT ?"
+                + " FOR UPDATE SKIP LOCKED";
+        this.markDead = "UPDATE " + table + " SET status = " + q(DEAD) + ", last_error = ?, " + CLEAR_LEASE
+                + " WHERE id = ?" + guard(DEAD) + " AND (? IS NULL OR lease_owner = ?)";
+        this.lockByEventId = "SELECT status FROM " + table + " WHERE event_id = ? FOR UPDATE";
+        this.markConsumed = "UPDATE " + table + " SET status = " + q(CONSUMED) + ", consumed_at = " + NOW + ", "
+                + CLEAR_LEASE + " WHERE event_id = ?" + guard(CONSUMED);
+        this.countByState = "SELECT status, COUNT(*) FROM " + table + " GROUP BY status";
+        this.oldestUndeliveredAge = "SELECT TIMESTAMPDIFF(MICROSECOND, MIN(created), " + NOW + ") / 1000000 FROM ("
+                + "(SELECT created_at AS created FROM " + table + " WHERE status = " + q(PENDING)
+                + " ORDER BY id LIMIT 1) UNION ALL (SELECT MIN(created_at) FROM " + table
+                + " WHERE status = " + q(SENDING) + ")) oldest";
+        // LEAST is null when either side is: each side stands in for the other when missing
+        this.nextDueIn = "SELECT TIMESTAMPDIFF(MICROSECOND, " + NOW + ", LEAST(COALESCE(retry, lease), COALESCE(lease, retry)))"
+                + " / 1000000 FROM (SELECT (SELECT MIN(next_attempt_at) FROM " + table + " WHERE status = " + q(PENDING)
+                + " AND next_attempt_at > " + NOW + " AND attempts > 0) AS retry,"
+                + " (SELECT MIN(COALESCE(lease_expires_at, " + NOW + ")) FROM " + table + " WHERE status = "
+                + q(SENDING) + ") AS lease) due";
+        this.anyRetryWaiting = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE status = " + q(PENDING)
+                + " AND next_attempt_at > " + NOW + " AND attempts > 0)";
+        this.anyDuePending = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE " + DUE_PENDING + ")";
+        this.findByEventId = "SELECT " + COLUMNS + " FROM " + table + " WHERE event_id = ?";
+    }
+
+    private static String noEarlier(String table, OutboxState state) {
+        return "NOT EXISTS (SELECT 1 FROM " + table + " p WHERE p.event_key = w.event_key AND p.status = " + q(state)
+                + " AND p.id < w.id)";
+    }
+
+    private static String q(OutboxState state) {
+        return "'" + state.dbValue() + "'";
+    }
+
+    private static String list(Set<OutboxState> states) {
+        StringJoiner joined = new StringJoiner(", ");
+        for (OutboxState state : OutboxState.values()) {
+            if (states.contains(state)) {
+                joined.add(q(state));
+            }
+        }
+        return joined.toString();
+    }
+
+    /** {@code AND status IN (...)}: the states from which {@code target} may be reached. */
+    private static String guard(OutboxState target) {
+        return " AND status IN (" + list(OutboxState.sourcesOf(target)) + ")";
+    }
+
+    /** {@code (?, ?, …)} with {@code count} placeholders. */
+    static String placeholders(int count) {
+        StringBuilder list = new StringBuilder(count * 3 + 2).append('(');
+        for (int i = 0; i < count; i++) {
+            list.append(i == 0 ? "?" : ", ?");
+        }
+        return list.append(')').toString();
+    }
+
+    @Override
+    public String columns() {
+        return COLUMNS;
+    }
+
+    @Override
+    public String insert(int rows) {
+        StringBuilder sql = new StringBuilder(insertPrefix.length() + rows * (INSERT_ROW.length() + 2));
+        sql.append(insertPrefix);
+        for (int row = 0; row < rows; row++) {
+            sql.append(row == 0 ? "" : ", ").append(INSERT_ROW);
+        }
+        return sql.toString();
+    }
+
+    /** A duplicate of any unique key (the event id) leaves the stored row as it is; other errors still fail. */
+    String insertIgnoringDuplicates(int rows) {
+        return insert(rows) + " ON DUPLICATE KEY UPDATE id = id";
+    }
+
+    /** The event ids among {@code count} given that are present. */
+    String presentEventIds(int count) {
+        return "SELECT event_id FROM " + table + " WHERE event_id IN " + placeholders(count);
+    }
+
+    /** Parameters: event ids. */
+    String deleteByEventIds(int count) {
+        return "DELETE FROM " + table + " WHERE event_id IN " + placeholders(count);
+    }
+
+    /** Locks due pending rows in id order: limit. */
+    String lock() {
+        return lock;
+    }
+
+    /**
+     * Ids of due pending rows, among the window's oldest, that are the oldest undelivered row of
+     * their key (or have none): window, limit. Not locking: see {@link #lockDueByIds}.
+     */
+    String keyOrderedCandidates() {
+        return keyOrderedCandidates;
+    }
+
+    /** Locks those of the ids that are still due pending rows, skipping rows other claimers hold: ids. */
+    String lockDueByIds(int count) {
+        return "SELECT " + COLUMNS + " FROM " + table + " WHERE id IN " + placeholders(count) + " AND " + DUE_PENDING
+                + " ORDER BY id FOR UPDATE SKIP LOCKED";
+    }
+
+    /** Leases locked rows: owner, lease millis, ids. */
+    String lease(int count) {
+        return "UPDATE " + table + " SET status = " + q(SENDING) + ", lease_owner = ?, lease_expires_at = " + NOW
+                + PLUS_MILLIS + ", updated_at = " + NOW + " WHERE id IN " + placeholders(count) + guard(SENDING);
+    }
+
+    /** Rows by id: ids. */
+    String rowsByIds(int count) {
+        return "SELECT " + COLUMNS + " FROM " + table + " WHERE id IN " + placeholders(count);
+    }
+
+    /** Marks rows published: ids, then the lease owner unless {@code locked} (rows this transaction locked). */
+    String markPublished(int count, boolean locked) {
+        return "UPDATE " + table + " SET status = " + q(PUBLISHED) + ", published_at = " + NOW + ", "
+                + (locked ? "updated_at = " + NOW : CLEAR_LEASE) + " WHERE id IN " + placeholders(count)
+                + guard(PUBLISHED) + (locked ? "" : " AND lease_owner = ?");
+    }
+
+    /** Deletes acknowledged rows: ids, then the lease owner unless {@code locked}. */
+    String deletePublished(int count, boolean locked) {
+        return "DELETE FROM " + table + " WHERE id IN " + placeholders(count) + guard(PUBLISHED)
+                + (locked ? "" : " AND lease_owner = ?");
+    }
+
+    /** One failed leased attempt: delay millis, error, id, attempts seen at the claim, lease owner. */
+    String markFailed() {
+        return markFailed;
+    }
+
+    /** One failed row-locked attempt: delay millis, error, id. */
+    String markLockedFailed() {
+        return markLockedFailed;
+    }
+
+    /** Locks the ids of expired leases: limit. */
+    String expiredLeases() {
+        return expiredLeases;
+    }
+
+    /** Returns locked expired leases to pending (dead at max attempts), counting an attempt: ids. */
+    String reclaim(int count) {
+        return "UPDATE " + table + " SET " + AFTER_FAILED_ATTEMPT + ", last_error = CONCAT('lease of ',"
+                + " COALESCE(lease_owner, 'unknown'), ' expired before the delivery was recorded'),"
+                + " next_attempt_at = " + NOW + ", " + CLEAR_LEASE + " WHERE id IN " + placeholders(count)
+                + " AND status = " + q(SENDING);
+    }
+
+    /** Returns leased rows to pending: ids, lease owner. */
+    String release(int count) {
+        return "UPDATE " + table + " SET status = " + q(PENDING) + ", " + CLEAR_LEASE + " WHERE id IN "
+                + placeholders(count) + guard(PENDING) + " AND lease_owner = ?";
+    }
+
+    /** Extends leases: lease millis, ids, lease owner. */
+    String renew(int count) {
+        return "UPDATE " + table + " SET lease_expires_at = " + NOW + PLUS_MILLIS + ", updated_at = " + NOW
+                + " WHERE id IN " + placeholders(count) + " AND status = " + q(SENDING) + " AND lease_owner = ?";
+    }
+
+    /** Locks the ids of published and consumed rows last changed before the age: age millis, limit. */
+    String finishedRows() {
+        return finishedRows;
+    }
+
+    /** Deletes rows by id: ids. */
+    String deleteByIds(int count) {
+        return "DELETE FROM " + table + " WHERE id IN " + placeholders(count);
+    }
+
+    @Override
+    public String markDead() {
+        return markDead;
+    }
+
+    @Override
+    public String lockByEventId() {
+        return lockByEventId;
+    }
+
+    @Override
+    public String markConsumed() {
+        return markConsumed;
+    }
+
+    @Override
+    public String countByState() {
+        return countByState;
+    }
+
+    @Override
+    public String oldestUndeliveredAge() {
+        return oldestUndeliveredAge;
+    }
+
+    @Override
+    public String nextDueIn() {
+        return nextDueIn;
+    }
+
+    @Override
+    public String anyRetryWaiting() {
+        return anyRetryWaiting;
+    }
+
+    @Override
+    public String anyDuePending() {
+        return anyDuePending;
+    }
+
+    @Override
+    public String findByEventId() {
+        return findByEventId;
+    }
+}

@@ -1,0 +1,235 @@
+package dev.mailroom.jdbc.dialect;
+
+import dev.mailroom.state.OutboxState;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * What the store asks a dialect to do on one outbox (or inbox) table, each operation on the
+ * caller's connection inside the caller's transaction (never committing). A dialect may use one
+ * statement where another needs two: PostgreSQL claims with {@code UPDATE … RETURNING} and binds id
+ * arrays; MariaDB locks with {@code SELECT … FOR UPDATE SKIP LOCKED}, then updates by id lists.
+ * Operations whose statements have the same shape everywhere are implemented here once; the
+ * statements themselves are each dialect's ({@link OutboxSql}). Every state change is guarded by
+ * the states the state machine allows it from.
+ */
+public abstract class OutboxOperations {
+
+    /** Reads one row of {@link OutboxSql#columns()}. */
+    @FunctionalInterface
+    public interface RowMapper<R> {
+        R map(ResultSet rs) throws SQLException;
+    }
+
+    /** Binds the insert parameters of the {@code row}-th row from {@code index} on; returns the next free index. */
+    @FunctionalInterface
+    public interface RowBinder {
+        int bind(PreparedStatement statement, int index, int row) throws SQLException;
+    }
+
+    /**
+     * A lease claim: due pending rows leased to {@code owner}; key-ordered ones only the oldest
+     * undelivered row of their key, looked for among the {@code window} oldest due rows.
+     */
+    public record LeaseClaim(String owner, Duration lease, boolean keyOrdered, int window, int limit) {
+    }
+
+    protected final SqlDialect dialect;
+    private final OutboxSql sql;
+
+    protected OutboxOperations(SqlDialect dialect, OutboxSql sql) {
+        this.dialect = dialect;
+        this.sql = sql;
+    }
+
+    /** The statements, for tools that show or reuse them. */
+    public OutboxSql sql() {
+        return sql;
+    }
+
+    /** Inserts {@code rows} rows (plain multi-row insert; new event ids). */
+    public void insert(Connection connection, int rows, RowBinder binder) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.insert(rows))) {
+            bindRows(statement, rows, binder);
+            statement.executeUpdate();
+        }
+    }
+
+    /**
+     * Inserts the rows whose event id is not present yet, without an error that would abort the
+     * transaction; returns the event ids (of {@code eventIds}, row order) that were present. Every
+     * other row is inserted.
+     */
+    public abstract Set<UUID> insertAbsent(Connection connection, List<UUID> eventIds, RowBinder binder)
+            throws SQLException;
+
+    /**
+     * Inserts the rows, skipping those whose event id (of {@code eventIds}, row order) is present,
+     * without an error even when another transaction inserts one meanwhile; returns how many were new.
+     */
+    public abstract int insertIgnoringDuplicates(Connection connection, List<UUID> eventIds, RowBinder binder)
+            throws SQLException;
+
+    /** Deletes rows by event id whatever their state (undoes a refused publish); returns the count. */
+    public abstract int deleteByEventIds(Connection connection, Collection<UUID> eventIds) throws SQLException;
+
+    /** Leases claimable rows; returns them (as leased) in any order. */
+    public abstract <R> List<R> claim(Connection connection, LeaseClaim claim, RowMapper<R> mapper) throws SQLException;
+
+    /**
+     * Locks claimable rows ({@code FOR UPDATE SKIP LOCKED}) without changing them; the lock is the
+     * lease, held until the transaction ends. {@code window} as in {@link LeaseClaim}.
+     */
+    public abstract <R> List<R> lock(Connection connection, boolean keyOrdered, int window, int limit,
+                                     RowMapper<R> mapper) throws SQLException;
+
+    /**
+     * Marks acknowledged rows published, or deletes them when {@code delete}. With an owner, sending
+     * rows leased to it; with null, pending rows this transaction locked. Returns the count.
+     */
+    public abstract int markPublished(Connection connection, Collection<Long> ids, String owner, boolean delete)
+            throws SQLException;
+
+    /**
+     * Records failed attempts: attempts + 1, the error, the next attempt after the delay, dead once
+     * max attempts are reached. With an owner, sending rows leased to it whose attempts are still
+     * those seen at the claim; with null, pending rows this transaction locked. Returns the new state
+     * of each row that changed.
+     */
+    public abstract Map<Long, OutboxState> markFailed(Connection connection, List<FailedAttempt> failures,
+                                                      String owner) throws SQLException;
+
+    /** Returns up to {@code limit} expired leases to pending (dead at max attempts), counting an attempt. */
+    public abstract int reclaimExpired(Connection connection, int limit) throws SQLException;
+
+    /** Returns leased rows to pending without counting an attempt. */
+    public abstract int release(Connection connection, Collection<Long> ids, String owner) throws SQLException;
+
+    /** Extends the leases {@code owner} still holds. */
+    public abstract int renew(Connection connection, Collection<Long> ids, String owner, Duration lease)
+            throws SQLException;
+
+    /** Deletes up to {@code limit} published or consumed rows last changed more than {@code age} ago. */
+    public abstract int deleteFinished(Connection connection, Duration age, int limit) throws SQLException;
+
+    /** Marks a row dead with a reason; with an owner only if leased to it. Returns whether it changed. */
+    public boolean markDead(Connection connection, long id, String owner, String reason) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.markDead())) {
+            statement.setString(1, reason);
+            statement.setLong(2, id);
+            statement.setString(3, owner);
+            statement.setString(4, owner);
+            return statement.executeUpdate() == 1;
+        }
+    }
+
+    /** Locks the row of an event id and returns its state; empty when there is none. */
+    public Optional<OutboxState> lockByEventId(Connection connection, UUID eventId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.lockByEventId())) {
+            dialect.setUuid(statement, 1, eventId);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? Optional.of(OutboxState.fromDbValue(rs.getString(1))) : Optional.empty();
+            }
+        }
+    }
+
+    /** Marks the row of an event id consumed; returns whether it changed. */
+    public boolean markConsumed(Connection connection, UUID eventId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.markConsumed())) {
+            dialect.setUuid(statement, 1, eventId);
+            return statement.executeUpdate() == 1;
+        }
+    }
+
+    /** Row count per state, every state present. */
+    public Map<OutboxState, Long> countByState(Connection connection) throws SQLException {
+        Map<OutboxState, Long> byState = new EnumMap<>(OutboxState.class);
+        for (OutboxState state : OutboxState.values()) {
+            byState.put(state, 0L);
+        }
+        try (PreparedStatement statement = connection.prepareStatement(sql.countByState());
+             ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                byState.put(OutboxState.fromDbValue(rs.getString(1)), rs.getLong(2));
+            }
+        }
+        return byState;
+    }
+
+    /** Age of the oldest undelivered (pending or sending) row. */
+    public Optional<Duration> oldestUndeliveredAge(Connection connection) throws SQLException {
+        return seconds(connection, sql.oldestUndeliveredAge());
+    }
+
+    /** Time until a row becomes claimable without a new insert; zero when a lease already expired. */
+    public Optional<Duration> nextDueIn(Connection connection) throws SQLException {
+        return seconds(connection, sql.nextDueIn());
+    }
+
+    /** Whether a pending row waits for a retry (and may hold its key back). */
+    public boolean anyRetryWaiting(Connection connection) throws SQLException {
+        return exists(connection, sql.anyRetryWaiting());
+    }
+
+    /** Whether a pending row is due (claimable, or held by another claimer or by its key). */
+    public boolean anyDuePending(Connection connection) throws SQLException {
+        return exists(connection, sql.anyDuePending());
+    }
+
+    /** The row of an event id. */
+    public <R> Optional<R> findByEventId(Connection connection, UUID eventId, RowMapper<R> mapper) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.findByEventId())) {
+            dialect.setUuid(statement, 1, eventId);
+            List<R> rows = readRows(statement, mapper);
+            return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+        }
+    }
+
+    protected static void bindRows(PreparedStatement statement, int rows, RowBinder binder) throws SQLException {
+        int index = 1;
+        for (int row = 0; row < rows; row++) {
+            index = binder.bind(statement, index, row);
+        }
+    }
+
+    protected static <R> List<R> readRows(PreparedStatement statement, RowMapper<R> mapper) throws SQLException {
+        List<R> rows = new ArrayList<>();
+        try (ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                rows.add(mapper.map(rs));
+            }
+        }
+        return rows;
+    }
+
+    private static boolean exists(Connection connection, String existsSql) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(existsSql);
+             ResultSet rs = statement.executeQuery()) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    /** A query answering one number of seconds, or null: as a duration, negative ones as zero. */
+    private static Optional<Duration> seconds(Connection connection, String secondsSql) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(secondsSql);
+             ResultSet rs = statement.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            double seconds = rs.getDouble(1);
+            return rs.wasNull() ? Optional.empty() : Optional.of(Duration.ofNanos((long) (Math.max(0, seconds) * 1e9)));
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.mailroom.jdbc.dialect;
+
+import dev.mailroom.state.OutboxState;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/** PostgreSQL: one statement per operation; id lists bound as arrays, claims as {@code UPDATE … RETURNING}. */
+final class PostgresOutboxOperations extends OutboxOperations {
+
+    private final PostgresOutboxSql sql;
+
+    PostgresOutboxOperations(SqlDialect dialect, PostgresOutboxSql sql) {
+        super(dialect, sql);
+        this.sql = sql;
+    }
+
+    @Override
+    public Set<UUID> insertAbsent(Connection connection, List<UUID> eventIds, RowBinder binder) throws SQLException {
+        Set<UUID> written = new HashSet<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql.insertReturningNew(eventIds.size()))) {
+            bindRows(statement, eventIds.size(), binder);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    written.add(rs.getObject(2, UUID.class));
+                }
+            }
+        }
+        Set<UUID> present = new LinkedHashSet<>(eventIds);
+        present.removeAll(written);
+        return present;
+    }
+
+    @Override
+    public int insertIgnoringDuplicates(Connection connection, List<UUID> eventIds, RowBinder binder)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.insertIgnoringDuplicates(eventIds.size()))) {
+            bindRows(statement, eventIds.size(), binder);
+            return statement.executeUpdate();
+        }
+    }
+
+    @Override
+    public int deleteByEventIds(Connection connection, Collection<UUID> eventIds) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.deleteByEventIds())) {
+            statement.setArray(1, connection.createArrayOf("uuid", eventIds.toArray(new UUID[0])));
+            return statement.executeUpdate();
+        }
+    }
+
+    @Override
+    public <R> List<R> claim(Connection connection, LeaseClaim claim, RowMapper<R> mapper) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                claim.keyOrdered() ? sql.claimInKeyOrder() : sql.claim())) {
+            int index = 1;
+            statement.setString(index++, claim.owner());
+            statement.setLong(index++, claim.lease().toMillis());
+            if (claim.keyOrdered()) {
+                statement.setInt(index++, claim.window());
+            }
+            statement.setInt(index, claim.limit());
+            return readRows(statement, mapper);
+        }
+    }
+
+    @Override
+    public <R> List<R> lock(Connection connection, boolean keyOrdered, int window, int limit, RowMapper<R> mapper)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(keyOrdered ? sql.lockInKeyOrder() : sql.lock())) {
+            int index = 1;
+            if (keyOrdered) {
+                statement.setInt(index++, window);
+            }
+            statement.setInt(index, limit);
+            return readRows(statement, mapper);
+        }
+    }
+
+    @Override
+    public int markPublished(Connection connection, Collection<Long> ids, String owner, boolean delete)
+            throws SQLException {
+        String statementSql = owner == null
+                ? (delete ? sql.deleteLockedPublished() : sql.markLockedPublished())
+                : (delete ? sql.deletePublished() : sql.markPublished());
+        try (PreparedStatement statement = connection.prepareStatement(statementSql)) {
+            statement.setArray(1, ids(connection, ids));
+            if (owner != null) {
+                statement.setString(2, owner);
+            }
+            return statement.executeUpdate();
+        }
+    }
+
+    @Override
+    public Map<Long, OutboxState> markFailed(Connection connection, List<FailedAttempt> failures, String owner)
+            throws SQLException {
+        int size = failures.size();
+        Long[] ids = new Long[size];
+        Integer[] attempts = new Integer[size];
+        Long[] delays = new Long[size];
+        String[] errors = new String[size];
+        for (int i = 0; i < size; i++) {
+            FailedAttempt failure = failures.get(i);
+            ids[i] = failure.id();
+            attempts[i] = failure.attempts();
+            delays[i] = failure.delayMillis();
+            errors[i] = failure.error();
+        }
+        try (PreparedStatement statement = connection.prepareStatement(
+                owner == null ? sql.markLockedFailed() : sql.markFailed())) {
+            int index = 1;
+            statement.setArray(index++, connection.createArrayOf("bigint", ids));
+            if (owner != null) {
+                statement.setArray(index++, connection.createArrayOf("integer", attempts));
+            }
+            statement.setArray(index++, connection.createArrayOf("bigint", delays));
+            statement.setArray(index++, connection.createArrayOf("text", errors));
+            if (owner != null) {
+                statement.setString(index, owner);
+            }
+            Map<Long, OutboxState> states = new LinkedHashMap<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    states.put(rs.getLong(1), OutboxState.fromDbValue(rs.getString(2)));
+                }
+            }
+            return states;
+        }
+    }
+
+    @Override
+    public int reclaimExpired(Connection connection, int limit) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.reclaimExpired())) {
+            statement.setInt(1, limit);
+            return statement.executeUpdate();
+        }
+    }
+
+    @Override
+    public int release(Connection connection, Collection<Long> ids, String owner) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.release())) {
+            statement.setArray(1, ids(connection, ids));
+            statement.setString(2, owner);
+            return statement.executeUpdate();
+        }
+    }
+
+    @Override
+    public int renew(Connection connection, Collection<Long> ids, String owner, Duration lease) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.renew())) {
+            statement.setLong(1, lease.toMillis());
+            statement.setArray(2, ids(connection, ids));
+            statement.setString(3, owner);
+            return statement.executeUpdate();
+        }
+    }
+
+    @Override
+    public int deleteFinished(Connection connection, Duration age, int limit) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.deleteFinished())) {
+            statement.setLong(1, age.toMillis());
+            statement.setInt(2, limit);
+            return statement.executeUpdate();
+        }
+    }
+
+    private static java.sql.Array ids(Connection connection, Collection<Long> ids) throws SQLException {
+        return connection.createArrayOf("bigint", ids.toArray(new Long[0]));
+    }
+}
