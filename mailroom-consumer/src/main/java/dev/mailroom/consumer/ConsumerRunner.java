@@ -197,7 +197,7 @@ public final class ConsumerRunner implements AutoCloseable {
         private String group;
         private String owner;
         private String inboxTable;
-        private SqlDialect dialect = SqlDialect.postgresql();
+        private SqlDialect dialect;
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private UnknownTypePolicy unknownTypes = UnknownTypePolicy.DEAD_LETTER;
         private int batchSize = DEFAULT_BATCH_SIZE;
@@ -253,6 +253,7 @@ public final class ConsumerRunner implements AutoCloseable {
             return this;
         }
 
+        /** The database's dialect; by default read from one connection at {@link #build()} ({@link SqlDialect#detect}). */
         public Builder dialect(SqlDialect dialect) {
             this.dialect = Arguments.requireNonNull(dialect, "dialect");
             return this;
@@ -333,6 +334,9 @@ public final class ConsumerRunner implements AutoCloseable {
             TableName table = inboxTable != null ? TableName.of(inboxTable) : defaultInboxTable(group);
             String ownerId = owner != null ? owner
                     : LeaseOwners.newOwnerId();
+            if (dialect == null) {
+                dialect = SqlDialect.detect(dataSource);
+            }
             return new ConsumerRunner(this, new ConsumerSettings(group, ownerId, batchSize, lease, idleWait, unknownTypes),
                     table, topics);
         }

@@ -54,6 +54,8 @@ final class DeliveryCycle {
     private final Transport transport;
     private final RelayMetrics metrics;
     private final String source;
+    /** Without notifications: the adaptive sleep when nothing was found; null when commits wake the relay. */
+    private final IdlePolling polling;
     private volatile long stopDeadlineNanos = Long.MAX_VALUE;
     private long nextHousekeepingNanos = System.nanoTime();
     /** Batches sent and not yet settled, oldest first; touched only by the loop's thread (then by {@link #finish()}). */
@@ -69,6 +71,14 @@ final class DeliveryCycle {
         this.transport = transport;
         this.metrics = metrics;
         this.source = settings.source();
+        this.polling = settings.listen() ? null : new IdlePolling(settings.minPoll(), settings.maxPoll());
+    }
+
+    /** Rows are about to be there (a publisher in this JVM wrote some): when not notified, look again soon. */
+    void rowsWritten() {
+        if (polling != null) {
+            polling.reset();
+        }
     }
 
     /** From now on, a batch waits for acknowledgements at most until {@code deadline}, then gives its rows back. */
@@ -91,6 +101,7 @@ final class DeliveryCycle {
             long claimStart = System.nanoTime();
             Claims.Batch claim = claims.claim();
             if (!claim.rows().isEmpty()) {
+                rowsWritten();
                 metrics.batch(claim.rows().size());
                 if (LOG.isDebugEnabled()) {
                     LOG.debug("Relay {}: claimed {} rows in {} us, {} batches in flight", settings.owner(),
@@ -111,13 +122,22 @@ final class DeliveryCycle {
             return Duration.ZERO;
         }
         if (stopRequested() || nextDue.isEmpty()) {
-            return settings.fallbackPoll();
+            return idle(settings.fallbackPoll());
         }
         if (nextDue.get().isZero()) {
             return store.reclaimExpiredLeases(settings.batchSize()) > 0 ? Duration.ZERO : MIN_WAIT;
         }
         Duration wait = nextDue.get().compareTo(MIN_WAIT) < 0 ? MIN_WAIT : nextDue.get();
-        return wait.compareTo(WAITING_ROWS_POLL) > 0 ? WAITING_ROWS_POLL : wait;
+        return idle(wait.compareTo(WAITING_ROWS_POLL) > 0 ? WAITING_ROWS_POLL : wait);
+    }
+
+    /** The sleep after a pass that found nothing: {@code wait}, or sooner when polling says so. */
+    private Duration idle(Duration wait) {
+        if (polling == null) {
+            return wait;
+        }
+        Duration poll = polling.next();
+        return poll.compareTo(wait) < 0 ? poll : wait;
     }
 
     /** After the loop has stopped: waits for the batches still in flight (until the stop deadline) and settles them. */

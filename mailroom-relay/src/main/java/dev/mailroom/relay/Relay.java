@@ -2,6 +2,7 @@ package dev.mailroom.relay;
 
 import dev.mailroom.internal.Arguments;
 import dev.mailroom.jdbc.dialect.SqlDialect;
+import dev.mailroom.jdbc.publish.PublishSignals;
 import dev.mailroom.jdbc.store.OutboxStore;
 import dev.mailroom.loop.BackgroundLoop;
 import dev.mailroom.loop.LeaseOwners;
@@ -28,7 +29,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Wake-up.</b> On PostgreSQL a dedicated connection {@code LISTEN}s on the service's channel;
  * every commit that inserted rows wakes the claim loop within milliseconds. A fallback poll
- * (default 30 s) covers lost notifications. An idle relay sends no query besides that poll.
+ * (default 30 s) covers lost notifications. An idle relay sends no query besides that poll. Where
+ * the database does not notify (MariaDB), the relay polls adaptively: every 5 ms while it finds
+ * rows, doubling up to 500 ms while it finds none, and back to 5 ms as soon as a publisher in the
+ * same JVM writes to its table ({@link Builder#pollInterval}).
  *
  * <p><b>Per-key order</b> (on by default). The claim hands out only the oldest undelivered row of
  * each key, and a row waiting for its retry stays the oldest undelivered row of its key, so events
@@ -54,6 +58,10 @@ public final class Relay implements AutoCloseable {
     public static final Duration DEFAULT_REAP_INTERVAL = Duration.ofSeconds(10);
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_LISTEN_RECONNECT_MAX = Duration.ofSeconds(10);
+    /** Shortest sleep of a polling relay (no {@code NOTIFY}): right after it found rows. */
+    public static final Duration DEFAULT_MIN_POLL = Duration.ofMillis(5);
+    /** Longest sleep of a polling relay, reached by doubling while it finds nothing. */
+    public static final Duration DEFAULT_MAX_POLL = Duration.ofMillis(500);
     private static final Duration ERROR_BACKOFF = Duration.ofSeconds(1);
 
     private final RelaySettings settings;
@@ -63,6 +71,7 @@ public final class Relay implements AutoCloseable {
     private final DeliveryCycle cycle;
     private final BackgroundLoop loop;
     private final NotificationListener listener;
+    private AutoCloseable publishSignals;
     private volatile boolean started;
 
     private Relay(Builder builder, RelaySettings settings) {
@@ -112,10 +121,16 @@ public final class Relay implements AutoCloseable {
         loop.start();
         if (listener != null) {
             listener.start();
+        } else {
+            publishSignals = PublishSignals.subscribe(service.table(), () -> {
+                cycle.rowsWritten();
+                loop.wake();
+            });
         }
         started = true;
         LOG.info("Relay {} started for service {} (table {}, topics {}, {} wake-up)", settings.owner(),
-                service.name(), service.table(), topics, listener != null ? "LISTEN/NOTIFY" : "polling");
+                service.name(), service.table(), topics, listener != null ? "LISTEN/NOTIFY"
+                        : "polling every " + settings.minPoll().toMillis() + "-" + settings.maxPoll().toMillis() + " ms");
         return this;
     }
 
@@ -143,6 +158,7 @@ public final class Relay implements AutoCloseable {
         if (listener != null) {
             listener.close();
         }
+        closeQuietly(publishSignals);
         cycle.stopBy(System.nanoTime() + settings.shutdownTimeout().toNanos());
         if (loop.stop(settings.shutdownTimeout().plusSeconds(5))) {
             try {
@@ -161,6 +177,17 @@ public final class Relay implements AutoCloseable {
         LOG.info("Relay {} stopped", settings.owner());
     }
 
+    private static void closeQuietly(AutoCloseable subscription) {
+        if (subscription == null) {
+            return;
+        }
+        try {
+            subscription.close();
+        } catch (Exception e) {
+            LOG.debug("Could not unsubscribe from publish signals", e);
+        }
+    }
+
     /** Settings with the {@code DEFAULT_*} values; checked at {@link #build()}. */
     public static final class Builder {
 
@@ -170,7 +197,7 @@ public final class Relay implements AutoCloseable {
         private String service;
         private String owner;
         private String source;
-        private SqlDialect dialect = SqlDialect.postgresql();
+        private SqlDialect dialect;
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private int batchSize = DEFAULT_BATCH_SIZE;
         private Duration lease = DEFAULT_LEASE;
@@ -179,6 +206,8 @@ public final class Relay implements AutoCloseable {
         private Duration reapInterval = DEFAULT_REAP_INTERVAL;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private Duration listenReconnectMax = DEFAULT_LISTEN_RECONNECT_MAX;
+        private Duration minPoll = DEFAULT_MIN_POLL;
+        private Duration maxPoll = DEFAULT_MAX_POLL;
         private boolean listen = true;
         private boolean orderByKey = true;
         private ClaimMode claimMode = ClaimMode.ROW_LOCK;
@@ -210,6 +239,7 @@ public final class Relay implements AutoCloseable {
             return this;
         }
 
+        /** The database's dialect; by default read from one connection at {@link #build()} ({@link SqlDialect#detect}). */
         public Builder dialect(SqlDialect dialect) {
             this.dialect = Arguments.requireNonNull(dialect, "dialect");
             return this;
@@ -248,7 +278,10 @@ public final class Relay implements AutoCloseable {
             return this;
         }
 
-        /** How often an idle relay looks for rows without being notified (default 30 s). */
+        /**
+         * How often an idle relay that is notified of commits (PostgreSQL) looks for rows anyway,
+         * covering lost notifications (default 30 s).
+         */
         public Builder fallbackPoll(Duration fallbackPoll) {
             this.fallbackPoll = fallbackPoll;
             return this;
@@ -272,7 +305,18 @@ public final class Relay implements AutoCloseable {
             return this;
         }
 
-        /** Whether to {@code LISTEN} for commits (PostgreSQL only; default true). Off: polling only. */
+        /**
+         * A relay not notified of commits (MariaDB, or {@code listen(false)}) polls adaptively: {@code min}
+         * after a look that found rows (or after a publisher in this JVM wrote rows), doubling while it
+         * finds nothing, up to {@code max} (defaults 5 ms and 500 ms).
+         */
+        public Builder pollInterval(Duration min, Duration max) {
+            this.minPoll = min;
+            this.maxPoll = max;
+            return this;
+        }
+
+        /** Whether to {@code LISTEN} for commits where the database notifies (PostgreSQL; default true). Off: polling only. */
         public Builder listen(boolean listen) {
             this.listen = listen;
             return this;
@@ -333,6 +377,12 @@ public final class Relay implements AutoCloseable {
             requirePositive("reapInterval", reapInterval);
             requirePositive("shutdownTimeout", shutdownTimeout);
             requirePositive("listenReconnectMax", listenReconnectMax);
+            requirePositive("minPoll", minPoll);
+            requirePositive("maxPoll", maxPoll);
+            if (maxPoll.compareTo(minPoll) < 0) {
+                throw new IllegalArgumentException("maxPoll (" + maxPoll + ") must not be shorter than minPoll ("
+                        + minPoll + ")");
+            }
             if (sendTimeout.compareTo(lease) >= 0) {
                 throw new IllegalArgumentException("sendTimeout (" + sendTimeout + ") must be shorter than lease ("
                         + lease + "), or leases would expire while sends are in flight");
@@ -341,9 +391,13 @@ public final class Relay implements AutoCloseable {
             if (ownerId.isBlank()) {
                 throw new IllegalArgumentException("owner must not be blank");
             }
+            if (dialect == null) {
+                dialect = SqlDialect.detect(dataSource);
+            }
             RelaySettings settings = new RelaySettings(service, ownerId,
                     source != null ? source : "/mailroom/" + service, batchSize, lease, sendTimeout, fallbackPoll,
-                    reapInterval, shutdownTimeout, listenReconnectMax, listen && dialect.notifiesOnCommit(), orderByKey, claimMode);
+                    minPoll, maxPoll, reapInterval, shutdownTimeout, listenReconnectMax,
+                    listen && dialect.notifiesOnCommit(), orderByKey, claimMode);
             return new Relay(this, settings);
         }
 

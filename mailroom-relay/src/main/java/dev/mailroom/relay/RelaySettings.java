@@ -11,6 +11,8 @@ record RelaySettings(
         Duration lease,
         Duration sendTimeout,
         Duration fallbackPoll,
+        Duration minPoll,
+        Duration maxPoll,
         Duration reapInterval,
         Duration shutdownTimeout,
         Duration listenReconnectMax,

@@ -199,6 +199,7 @@ public final class OutboxPublisher {
                 connection.releaseSavepoint(firstUse);
             }
             verifiedTables.add(table);
+            PublishSignals.written(table);
         } catch (SQLException e) {
             throw StoreErrors.translate(known.dialect(), table.qualified(), "publish", e);
         }

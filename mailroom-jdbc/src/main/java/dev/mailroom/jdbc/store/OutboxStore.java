@@ -64,6 +64,7 @@ public final class OutboxStore {
      * store while the database is down).
      */
     public static OutboxStore create(DataSource dataSource, TableName table) {
+        Arguments.requireNonNull(table, "table");
         return create(dataSource, SqlDialect.detect(dataSource), table, RetryPolicy.defaults());
     }
 
