@@ -44,8 +44,8 @@ public final class DemoMain {
         try (KafkaBroker broker = KafkaBroker.start();
              DemoDatabase database = DemoDatabase.open(settings)) {
             broker.createTopic(TOPIC, 3);
-            System.out.println("   Kafka at " + broker.bootstrapServers() + ", PostgreSQL at " + database.description());
-            new SchemaMigrator(database.dataSource(), SqlDialect.postgresql()).migrate(ROUTES);
+            System.out.println("   Kafka at " + broker.bootstrapServers() + ", " + database.description());
+            new SchemaMigrator(database.dataSource(), SqlDialect.detect(database.dataSource())).migrate(ROUTES);
             OrderService orders = new OrderService(database.dataSource(),
                     OutboxPublisher.builder(ROUTES).boundTo("orders").build());
             orders.createTable();

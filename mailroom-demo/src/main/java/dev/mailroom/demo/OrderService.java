@@ -22,7 +22,8 @@ final class OrderService {
     void createTable() throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.createStatement().execute(
-                    "CREATE TABLE IF NOT EXISTS orders (id text PRIMARY KEY, customer text NOT NULL, total numeric NOT NULL)");
+                    "CREATE TABLE IF NOT EXISTS orders (id VARCHAR(64) PRIMARY KEY, customer VARCHAR(200) NOT NULL,"
+                    + " total DECIMAL(12, 2) NOT NULL)");
         }
     }
 
@@ -31,7 +32,7 @@ final class OrderService {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO orders (id, customer, total) VALUES (?, ?, ?::numeric)")) {
+                    "INSERT INTO orders (id, customer, total) VALUES (?, ?, CAST(? AS DECIMAL(12, 2)))")) {
                 insert.setString(1, orderId);
                 insert.setString(2, customer);
                 insert.setString(3, total);
