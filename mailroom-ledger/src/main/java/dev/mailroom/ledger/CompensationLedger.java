@@ -18,7 +18,8 @@ import javax.sql.DataSource;
  * Records the items a batch operation could not process, retries them in the background with the
  * executor registered for their operation type, and hands what cannot be fixed automatically to an
  * operator, who resolves or abandons it. Every change bumps the item's version and writes an audit
- * row in the same statement. Thread-safe and immutable once built.
+ * row in the same transaction (on PostgreSQL in the same statement). Works on PostgreSQL and
+ * MariaDB, the dialect read from the data source unless given. Thread-safe and immutable once built.
  *
  * <pre>{@code
  * CompensationLedger ledger = CompensationLedger.builder(dataSource)
@@ -48,11 +49,11 @@ public final class CompensationLedger {
     private final int batchSize;
     private final Duration idleWait;
 
-    private CompensationLedger(Builder builder, LedgerTables tables) {
+    private CompensationLedger(Builder builder, SqlDialect dialect, LedgerTables tables) {
         LedgerMetrics metrics = builder.meterRegistry == null ? LedgerMetrics.NOOP
                 : new MicrometerLedgerMetrics(builder.meterRegistry);
         this.dataSource = builder.dataSource;
-        this.dialect = builder.dialect;
+        this.dialect = dialect;
         this.tables = tables;
         this.store = new LedgerStore(dataSource, dialect, tables);
         this.runs = new ItemRuns(store, builder.executors, builder.retryPolicy, metrics, builder.lease, System::nanoTime);
@@ -72,12 +73,15 @@ public final class CompensationLedger {
     }
 
     /**
-     * Records one failed item in the caller's transaction: one statement, never commits, rolls back
-     * or changes auto-commit, so the item exists exactly when the caller's transaction commits.
+     * Records one failed item in the caller's transaction: one statement on PostgreSQL, three on
+     * MariaDB (insert, ids read back, audit row); never commits or rolls back a transaction of the
+     * caller's, so the item exists exactly when the caller's transaction commits (with auto-commit
+     * on, MariaDB's statements run in one transaction of their own).
      * Returns its id. The reason is cut to 1,000 characters.
      *
-     * @throws InvalidLedgerItemException for a blank batch id or operation type, a negative index, or a
-     *                                    payload that is not one storable JSON value; checked before any
+     * @throws InvalidLedgerItemException for a blank batch id or operation type (or one over 255
+     *                                    characters), a negative index, or a payload that is not one
+     *                                    JSON value every supported database stores as it means; checked before any
      *                                    statement is sent, so nothing is written and the transaction stays usable
      */
     public long record(Connection transaction, String batchId, String operationType, int itemIndex, String payloadJson,
@@ -88,7 +92,7 @@ public final class CompensationLedger {
 
     /**
      * Records many items in the caller's transaction with multi-row inserts (one statement, so one
-     * round trip, per 500 items); returns their ids in order. Every item is checked before anything
+     * round trip, per 500 items on PostgreSQL; three on MariaDB); returns their ids in order. Every item is checked before anything
      * is written: one bad item and none is recorded. {@code createdBy} (nullable) is kept with each
      * item and is the actor of its first audit row.
      */
@@ -145,7 +149,7 @@ public final class CompensationLedger {
 
     /**
      * Back to {@code pending} now, attempts kept (from {@code retrying} or {@code manual_required}).
-     * Each operator change is one statement in its own transaction, fenced on
+     * Each operator change runs in its own transaction (one statement on PostgreSQL), fenced on
      * {@code expectedVersion}, that bumps the version and writes an audit row; returns the new state.
      *
      * @throws StaleVersionException            the item changed since that version; nothing changed
@@ -172,7 +176,7 @@ public final class CompensationLedger {
 
         private final DataSource dataSource;
         private final Map<String, ItemExecutor> executors = new HashMap<>();
-        private SqlDialect dialect = SqlDialect.postgresql();
+        private SqlDialect dialect;
         private String table = DEFAULT_TABLE;
         private RetryPolicy retryPolicy = RetryPolicy.builder().maxAttempts(DEFAULT_MAX_ATTEMPTS).build();
         private int batchSize = DEFAULT_BATCH_SIZE;
@@ -201,6 +205,10 @@ public final class CompensationLedger {
             return this;
         }
 
+        /**
+         * The database's dialect; without one, {@link #build()} reads it from the data source
+         * ({@link SqlDialect#detect}: one connection), so give it to build a ledger while the database is down.
+         */
         public Builder dialect(SqlDialect dialect) {
             this.dialect = Arguments.requireNonNull(dialect, "dialect");
             return this;
@@ -240,7 +248,6 @@ public final class CompensationLedger {
         }
 
         public CompensationLedger build() {
-            LedgerSql.checkSupported(dialect);
             if (batchSize < 1 || batchSize > 1000) {
                 throw new IllegalArgumentException("batchSize must be between 1 and 1000, was " + batchSize);
             }
@@ -250,7 +257,8 @@ public final class CompensationLedger {
             if (idleWait == null || idleWait.toMillis() < 1) {
                 throw new IllegalArgumentException("idleWait must be at least 1 ms, was " + idleWait);
             }
-            return new CompensationLedger(this, LedgerTables.of(table));
+            LedgerTables tables = LedgerTables.of(table);
+            return new CompensationLedger(this, dialect != null ? dialect : SqlDialect.detect(dataSource), tables);
         }
     }
 }

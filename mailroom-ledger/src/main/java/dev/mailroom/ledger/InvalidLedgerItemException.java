@@ -14,12 +14,15 @@ public final class InvalidLedgerItemException extends MailroomException {
         BLANK_BATCH_ID,
         /** The operation type is null or blank. */
         BLANK_OPERATION_TYPE,
+        /** The batch id or the operation type is longer than 255 characters. */
+        NAME_TOO_LONG,
         /** The item index is below zero. */
         NEGATIVE_ITEM_INDEX,
         /**
-         * The payload is not exactly one JSON value that PostgreSQL stores unchanged in meaning:
-         * it does not parse, has trailing content or duplicate keys, holds {@code \u0000} or an
-         * unpaired surrogate, or a number beyond PostgreSQL's {@code numeric} range.
+         * The payload is not exactly one JSON value that every supported database stores unchanged
+         * in meaning: it does not parse, has trailing content or duplicate keys, holds {@code \u0000}
+         * or an unpaired surrogate, a number beyond PostgreSQL's {@code numeric} range, or arrays
+         * and objects nested deeper than 31 levels (MariaDB's limit).
          */
         PAYLOAD_NOT_JSON,
         /** An operator change does not say who makes it. */

@@ -4,6 +4,7 @@ import static dev.mailroom.ledger.InvalidLedgerItemException.Problem.BLANK_ACTOR
 import static dev.mailroom.ledger.InvalidLedgerItemException.Problem.BLANK_BATCH_ID;
 import static dev.mailroom.ledger.InvalidLedgerItemException.Problem.BLANK_NOTES;
 import static dev.mailroom.ledger.InvalidLedgerItemException.Problem.BLANK_OPERATION_TYPE;
+import static dev.mailroom.ledger.InvalidLedgerItemException.Problem.NAME_TOO_LONG;
 import static dev.mailroom.ledger.InvalidLedgerItemException.Problem.NEGATIVE_ITEM_INDEX;
 import static dev.mailroom.ledger.InvalidLedgerItemException.Problem.NOTES_TOO_LONG;
 import static dev.mailroom.ledger.InvalidLedgerItemException.Problem.NUL_CHARACTER;
@@ -18,6 +19,8 @@ final class LedgerInput {
 
     /** Longest resolution or audit note. */
     static final int MAX_NOTES_LENGTH = 2000;
+    /** Longest batch id or operation type (MariaDB keeps them in {@code VARCHAR(255)}, indexed). */
+    static final int MAX_NAME_LENGTH = 255;
     /** Longest actor name. */
     static final int MAX_ACTOR_LENGTH = 200;
     /** Longest accumulated failure reason; the oldest text is dropped first. */
@@ -35,6 +38,7 @@ final class LedgerInput {
                     "operation type is blank (item " + item.itemIndex() + " of batch " + item.batchId() + ")");
         }
         checkNoNul("operation type", item.operationType());
+        checkLength("operation type", item.operationType());
         if (item.itemIndex() < 0) {
             throw new InvalidLedgerItemException(NEGATIVE_ITEM_INDEX,
                     "item index " + item.itemIndex() + " is negative (batch " + item.batchId() + ")");
@@ -51,6 +55,14 @@ final class LedgerInput {
             throw new InvalidLedgerItemException(BLANK_BATCH_ID, "batch id is blank");
         }
         checkNoNul("batch id", batchId);
+        checkLength("batch id", batchId);
+    }
+
+    private static void checkLength(String field, String value) {
+        if (value.length() > MAX_NAME_LENGTH) {
+            throw new InvalidLedgerItemException(NAME_TOO_LONG,
+                    field + " is " + value.length() + " characters, the limit is " + MAX_NAME_LENGTH);
+        }
     }
 
     /** An operator change: who (required) and why ({@code notesRequired} for resolve and abandon). */

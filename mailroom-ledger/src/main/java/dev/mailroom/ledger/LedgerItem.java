@@ -5,8 +5,9 @@ import java.time.Instant;
 /**
  * A compensation item as stored; {@code version} is what operator changes must name.
  *
- * @param payloadJson     the recorded payload as PostgreSQL {@code jsonb} gives it back: the same
- *                        values, but key order and whitespace normalized (numbers keep their digits)
+ * @param payloadJson     the recorded payload with the same values: on PostgreSQL as {@code jsonb}
+ *                        gives it back (key order and whitespace normalized, numbers keep their
+ *                        digits), on MariaDB as recorded
  * @param failureReason   the recorded reason and every later failure, newest last, at most 4,000
  *                        characters (the oldest text is dropped first)
  * @param attempts        runs that failed (a run lost with its worker counts as one)

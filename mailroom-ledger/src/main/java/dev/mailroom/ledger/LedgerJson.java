@@ -9,10 +9,12 @@ import java.io.IOException;
 import java.math.BigDecimal;
 
 /**
- * Whether a payload can go into the {@code jsonb} column as it means: exactly one JSON value, no
- * duplicate keys (jsonb would keep only the last), and nothing PostgreSQL refuses ({@code \u0000},
- * unpaired surrogates, numbers outside {@code numeric}). Checked before the insert, because a
- * refused insert would abort the caller's transaction.
+ * Whether a payload can go into the payload column as it means, on every supported database:
+ * exactly one JSON value, no duplicate keys (jsonb would keep only the last), nothing PostgreSQL
+ * refuses ({@code \u0000}, unpaired surrogates, numbers outside {@code numeric}), and no nesting
+ * deeper than MariaDB's {@code JSON_VALID} accepts. Checked before the insert, because a refused
+ * insert would abort the caller's transaction (on PostgreSQL), and so that a payload one database
+ * takes is never refused by another.
  */
 final class LedgerJson {
 
@@ -20,6 +22,8 @@ final class LedgerJson {
     private static final int MAX_INTEGER_DIGITS = 131_072;
     /** ...and this many after it. */
     private static final int MAX_FRACTION_DIGITS = 16_383;
+    /** MariaDB's {@code JSON_VALID} refuses arrays and objects nested 32 deep (measured on 10.11). */
+    static final int MAX_DEPTH = 31;
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
@@ -48,6 +52,9 @@ final class LedgerJson {
                     return problem;
                 }
                 depth += token.isStructStart() ? 1 : token.isStructEnd() ? -1 : 0;
+                if (depth > MAX_DEPTH) {
+                    return "the payload nests arrays and objects deeper than " + MAX_DEPTH + " levels";
+                }
                 if (depth == 0) {
                     break;
                 }

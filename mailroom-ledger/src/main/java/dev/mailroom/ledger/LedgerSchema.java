@@ -9,9 +9,9 @@ import javax.sql.DataSource;
 /**
  * Creates and upgrades a ledger table and its audit table from the versioned scripts in the jar
  * ({@code dev/mailroom/db/<dialect>/ledger/V<n>__*.sql}, Flyway-style, placeholders {@code ${table}},
- * {@code ${table_name}}, {@code ${audit}}), recorded under the scope {@code ledger:<table>} in
- * {@code mailroom_schema_history}. Opt-in: nothing calls it implicitly. Safe to run twice or from
- * two processes at once; each version is applied exactly once.
+ * {@code ${table_name}}, {@code ${audit}}; PostgreSQL and MariaDB have the same versions), recorded
+ * under the scope {@code ledger:<table>} in {@code mailroom_schema_history}. Opt-in: nothing calls it
+ * implicitly. Safe to run twice or from two processes at once; each version is applied exactly once.
  */
 public final class LedgerSchema {
 
@@ -21,9 +21,13 @@ public final class LedgerSchema {
     private LedgerSchema() {
     }
 
-    /** Migrates {@code table} (optionally {@code schema.table}) on PostgreSQL; returns the versions applied now. */
+    /**
+     * Migrates {@code table} (optionally {@code schema.table}) in the dialect of the database behind
+     * {@code dataSource} ({@link SqlDialect#detect}); returns the versions applied now.
+     */
     public static List<Integer> migrate(DataSource dataSource, String table) {
-        return migrate(dataSource, SqlDialect.postgresql(), table);
+        LedgerTables tables = LedgerTables.of(table);
+        return migrate(dataSource, SqlDialect.detect(dataSource), tables);
     }
 
     /** Migrates {@code table} with the scripts of {@code dialect}; returns the versions applied now. */
@@ -32,10 +36,13 @@ public final class LedgerSchema {
     }
 
     static List<Integer> migrate(DataSource dataSource, SqlDialect dialect, LedgerTables tables) {
-        LedgerSql.checkSupported(dialect);
         return new SchemaMigrator(dataSource, dialect).migrateScripts("ledger:" + tables.items().qualified(),
-                "dev/mailroom/db/" + dialect.name() + "/ledger/",
-                Map.of("table", tables.items().qualified(), "table_name", tables.items().name(),
+                scriptsFolder(dialect), Map.of("table", tables.items().qualified(), "table_name", tables.items().name(),
                         "audit", tables.audit().qualified()));
+    }
+
+    /** The classpath folder of the dialect's ledger scripts and their {@code migrations.list}. */
+    static String scriptsFolder(SqlDialect dialect) {
+        return "dev/mailroom/db/" + dialect.name() + "/ledger/";
     }
 }

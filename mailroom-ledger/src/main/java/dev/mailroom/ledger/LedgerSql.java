@@ -1,74 +1,79 @@
 package dev.mailroom.ledger;
 
-import dev.mailroom.jdbc.dialect.SqlDialect;
+import java.util.Set;
+import java.util.StringJoiner;
 
 /**
- * The whole statements of one ledger table in one dialect, rendered once. Every state change is a
- * single statement that updates the item (guarded by the states {@link LedgerState} allows the move
- * from, and by the lease owner and claimed version, or by the operator's expected version), bumps
- * its version and writes its audit row; it returns {@code (id, to_status, operation_type)} of each
- * changed item, and nothing when the guard did not hold.
+ * What the statements of every dialect share for one ledger table: the table names, status values
+ * and guards rendered from {@link LedgerState}, the texts the ledger writes, and the reads, whose
+ * SQL is the same everywhere but for the column list. Nothing here comes from user input but the
+ * validated table names.
  */
-interface LedgerSql {
+abstract class LedgerSql {
 
-    /** The statements for {@code tables} in {@code dialect}; PostgreSQL only so far (MariaDB next). */
-    static LedgerSql forDialect(SqlDialect dialect, LedgerTables tables) {
-        checkSupported(dialect);
-        return new PostgresLedgerSql(tables);
-    }
+    /** Audit notes of an item's first row. */
+    static final String RECORDED = "recorded";
+    /** Reason and audit notes of a lease that expired: {@code LEASE_OF + owner + ...}. */
+    static final String LEASE_OF = "lease of ";
+    static final String LOST_RUN_REASON = " expired before its run was recorded";
+    static final String LOST_RUN_NOTES = " expired; its run counts as an attempt";
 
-    static void checkSupported(SqlDialect dialect) {
-        if (!"postgresql".equals(dialect.name())) {
-            throw new IllegalArgumentException("the compensation ledger has statements for PostgreSQL only so far,"
-                    + " not " + dialect.name());
-        }
+    final String table;
+    final String audit;
+
+    LedgerSql(LedgerTables tables) {
+        this.table = tables.items().qualified();
+        this.audit = tables.audit().qualified();
     }
 
     /** Columns read by every item query, in {@code LedgerRowMapper}'s order. */
-    String columns();
+    abstract String columns();
 
-    /** Per row: batch_id, operation_type, item_index, payload JSON, reason, max_attempts, created_by. Writes audit rows. */
-    String insert(int rows);
+    static String q(LedgerState state) {
+        return q(state.dbValue());
+    }
 
-    /** Leases due open items: owner, lease millis, limit. */
-    String claimDue();
+    static String q(String literal) {
+        return "'" + literal.replace("'", "''") + "'";
+    }
 
-    /** Leases one batch's open items, due or not, after a position: owner, lease millis, batch id, after item index, after id, limit. */
-    String claimBatch();
+    /** {@code (...)}: the states, in declaration order. */
+    static String in(Set<LedgerState> states) {
+        StringJoiner joined = new StringJoiner(", ", "(", ")");
+        for (LedgerState state : LedgerState.values()) {
+            if (states.contains(state)) {
+                joined.add(q(state));
+            }
+        }
+        return joined.toString();
+    }
 
-    /** Clears leases not used, without a state change: ids (bigint[]), claimed versions (bigint[]), owner. */
-    String release();
-
-    /** Run succeeded: id, resolution notes, owner, claimed version, actor, audit notes. */
-    String resolveLeased();
-
-    /** Run failed: id, reason, delay millis, owner, claimed version, actor, audit notes. Retrying, or manual_required at max. */
-    String failLeased();
-
-    /** No executor: id, reason, owner, claimed version, actor, audit notes. */
-    String manualLeased();
-
-    /** Expired leases back to retrying (manual_required at max), the lost run counted as an attempt: limit, actor. */
-    String reclaimExpired();
-
-    /** Operator retry-now: id, expected version, actor, notes. */
-    String retryNow();
-
-    /** Operator resolve: id, resolved by, notes, expected version, actor, notes. */
-    String resolve();
-
-    /** Operator abandon: id, resolved by, notes, expected version, actor, notes. */
-    String abandon();
+    /** The fence of a change on the item aliased {@code t}, and the states it may be in. */
+    static String guard(LedgerChange change) {
+        return (change.leased() ? "t.lease_owner = ? AND t.version = ?" : "t.version = ?") + " AND t.status IN "
+                + in(change.sources());
+    }
 
     /** An item's status and version: id. */
-    String statusAndVersion();
+    String statusAndVersion() {
+        return "SELECT status, version FROM " + table + " WHERE id = ?";
+    }
 
     /** Items after an id, oldest first: the filters present (in this order: batch id, status, operation type), after id, limit. */
-    String list(boolean byBatch, boolean byState, boolean byOperationType);
+    String list(boolean byBatch, boolean byState, boolean byOperationType) {
+        return "SELECT " + columns() + " FROM " + table + " WHERE " + (byBatch ? "batch_id = ? AND " : "")
+                + (byState ? "status = ? AND " : "") + (byOperationType ? "operation_type = ? AND " : "")
+                + "id > ? ORDER BY id LIMIT ?";
+    }
 
     /** One item: id. */
-    String find();
+    String find() {
+        return "SELECT " + columns() + " FROM " + table + " WHERE id = ?";
+    }
 
     /** An item's audit trail in order: id. */
-    String audit();
+    String audit() {
+        return "SELECT item_id, actor, from_status, to_status, version, notes, changed_at FROM " + audit
+                + " WHERE item_id = ? ORDER BY id";
+    }
 }

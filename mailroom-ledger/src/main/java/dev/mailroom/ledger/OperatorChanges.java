@@ -3,38 +3,33 @@ package dev.mailroom.ledger;
 import java.util.Optional;
 
 /**
- * An operator's changes: each is one guarded statement fenced on the expected version. When the
- * guard does not hold, one read says why: no such item, a stale version, or a move the state
- * machine does not allow.
+ * An operator's changes: each is one guarded change fenced on the expected version. When the guard
+ * does not hold, one read says why: no such item, a stale version, or a move the state machine
+ * does not allow.
  */
 final class OperatorChanges {
 
     private final LedgerStore store;
-    private final LedgerSql sql;
     private final LedgerMetrics metrics;
 
     OperatorChanges(LedgerStore store, LedgerMetrics metrics) {
         this.store = store;
-        this.sql = store.sql();
         this.metrics = metrics;
     }
 
     LedgerState retryNow(long id, long expectedVersion, String who, String notes) {
         LedgerInput.checkOperator(who, notes, false);
-        return applied(id, expectedVersion, LedgerState.PENDING,
-                store.operatorChange(sql.retryNow(), id, expectedVersion, who, notes));
+        return applied(id, expectedVersion, LedgerState.PENDING, store.retryNow(id, expectedVersion, who, notes));
     }
 
     LedgerState resolve(long id, long expectedVersion, String who, String notes) {
         LedgerInput.checkOperator(who, notes, true);
-        return applied(id, expectedVersion, LedgerState.RESOLVED,
-                store.operatorChange(sql.resolve(), id, who, notes, expectedVersion, who, notes));
+        return applied(id, expectedVersion, LedgerState.RESOLVED, store.resolve(id, expectedVersion, who, notes));
     }
 
     LedgerState abandon(long id, long expectedVersion, String who, String notes) {
         LedgerInput.checkOperator(who, notes, true);
-        return applied(id, expectedVersion, LedgerState.ABANDONED,
-                store.operatorChange(sql.abandon(), id, who, notes, expectedVersion, who, notes));
+        return applied(id, expectedVersion, LedgerState.ABANDONED, store.abandon(id, expectedVersion, who, notes));
     }
 
     private LedgerState applied(long id, long expectedVersion, LedgerState target, Optional<LedgerStore.Moved> moved) {

@@ -6,43 +6,34 @@ import static dev.mailroom.ledger.LedgerState.PENDING;
 import static dev.mailroom.ledger.LedgerState.RESOLVED;
 import static dev.mailroom.ledger.LedgerState.RETRYING;
 
-import java.util.Set;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.StringJoiner;
 
 /**
- * PostgreSQL statements for one ledger table. Status values and guards are rendered from
- * {@link LedgerState}; nothing here comes from user input but the validated table names. Each
- * state change is one statement: data-modifying CTEs update the item and insert its audit row, so
- * the two commit together or not at all.
+ * PostgreSQL statements for one ledger table. Each state change is one statement: data-modifying
+ * CTEs update the item and insert its audit row, so the two commit together or not at all, and
+ * return {@code (id, to_status, operation_type)} of each changed item (nothing when the guard did
+ * not hold).
  */
-final class PostgresLedgerSql implements LedgerSql {
+final class PostgresLedgerSql extends LedgerSql {
 
     private static final String COLUMNS = "id, batch_id, operation_type, item_index, item_payload::text, failure_reason,"
             + " status, attempts, max_attempts, next_attempt_at, lease_owner, lease_expires_at, resolved_at,"
             + " resolved_by, resolution_notes, created_at, updated_at, created_by, version";
     private static final String MILLIS = " * interval '1 millisecond'";
     private static final String CLEAR_LEASE = "lease_owner = NULL, lease_expires_at = NULL";
-    /** The fence of every post-run change: still leased by this worker, unchanged since the claim. */
-    private static final String LEASED = "t.lease_owner = ? AND t.version = ?";
     private static final String ATTEMPT_OUTCOME = "status = CASE WHEN t.attempts + 1 >= t.max_attempts THEN "
             + q(MANUAL_REQUIRED) + " ELSE " + q(RETRYING) + " END";
 
-    private final String table;
-    private final String audit;
     private final String claimDue;
     private final String claimBatch;
     private final String release;
-    private final String resolveLeased;
-    private final String failLeased;
-    private final String manualLeased;
     private final String reclaimExpired;
-    private final String retryNow;
-    private final String resolve;
-    private final String abandon;
+    private final Map<LedgerChange, String> changes = new EnumMap<>(LedgerChange.class);
 
     PostgresLedgerSql(LedgerTables tables) {
-        this.table = tables.items().qualified();
-        this.audit = tables.audit().qualified();
+        super(tables);
         String lease = "UPDATE " + table + " SET lease_owner = ?, lease_expires_at = now() + ?" + MILLIS
                 + " WHERE id = ANY(ARRAY(SELECT id FROM " + table + " WHERE status IN " + in(LedgerState.open())
                 + " AND lease_owner IS NULL AND ";
@@ -53,57 +44,35 @@ final class PostgresLedgerSql implements LedgerSql {
         this.release = "UPDATE " + table + " t SET " + CLEAR_LEASE
                 + " FROM unnest(?::bigint[], ?::bigint[]) AS r(id, version)"
                 + " WHERE t.id = r.id AND t.version = r.version AND t.lease_owner = ?";
-        this.resolveLeased = change("status = " + q(RESOLVED) + ", resolved_at = now(), resolved_by = "
-                + q(LedgerStore.SYSTEM) + ", resolution_notes = ?, " + CLEAR_LEASE, LEASED + guard(RESOLVED));
-        this.failLeased = change("attempts = t.attempts + 1, " + ATTEMPT_OUTCOME + ", " + appendReason("?")
-                        + ", next_attempt_at = now() + ?" + MILLIS + ", " + CLEAR_LEASE,
-                LEASED + guard(RETRYING, MANUAL_REQUIRED));
-        this.manualLeased = change("status = " + q(MANUAL_REQUIRED) + ", " + appendReason("?") + ", " + CLEAR_LEASE,
-                LEASED + guard(MANUAL_REQUIRED));
         this.reclaimExpired = "WITH old AS (SELECT id, status, lease_owner FROM " + table
                 + " WHERE lease_owner IS NOT NULL AND lease_expires_at < now() AND status IN "
                 + in(LedgerState.sourcesOfBoth(RETRYING, MANUAL_REQUIRED))
                 + " ORDER BY lease_expires_at LIMIT ? FOR UPDATE SKIP LOCKED),"
                 + " changed AS (UPDATE " + table + " t SET attempts = t.attempts + 1, " + ATTEMPT_OUTCOME + ", "
-                + appendReason("'lease of ' || old.lease_owner || ' expired before its run was recorded'")
+                + appendReason(q(LEASE_OF) + " || old.lease_owner || " + q(LOST_RUN_REASON))
                 + ", next_attempt_at = now(), " + CLEAR_LEASE + ", version = t.version + 1, updated_at = now()"
                 + " FROM old WHERE t.id = old.id RETURNING t.id, old.status AS from_status, t.status AS to_status,"
                 + " t.version, t.operation_type, old.lease_owner)"
-                + audited("?", "'lease of ' || lease_owner || ' expired; its run counts as an attempt'");
-        this.retryNow = change("status = " + q(PENDING) + ", next_attempt_at = now(), " + CLEAR_LEASE,
-                "t.version = ?" + guard(PENDING));
-        this.resolve = change("status = " + q(RESOLVED) + ", resolved_at = now(), resolved_by = ?,"
-                + " resolution_notes = ?, " + CLEAR_LEASE, "t.version = ?" + guard(RESOLVED));
-        this.abandon = change("status = " + q(ABANDONED) + ", resolved_at = now(), resolved_by = ?,"
-                + " resolution_notes = ?, " + CLEAR_LEASE, "t.version = ?" + guard(ABANDONED));
-    }
-
-    private static String q(LedgerState state) {
-        return q(state.dbValue());
-    }
-
-    private static String q(String literal) {
-        return "'" + literal.replace("'", "''") + "'";
-    }
-
-    private static String in(Set<LedgerState> states) {
-        StringJoiner joined = new StringJoiner(", ", "(", ")");
-        for (LedgerState state : LedgerState.values()) {
-            if (states.contains(state)) {
-                joined.add(q(state));
-            }
+                + audited("?", q(LEASE_OF) + " || lease_owner || " + q(LOST_RUN_NOTES));
+        for (LedgerChange change : LedgerChange.values()) {
+            changes.put(change, change(set(change), guard(change)));
         }
-        return joined.toString();
     }
 
-    /** {@code AND t.status IN (...)}: the states from which {@code target} may be reached. */
-    private static String guard(LedgerState target) {
-        return " AND t.status IN " + in(LedgerState.sourcesOf(target));
-    }
-
-    /** The same for a statement that picks one of two targets. */
-    private static String guard(LedgerState first, LedgerState second) {
-        return " AND t.status IN " + in(LedgerState.sourcesOfBoth(first, second));
+    /** The {@code SET} clause of a change, taking its values in {@link LedgerChange}'s order. */
+    private static String set(LedgerChange change) {
+        return switch (change) {
+            case RESOLVE_LEASED -> "status = " + q(RESOLVED) + ", resolved_at = now(), resolved_by = "
+                    + q(LedgerStore.SYSTEM) + ", resolution_notes = ?, " + CLEAR_LEASE;
+            case FAIL_LEASED -> "attempts = t.attempts + 1, " + ATTEMPT_OUTCOME + ", " + appendReason("?")
+                    + ", next_attempt_at = now() + ?" + MILLIS + ", " + CLEAR_LEASE;
+            case MANUAL_LEASED -> "status = " + q(MANUAL_REQUIRED) + ", " + appendReason("?") + ", " + CLEAR_LEASE;
+            case RETRY_NOW -> "status = " + q(PENDING) + ", next_attempt_at = now(), " + CLEAR_LEASE;
+            case RESOLVE -> "status = " + q(RESOLVED) + ", resolved_at = now(), resolved_by = ?, resolution_notes = ?, "
+                    + CLEAR_LEASE;
+            case ABANDON -> "status = " + q(ABANDONED) + ", resolved_at = now(), resolved_by = ?, resolution_notes = ?, "
+                    + CLEAR_LEASE;
+        };
     }
 
     private static String appendReason(String reasonExpression) {
@@ -132,12 +101,12 @@ final class PostgresLedgerSql implements LedgerSql {
     }
 
     @Override
-    public String columns() {
+    String columns() {
         return COLUMNS;
     }
 
-    @Override
-    public String insert(int rows) {
+    /** Per row: batch_id, operation_type, item_index, payload JSON, reason, max_attempts, created_by. Writes audit rows; returns the item ids. */
+    String insert(int rows) {
         StringJoiner values = new StringJoiner(", ");
         for (int row = 0; row < rows; row++) {
             values.add("(?, ?, ?, ?::jsonb, ?, ?, ?)");
@@ -146,80 +115,32 @@ final class PostgresLedgerSql implements LedgerSql {
                 + " failure_reason, max_attempts, created_by) VALUES " + values
                 + " RETURNING id, status, version, created_by)"
                 + " INSERT INTO " + audit + " (item_id, actor, from_status, to_status, version, notes)"
-                + " SELECT id, coalesce(created_by, " + q(LedgerStore.SYSTEM) + "), NULL, status, version, 'recorded'"
-                + " FROM inserted RETURNING item_id";
+                + " SELECT id, coalesce(created_by, " + q(LedgerStore.SYSTEM) + "), NULL, status, version, "
+                + q(RECORDED) + " FROM inserted RETURNING item_id";
     }
 
-    @Override
-    public String claimDue() {
+    /** Leases due open items: owner, lease millis, limit. */
+    String claimDue() {
         return claimDue;
     }
 
-    @Override
-    public String claimBatch() {
+    /** Leases one batch's open items, due or not, after a position: owner, lease millis, batch id, after item index, after id, limit. */
+    String claimBatch() {
         return claimBatch;
     }
 
-    @Override
-    public String release() {
+    /** Clears leases not used, without a state change: ids (bigint[]), claimed versions (bigint[]), owner. */
+    String release() {
         return release;
     }
 
-    @Override
-    public String resolveLeased() {
-        return resolveLeased;
+    /** A change: item id, the change's values, its fence, actor, audit notes. */
+    String change(LedgerChange change) {
+        return changes.get(change);
     }
 
-    @Override
-    public String failLeased() {
-        return failLeased;
-    }
-
-    @Override
-    public String manualLeased() {
-        return manualLeased;
-    }
-
-    @Override
-    public String reclaimExpired() {
+    /** Expired leases back to retrying (manual_required at max), the lost run counted as an attempt: limit, actor. */
+    String reclaimExpired() {
         return reclaimExpired;
-    }
-
-    @Override
-    public String retryNow() {
-        return retryNow;
-    }
-
-    @Override
-    public String resolve() {
-        return resolve;
-    }
-
-    @Override
-    public String abandon() {
-        return abandon;
-    }
-
-    @Override
-    public String statusAndVersion() {
-        return "SELECT status, version FROM " + table + " WHERE id = ?";
-    }
-
-    @Override
-    public String list(boolean byBatch, boolean byState, boolean byOperationType) {
-        return "SELECT " + COLUMNS + " FROM " + table + " WHERE " + (byBatch ? "batch_id = ? AND " : "")
-                + (byState ? "status = ? AND " : "") + (byOperationType ? "operation_type = ? AND " : "")
-                + "id > ? ORDER BY id LIMIT ?";
-    }
-
-    @Override
-    public String find() {
-        return "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ?";
-    }
-
-    @Override
-    public String audit() {
-        return "SELECT item_id, actor, from_status, to_status, version, notes, changed_at FROM " + audit
-                + " WHERE item_id = ? ORDER BY id";
     }
 }

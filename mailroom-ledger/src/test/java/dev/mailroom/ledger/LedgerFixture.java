@@ -1,6 +1,5 @@
 package dev.mailroom.ledger;
 
-import dev.mailroom.jdbc.dialect.SqlDialect;
 import dev.mailroom.retry.RetryPolicy;
 import dev.mailroom.testkit.db.TestDatabase;
 import java.sql.Connection;
@@ -14,7 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A migrated, emptied ledger in a fresh test schema, with fast retries, and helpers to record and read it. */
+/** A migrated, emptied ledger in a fresh test database, with fast retries, and helpers to record and read it. */
 final class LedgerFixture {
 
     /** Three attempts, 1 to 5 ms apart. */
@@ -24,22 +23,30 @@ final class LedgerFixture {
     static final Duration AWAIT = Duration.ofSeconds(30);
 
     final TestDatabase database;
+    final LedgerTestSql sql;
     final LedgerStore store;
     /** Executor runs per item id, for executors wrapped with {@link #counting}. */
     final Map<Long, AtomicInteger> runs = new ConcurrentHashMap<>();
 
     LedgerFixture(TestDatabase database) {
         this.database = database;
-        this.store = new LedgerStore(database.dataSource(), SqlDialect.postgresql(),
-                LedgerTables.of(LedgerSchema.DEFAULT_TABLE));
+        this.sql = new LedgerTestSql(database);
+        this.store = new LedgerStore(database.dataSource(), sql.dialect(), LedgerTables.of(LedgerSchema.DEFAULT_TABLE));
     }
 
+    /** Migrates the default ledger (its dialect detected) and empties it. */
     void reset() throws SQLException {
         LedgerSchema.migrate(database.dataSource(), LedgerSchema.DEFAULT_TABLE);
-        execute("TRUNCATE mailroom_ledger, mailroom_ledger_audit RESTART IDENTITY");
+        try (Connection connection = database.dataSource().getConnection();
+             Statement statement = connection.createStatement()) {
+            for (String emptying : sql.emptyLedger()) {
+                statement.execute(emptying);
+            }
+        }
         runs.clear();
     }
 
+    /** A ledger builder that reads the dialect from the data source. */
     CompensationLedger.Builder ledger() {
         return CompensationLedger.builder(database.dataSource()).retryPolicy(FAST).idleWait(Duration.ofMillis(20))
                 .lease(LEASE);
@@ -85,19 +92,19 @@ final class LedgerFixture {
         return ledger.find(id).orElseThrow();
     }
 
-    long count(String sql) throws SQLException {
+    long count(String query) throws SQLException {
         try (Connection connection = database.dataSource().getConnection();
              Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(sql)) {
+             ResultSet rs = statement.executeQuery(query)) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
-    void execute(String sql) throws SQLException {
+    void execute(String statementSql) throws SQLException {
         try (Connection connection = database.dataSource().getConnection();
              Statement statement = connection.createStatement()) {
-            statement.execute(sql);
+            statement.execute(statementSql);
         }
     }
 }

@@ -16,6 +16,15 @@ class LedgerJsonTest {
     }
 
     @Test
+    void nestingIsAcceptedUpToTheDepthMariaDbValidates() {
+        int depth = LedgerJson.MAX_DEPTH;
+        assertThat(LedgerJson.problem("[".repeat(depth) + "]".repeat(depth))).isNull();
+        assertThat(LedgerJson.problem("{\"a\":".repeat(depth) + "1" + "}".repeat(depth))).isNull();
+        assertThat(LedgerJson.problem("[".repeat(depth + 1) + "]".repeat(depth + 1))).contains("deeper than 31");
+        assertThat(LedgerJson.problem("{\"a\":".repeat(depth + 1) + "1" + "}".repeat(depth + 1))).contains("deeper");
+    }
+
+    @Test
     void aRawSurrogatePairIsAccepted() {
         assertThat(LedgerJson.problem("[\"\uD83D\uDE00\"]")).isNull();
     }

@@ -45,14 +45,33 @@ class LedgerStateTest {
 
     @Test
     void sqlGuardsAreRenderedFromTheTransitionTable() {
-        LedgerSql sql = new PostgresLedgerSql(LedgerTables.of("ops.ledger"));
-        assertThat(sql.claimDue()).contains("status IN ('pending', 'retrying')").contains("FOR UPDATE SKIP LOCKED")
+        PostgresLedgerSql postgres = new PostgresLedgerSql(LedgerTables.of("ops.ledger"));
+        MariaDbLedgerSql mariaDb = new MariaDbLedgerSql(LedgerTables.of("ops.ledger"));
+        assertThat(postgres.claimDue()).contains("status IN ('pending', 'retrying')").contains("FOR UPDATE SKIP LOCKED")
                 .contains("UPDATE ops.ledger ");
-        assertThat(sql.failLeased()).contains("t.lease_owner = ? AND t.version = ? AND t.status IN ('pending', 'retrying')");
-        assertThat(sql.resolve()).contains("t.version = ? AND t.status IN ('pending', 'retrying', 'manual_required')")
+        assertThat(mariaDb.claimDue()).contains("status IN ('pending', 'retrying')").contains("FOR UPDATE SKIP LOCKED");
+        for (String change : new String[] {postgres.change(LedgerChange.FAIL_LEASED),
+                mariaDb.change(LedgerChange.FAIL_LEASED)}) {
+            assertThat(change).contains("t.lease_owner = ? AND t.version = ? AND t.status IN ('pending', 'retrying')");
+        }
+        assertThat(postgres.change(LedgerChange.RESOLVE))
+                .contains("t.version = ? AND t.status IN ('pending', 'retrying', 'manual_required')")
                 .contains("INSERT INTO ops.ledger_audit ");
-        assertThat(sql.retryNow()).contains("t.version = ? AND t.status IN ('retrying', 'manual_required')");
-        assertThat(sql.list(false, true, false)).contains("WHERE status = ? AND id > ? ORDER BY id LIMIT ?");
+        assertThat(mariaDb.change(LedgerChange.RETRY_NOW))
+                .contains("t.version = ? AND t.status IN ('retrying', 'manual_required')");
+        assertThat(postgres.list(false, true, false)).contains("WHERE status = ? AND id > ? ORDER BY id LIMIT ?");
+    }
+
+    @Test
+    void mariaDbDecidesTheNextStatusBeforeRaisingAttemptsAndQuotesTheLeaseOwnerBeforeClearingIt() {
+        MariaDbLedgerSql sql = new MariaDbLedgerSql(LedgerTables.of("ledger"));
+        String fail = sql.change(LedgerChange.FAIL_LEASED);
+        assertThat(fail.indexOf("status = CASE WHEN attempts + 1 >= max_attempts")).isPositive()
+                .isLessThan(fail.indexOf("attempts = attempts + 1"));
+        String reclaim = sql.reclaim(2);
+        assertThat(reclaim.indexOf("lease_owner, ' expired before its run was recorded'")).isPositive()
+                .isLessThan(reclaim.indexOf("lease_owner = NULL"));
+        assertThat(reclaim).doesNotContain("RETURNING");
     }
 
     @Test

@@ -5,24 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailroom.testkit.db.TestDatabase;
-import dev.mailroom.testkit.db.WithPostgres;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-@WithPostgres
-class ProcessBatchTest {
+abstract class ProcessBatchContract {
 
-    private final LedgerFixture fixture;
-
-    ProcessBatchTest(TestDatabase database) {
-        this.fixture = new LedgerFixture(database);
-    }
+    private LedgerFixture fixture;
 
     @BeforeEach
-    void emptyLedger() throws SQLException {
+    void emptyLedger(TestDatabase database) throws SQLException {
+        fixture = new LedgerFixture(database);
         fixture.reset();
     }
 
@@ -68,8 +63,8 @@ class ProcessBatchTest {
     void itemsAnotherWorkerHoldsAreLeftToIt() throws Exception {
         CompensationLedger ledger = fixture.ledger().batchSize(1).executor("op", fixture.counting(item -> { })).build();
         List<Long> ids = fixture.record(ledger, "held", "op", 3);
-        fixture.execute("UPDATE mailroom_ledger SET lease_owner = 'worker-z', lease_expires_at = now() + interval '1 hour'"
-                + " WHERE id = " + ids.get(1));
+        fixture.execute("UPDATE mailroom_ledger SET lease_owner = 'worker-z', lease_expires_at = "
+                + fixture.sql.anHourFromNow() + " WHERE id = " + ids.get(1));
 
         assertThat(ledger.processBatch("held")).isEqualTo(new BatchResult(2, 2, 0, 0, 0));
         assertThat(fixture.runsOf(ids.get(1))).isZero();

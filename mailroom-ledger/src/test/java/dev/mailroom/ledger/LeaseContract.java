@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mailroom.testkit.db.TestDatabase;
-import dev.mailroom.testkit.db.WithPostgres;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -15,17 +14,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-@WithPostgres
-class LeaseTest {
+abstract class LeaseContract {
 
-    private final LedgerFixture fixture;
-
-    LeaseTest(TestDatabase database) {
-        this.fixture = new LedgerFixture(database);
-    }
+    private LedgerFixture fixture;
 
     @BeforeEach
-    void emptyLedger() throws SQLException {
+    void emptyLedger(TestDatabase database) throws SQLException {
+        fixture = new LedgerFixture(database);
         fixture.reset();
     }
 

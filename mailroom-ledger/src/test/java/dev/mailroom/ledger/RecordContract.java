@@ -2,6 +2,7 @@ package dev.mailroom.ledger;
 
 import static dev.mailroom.ledger.InvalidLedgerItemException.Problem.BLANK_BATCH_ID;
 import static dev.mailroom.ledger.InvalidLedgerItemException.Problem.BLANK_OPERATION_TYPE;
+import static dev.mailroom.ledger.InvalidLedgerItemException.Problem.NAME_TOO_LONG;
 import static dev.mailroom.ledger.InvalidLedgerItemException.Problem.NEGATIVE_ITEM_INDEX;
 import static dev.mailroom.ledger.InvalidLedgerItemException.Problem.NUL_CHARACTER;
 import static dev.mailroom.ledger.InvalidLedgerItemException.Problem.PAYLOAD_NOT_JSON;
@@ -10,7 +11,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailroom.testkit.db.TestDatabase;
-import dev.mailroom.testkit.db.WithPostgres;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -22,18 +22,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-@WithPostgres
-class RecordTest {
+abstract class RecordContract {
 
-    private final LedgerFixture fixture;
+    private LedgerFixture fixture;
     private CompensationLedger ledger;
 
-    RecordTest(TestDatabase database) {
-        this.fixture = new LedgerFixture(database);
-    }
-
     @BeforeEach
-    void emptyLedger() throws SQLException {
+    void emptyLedger(TestDatabase database) throws SQLException {
+        fixture = new LedgerFixture(database);
         fixture.reset();
         ledger = fixture.ledger().build();
     }
@@ -53,9 +49,13 @@ class RecordTest {
         bad.put("escaped NUL", new FailedItem("b", "op", 0, "{\"a\":\"\\u0000\"}", "r"));
         bad.put("unpaired surrogate", new FailedItem("b", "op", 0, "[\"\\ud800\"]", "r"));
         bad.put("numeric overflow", new FailedItem("b", "op", 0, "{\"n\":1e1000000}", "r"));
+        bad.put("nested too deep", new FailedItem("b", "op", 0, nested(LedgerJson.MAX_DEPTH + 1), "r"));
+        bad.put("long batch id", new FailedItem("b".repeat(LedgerInput.MAX_NAME_LENGTH + 1), "op", 0, "{}", "r"));
+        bad.put("long operation type", new FailedItem("b", "o".repeat(LedgerInput.MAX_NAME_LENGTH + 1), 0, "{}", "r"));
         Map<String, InvalidLedgerItemException.Problem> expected = Map.of("blank batch id", BLANK_BATCH_ID,
                 "null batch id", BLANK_BATCH_ID, "blank operation type", BLANK_OPERATION_TYPE,
-                "negative index", NEGATIVE_ITEM_INDEX, "NUL in batch id", NUL_CHARACTER);
+                "negative index", NEGATIVE_ITEM_INDEX, "NUL in batch id", NUL_CHARACTER,
+                "long batch id", NAME_TOO_LONG, "long operation type", NAME_TOO_LONG);
 
         try (Connection connection = fixture.database.dataSource().getConnection()) {
             connection.setAutoCommit(false);
@@ -88,6 +88,32 @@ class RecordTest {
     }
 
     @Test
+    void withAutoCommitOnAnItemIsWrittenWithItsAuditRowAndAutoCommitStaysOn() throws Exception {
+        long id;
+        try (Connection connection = fixture.database.dataSource().getConnection()) {
+            connection.setAutoCommit(true);
+            id = ledger.record(connection, "b", "op", 0, "{}", "auto-committed");
+            assertThat(connection.getAutoCommit()).isTrue();
+        }
+        assertThat(fixture.count("SELECT count(*) FROM mailroom_ledger")).isEqualTo(1);
+        assertThat(ledger.auditTrail(id)).extracting(AuditEntry::notes).containsExactly("recorded");
+    }
+
+    @Test
+    void itemsWithTheSameBatchAndIndexInOneCallGetTheirOwnIdsInOrder() throws Exception {
+        List<FailedItem> items = List.of(new FailedItem("dup", "op", 3, "{\"n\":1}", "first"),
+                new FailedItem("dup", "op", 3, "{\"n\":2}", "second"),
+                new FailedItem("dup", "other", 3, "{\"n\":3}", "third"));
+        fixture.recordCommitted(ledger, List.of(items.get(0)));
+        List<Long> ids = fixture.recordCommitted(ledger, items);
+
+        assertThat(ids).hasSize(3).doesNotHaveDuplicates();
+        assertThat(ids).extracting(id -> fixture.find(ledger, id).failureReason())
+                .containsExactly("first", "second", "third");
+        assertThat(fixture.count("SELECT count(*) FROM mailroom_ledger_audit")).isEqualTo(4);
+    }
+
+    @Test
     void recordAllWritesOneStatementPerFiveHundredItemsAndReturnsIdsInOrder() throws Exception {
         List<FailedItem> items = new ArrayList<>();
         for (int i = 0; i < 1200; i++) {
@@ -100,11 +126,11 @@ class RecordTest {
             ids = ledger.recordAll(counting(connection, statements), items, "importer");
             connection.commit();
         }
-        assertThat(statements).hasValue(3);
+        assertThat(statements).as("per 500 items").hasValue(3 * fixture.sql.statementsPerRecordedChunk());
         assertThat(ids).hasSize(1200).isSorted();
         LedgerItem item = fixture.find(ledger, ids.get(777));
         assertThat(item.itemIndex()).isEqualTo(777);
-        assertThat(item.payloadJson()).isEqualTo("{\"i\": 777}");
+        assertThat(new ObjectMapper().readTree(item.payloadJson())).isEqualTo(new ObjectMapper().readTree("{\"i\":777}"));
         assertThat(item.createdBy()).isEqualTo("importer");
         assertThat(item.maxAttempts()).isEqualTo(LedgerFixture.FAST.maxAttempts());
         assertThat(fixture.count("SELECT count(*) FROM mailroom_ledger_audit WHERE actor = 'importer'")).isEqualTo(1200);
@@ -112,10 +138,20 @@ class RecordTest {
 
     @Test
     void thePayloadComesBackWithTheSameValues() throws Exception {
-        String payload = "{\"sku\":\"A-1\",\"price\":12.50,\"tags\":[\"é\",\"\\ud83d\\ude00\"],\"big\":123456789012345678901234567890}";
-        long id = fixture.recordCommitted(ledger, List.of(new FailedItem("b", "op", 0, payload, "r"))).get(0);
+        String payload = "{\"sku\":\"A-1\",\"price\":12.50,\"tags\":[\"é\",\"\\ud83d\\ude00\",\"\uD83D\uDE00\"],"
+                + "\"big\":123456789012345678901234567890,\"deep\":" + nested(LedgerJson.MAX_DEPTH - 1) + "}";
+        String longNames = "n".repeat(LedgerInput.MAX_NAME_LENGTH);
+        long id = fixture.recordCommitted(ledger, List.of(new FailedItem(longNames, longNames, 0, payload, "r"))).get(0);
         ObjectMapper json = new ObjectMapper();
-        assertThat(json.readTree(fixture.find(ledger, id).payloadJson())).isEqualTo(json.readTree(payload));
+        LedgerItem item = fixture.find(ledger, id);
+        assertThat(json.readTree(item.payloadJson())).isEqualTo(json.readTree(payload));
+        assertThat(item.batchId()).isEqualTo(longNames);
+        assertThat(item.operationType()).isEqualTo(longNames);
+    }
+
+    /** An array holding arrays {@code depth} levels deep. */
+    private static String nested(int depth) {
+        return "[".repeat(depth) + "]".repeat(depth);
     }
 
     @Test

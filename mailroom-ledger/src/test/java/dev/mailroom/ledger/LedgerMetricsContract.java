@@ -6,18 +6,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mailroom.testkit.db.TestDatabase;
-import dev.mailroom.testkit.db.WithPostgres;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.SQLException;
 import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-@WithPostgres
-class LedgerMetricsTest {
+abstract class LedgerMetricsContract {
 
-    private final LedgerFixture fixture;
+    private LedgerFixture fixture;
 
-    LedgerMetricsTest(TestDatabase database) throws Exception {
-        this.fixture = new LedgerFixture(database);
+    @BeforeEach
+    void emptyLedger(TestDatabase database) throws SQLException {
+        fixture = new LedgerFixture(database);
         fixture.reset();
     }
 

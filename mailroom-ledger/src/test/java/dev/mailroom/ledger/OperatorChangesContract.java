@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailroom.testkit.db.TestDatabase;
-import dev.mailroom.testkit.db.WithPostgres;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,18 +15,14 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-@WithPostgres
-class OperatorChangesTest {
+abstract class OperatorChangesContract {
 
-    private final LedgerFixture fixture;
+    private LedgerFixture fixture;
     private CompensationLedger ledger;
 
-    OperatorChangesTest(TestDatabase database) {
-        this.fixture = new LedgerFixture(database);
-    }
-
     @BeforeEach
-    void emptyLedger() throws SQLException {
+    void emptyLedger(TestDatabase database) throws SQLException {
+        fixture = new LedgerFixture(database);
         fixture.reset();
         ledger = fixture.ledger().executor("refund", failing("bank offline")).build();
     }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mailroom.testkit.db.TestDatabase;
-import dev.mailroom.testkit.db.WithPostgres;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,17 +14,18 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-@WithPostgres
-class ConcurrentWorkersTest {
+abstract class ConcurrentWorkersContract {
 
     private static final int ITEMS = 1000;
 
-    private final LedgerFixture fixture;
+    private LedgerFixture fixture;
 
-    ConcurrentWorkersTest(TestDatabase database) throws Exception {
-        this.fixture = new LedgerFixture(database);
+    @BeforeEach
+    void emptyLedger(TestDatabase database) throws SQLException {
+        fixture = new LedgerFixture(database);
         fixture.reset();
     }
 

@@ -8,24 +8,19 @@ import static org.awaitility.Awaitility.await;
 
 import dev.mailroom.retry.RetryPolicy;
 import dev.mailroom.testkit.db.TestDatabase;
-import dev.mailroom.testkit.db.WithPostgres;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-@WithPostgres
-class WorkerRetriesTest {
+abstract class WorkerRetriesContract {
 
-    private final LedgerFixture fixture;
-
-    WorkerRetriesTest(TestDatabase database) {
-        this.fixture = new LedgerFixture(database);
-    }
+    private LedgerFixture fixture;
 
     @BeforeEach
-    void emptyLedger() throws SQLException {
+    void emptyLedger(TestDatabase database) throws SQLException {
+        fixture = new LedgerFixture(database);
         fixture.reset();
     }
 

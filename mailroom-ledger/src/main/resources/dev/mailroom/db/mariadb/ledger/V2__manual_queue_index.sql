@@ -1,0 +1,3 @@
+-- The operators' queue (manual_required items, oldest first) is served by V1's (status, id) index:
+-- MariaDB has no partial indexes, so there is nothing to add. Kept so both databases have the same
+-- versions.

@@ -1,0 +1,7 @@
+package dev.mailroom.ledger;
+
+import dev.mailroom.testkit.db.WithMariaDb;
+
+@WithMariaDb
+class WithoutMicrometerMariaDbTest extends WithoutMicrometerContract {
+}
