@@ -18,6 +18,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,6 +116,46 @@ abstract class RecordContract {
         assertThat(ids).extracting(id -> fixture.find(ledger, id).failureReason())
                 .containsExactly("first", "second", "third");
         assertThat(fixture.count("SELECT count(*) FROM mailroom_ledger_audit")).isEqualTo(4);
+    }
+
+    @Test
+    void twoCallersRecordingTheSameItemsAtOnceEachGetTheIdsOfTheirOwnRows() throws Exception {
+        int count = 1200;
+        CyclicBarrier start = new CyclicBarrier(2);
+        ExecutorService callers = Executors.newFixedThreadPool(2);
+        try {
+            Future<List<Long>> first = callers.submit(() -> recordAfter(start, "first", count));
+            Future<List<Long>> second = callers.submit(() -> recordAfter(start, "second", count));
+            List<Long> firstIds = first.get(1, TimeUnit.MINUTES);
+            List<Long> secondIds = second.get(1, TimeUnit.MINUTES);
+
+            assertThat(firstIds).hasSize(count).doesNotContainAnyElementsOf(secondIds);
+            for (int i = 0; i < count; i += 97) {
+                assertThat(fixture.find(ledger, firstIds.get(i))).extracting(LedgerItem::createdBy, LedgerItem::itemIndex)
+                        .containsExactly("first", i);
+                assertThat(fixture.find(ledger, secondIds.get(i))).extracting(LedgerItem::createdBy, LedgerItem::itemIndex)
+                        .containsExactly("second", i);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(fixture.count("SELECT count(*) FROM mailroom_ledger_audit a JOIN mailroom_ledger l ON l.id = a.item_id"
+                + " WHERE a.actor = l.created_by AND a.notes = 'recorded'")).isEqualTo(2L * count);
+    }
+
+    /** Records {@code count} items of batch "same" as {@code caller} in one transaction, started with the other caller. */
+    private List<Long> recordAfter(CyclicBarrier start, String caller, int count) throws Exception {
+        List<FailedItem> items = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            items.add(new FailedItem("same", "op", i, "{}", caller));
+        }
+        try (Connection connection = fixture.database.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            start.await(30, TimeUnit.SECONDS);
+            List<Long> ids = ledger.recordAll(connection, items, caller);
+            connection.commit();
+            return ids;
+        }
     }
 
     @Test
