@@ -8,8 +8,8 @@
 -- and short enough for the batch index; timestamps DATETIME(6) holding UTC (UTC_TIMESTAMP(6),
 -- whatever the session's time zone); ids BIGINT AUTO_INCREMENT.
 --
--- Indexes: MariaDB has no partial indexes, so status leads the index serving the worker's claim
--- (open items in id order) and, from V2 on PostgreSQL, the operators' queue.
+-- Indexes: MariaDB has no partial indexes, so status leads the one index that serves both the
+-- worker's claim (open items in id order) and the operators' queue (PostgreSQL's V2 partial index).
 
 CREATE TABLE IF NOT EXISTS ${table} (
     id               BIGINT       NOT NULL AUTO_INCREMENT,
