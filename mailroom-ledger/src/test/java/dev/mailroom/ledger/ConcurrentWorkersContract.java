@@ -4,8 +4,6 @@ import static dev.mailroom.ledger.LedgerFixture.FAST;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.mailroom.testkit.db.TestDatabase;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,20 +12,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-abstract class ConcurrentWorkersContract {
+abstract class ConcurrentWorkersContract extends EmptyLedgerContract {
 
     private static final int ITEMS = 1000;
-
-    private LedgerFixture fixture;
-
-    @BeforeEach
-    void emptyLedger(TestDatabase database) throws SQLException {
-        fixture = new LedgerFixture(database);
-        fixture.reset();
-    }
 
     @Test
     void twoWorkersNeverRunTheSameItemAtOnceAndEveryItemEndsResolvedOrManual() throws Exception {

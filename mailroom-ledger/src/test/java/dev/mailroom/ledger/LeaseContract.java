@@ -5,24 +5,13 @@ import static dev.mailroom.ledger.LedgerFixture.FAST;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.mailroom.testkit.db.TestDatabase;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-abstract class LeaseContract {
-
-    private LedgerFixture fixture;
-
-    @BeforeEach
-    void emptyLedger(TestDatabase database) throws SQLException {
-        fixture = new LedgerFixture(database);
-        fixture.reset();
-    }
+abstract class LeaseContract extends EmptyLedgerContract {
 
     @Test
     void anItemWhoseWorkerDiedIsRetriedAfterItsLeaseExpiresCountingTheLostRunOnce() throws Exception {

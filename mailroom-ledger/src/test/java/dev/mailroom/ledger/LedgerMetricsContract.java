@@ -5,22 +5,11 @@ import static dev.mailroom.ledger.LedgerFixture.failing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.mailroom.testkit.db.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.sql.SQLException;
 import java.time.Duration;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-abstract class LedgerMetricsContract {
-
-    private LedgerFixture fixture;
-
-    @BeforeEach
-    void emptyLedger(TestDatabase database) throws SQLException {
-        fixture = new LedgerFixture(database);
-        fixture.reset();
-    }
+abstract class LedgerMetricsContract extends EmptyLedgerContract {
 
     @Test
     void movesAreCountedPerOperationType() throws Exception {

@@ -4,7 +4,6 @@ import static dev.mailroom.ledger.LedgerFixture.failing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mailroom.testkit.db.TestDatabase;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,15 +14,12 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-abstract class OperatorChangesContract {
+abstract class OperatorChangesContract extends EmptyLedgerContract {
 
-    private LedgerFixture fixture;
     private CompensationLedger ledger;
 
     @BeforeEach
-    void emptyLedger(TestDatabase database) throws SQLException {
-        fixture = new LedgerFixture(database);
-        fixture.reset();
+    void buildLedger() {
         ledger = fixture.ledger().executor("refund", failing("bank offline")).build();
     }
 

@@ -4,22 +4,11 @@ import static dev.mailroom.ledger.LedgerFixture.failing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mailroom.testkit.db.TestDatabase;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-abstract class ProcessBatchContract {
-
-    private LedgerFixture fixture;
-
-    @BeforeEach
-    void emptyLedger(TestDatabase database) throws SQLException {
-        fixture = new LedgerFixture(database);
-        fixture.reset();
-    }
+abstract class ProcessBatchContract extends EmptyLedgerContract {
 
     @Test
     void aBatchWithMixedOutcomesIsCountedByOutcome() throws Exception {

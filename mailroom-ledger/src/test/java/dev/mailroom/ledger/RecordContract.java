@@ -10,10 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mailroom.testkit.db.TestDatabase;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,15 +25,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-abstract class RecordContract {
+abstract class RecordContract extends EmptyLedgerContract {
 
-    private LedgerFixture fixture;
     private CompensationLedger ledger;
 
     @BeforeEach
-    void emptyLedger(TestDatabase database) throws SQLException {
-        fixture = new LedgerFixture(database);
-        fixture.reset();
+    void buildLedger() {
         ledger = fixture.ledger().build();
     }
 

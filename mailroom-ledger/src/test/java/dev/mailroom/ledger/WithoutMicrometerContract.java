@@ -5,29 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.mailroom.testkit.db.TestDatabase;
-import java.sql.SQLException;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs in its own surefire execution with Micrometer removed from the classpath (see the module's
- * pom, which picks these tests by file name and by the tag, so a {@code -Dtest} filter does not run
- * them with Micrometer present): the ledger must work, counters and all, without it.
+ * Runs in its own surefire execution with Micrometer removed from the classpath: the ledger must
+ * work, counters and all, without it. The module's pom names these tests as that execution's only
+ * ones and keeps them out of the default execution by file name and by this tag, so that a
+ * {@code -Dtest} filter neither runs them with Micrometer present nor brings tests needing it in.
  */
 @Tag(WithoutMicrometerContract.TAG)
-abstract class WithoutMicrometerContract {
+abstract class WithoutMicrometerContract extends EmptyLedgerContract {
 
     static final String TAG = "without-micrometer";
-
-    private LedgerFixture fixture;
-
-    @BeforeEach
-    void emptyLedger(TestDatabase database) throws SQLException {
-        fixture = new LedgerFixture(database);
-        fixture.reset();
-    }
 
     @Test
     void theLedgerWorksWithoutMicrometerOnTheClasspath() throws Exception {

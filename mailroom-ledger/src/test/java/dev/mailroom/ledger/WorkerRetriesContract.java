@@ -7,22 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mailroom.retry.RetryPolicy;
-import dev.mailroom.testkit.db.TestDatabase;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-abstract class WorkerRetriesContract {
-
-    private LedgerFixture fixture;
-
-    @BeforeEach
-    void emptyLedger(TestDatabase database) throws SQLException {
-        fixture = new LedgerFixture(database);
-        fixture.reset();
-    }
+abstract class WorkerRetriesContract extends EmptyLedgerContract {
 
     @Test
     void anItemFailingEveryTimeNeedsAnOperatorAfterExactlyMaxAttemptsAndIsNeverRunAgain() throws Exception {
