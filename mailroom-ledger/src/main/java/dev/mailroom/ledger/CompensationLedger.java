@@ -76,13 +76,14 @@ public final class CompensationLedger {
      * Records one failed item in the caller's transaction: one statement on PostgreSQL, three on
      * MariaDB (insert, ids read back, audit row); never commits or rolls back a transaction of the
      * caller's, so the item exists exactly when the caller's transaction commits (with auto-commit
-     * on, MariaDB's statements run in one transaction of their own).
-     * Returns its id. The reason is cut to 1,000 characters.
+     * on, MariaDB's statements run in one transaction of their own). Returns its id. The reason is
+     * cut to 1,000 characters.
      *
      * @throws InvalidLedgerItemException for a blank batch id or operation type (or one over 255
      *                                    characters), a negative index, or a payload that is not one
-     *                                    JSON value every supported database stores as it means; checked before any
-     *                                    statement is sent, so nothing is written and the transaction stays usable
+     *                                    JSON value every supported database stores as it means;
+     *                                    checked before any statement is sent, so nothing is written
+     *                                    and the transaction stays usable
      */
     public long record(Connection transaction, String batchId, String operationType, int itemIndex, String payloadJson,
                        String reason) {
@@ -92,8 +93,8 @@ public final class CompensationLedger {
 
     /**
      * Records many items in the caller's transaction with multi-row inserts (one statement, so one
-     * round trip, per 500 items on PostgreSQL; three on MariaDB); returns their ids in order. Every item is checked before anything
-     * is written: one bad item and none is recorded. {@code createdBy} (nullable) is kept with each
+     * round trip, per 500 items on PostgreSQL; three on MariaDB); returns their ids in order. Every
+     * item is checked before anything is written: one bad item and none is recorded. {@code createdBy} (nullable) is kept with each
      * item and is the actor of its first audit row.
      */
     public List<Long> recordAll(Connection transaction, List<FailedItem> items, String createdBy) {
