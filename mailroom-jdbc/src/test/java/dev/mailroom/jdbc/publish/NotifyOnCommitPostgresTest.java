@@ -5,6 +5,7 @@ import static dev.mailroom.jdbc.OutboxFixture.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailroom.jdbc.OutboxFixture;
+import dev.mailroom.jdbc.schema.SchemaMigrator;
 import dev.mailroom.jdbc.store.OutboxRow;
 import dev.mailroom.state.OutboxState;
 import dev.mailroom.testkit.db.TestDatabase;
@@ -24,12 +25,12 @@ import org.postgresql.PGNotification;
 
 /** Publishing wakes listeners on commit only, whether the row came from Java or from plain SQL. */
 @WithPostgres
-class NotifyOnCommitTest {
+class NotifyOnCommitPostgresTest {
 
     private final OutboxFixture outbox;
     private Connection listener;
 
-    NotifyOnCommitTest(TestDatabase database) {
+    NotifyOnCommitPostgresTest(TestDatabase database) {
         this.outbox = new OutboxFixture(database);
     }
 
@@ -54,6 +55,15 @@ class NotifyOnCommitTest {
         List<PGNotification> received = awaitNotifications(2);
         assertThat(received).extracting(PGNotification::getName).containsOnly(ORDERS.notifyChannel());
         assertThat(received).as("one per transaction").hasSize(2);
+    }
+
+    @Test
+    void theMigrationsInstallTheNotifyTriggerOnTheServiceChannel() throws Exception {
+        String rendered = new SchemaMigrator(outbox.database.dataSource(), outbox.dialect).render(ORDERS);
+        assertThat(rendered).contains("CREATE TRIGGER orders_outbox_notify")
+                .contains("mailroom_notify('" + ORDERS.notifyChannel() + "')");
+        assertThat(outbox.queryLong("SELECT count(*) FROM pg_trigger WHERE tgname = 'orders_outbox_notify'"
+                + " AND tgrelid = 'orders_outbox'::regclass")).isOne();
     }
 
     @Test
