@@ -127,6 +127,16 @@ public final class OutboxFixture {
 
     /** EXPLAIN of a claim statement in a transaction that first ran {@code setting} (none if null). */
     public String explainClaimAfter(String setting, String claimSql, Object... parameters) throws SQLException {
+        return explain("EXPLAIN", setting, claimSql, parameters);
+    }
+
+    /**
+     * The lines of {@code explain} (such as {@code EXPLAIN} or {@code ANALYZE FORMAT=JSON}) of a
+     * statement with its parameters, in a transaction that first ran {@code setting} (none if null)
+     * and is rolled back.
+     */
+    public String explain(String explain, String setting, String statementSql, Object... parameters)
+            throws SQLException {
         StringBuilder plan = new StringBuilder();
         try (Connection connection = database.dataSource().getConnection()) {
             connection.setAutoCommit(false);
@@ -135,11 +145,11 @@ public final class OutboxFixture {
                     statement.execute(setting);
                 }
             }
-            try (PreparedStatement explain = connection.prepareStatement("EXPLAIN " + claimSql)) {
+            try (PreparedStatement explained = connection.prepareStatement(explain + " " + statementSql)) {
                 for (int i = 0; i < parameters.length; i++) {
-                    explain.setObject(i + 1, parameters[i]);
+                    explained.setObject(i + 1, parameters[i]);
                 }
-                try (ResultSet rs = explain.executeQuery()) {
+                try (ResultSet rs = explained.executeQuery()) {
                     while (rs.next()) {
                         plan.append(rs.getString(1)).append('\n');
                     }
