@@ -33,4 +33,9 @@ final class CountingDataSource {
     int taken() {
         return connections.getAndSet(0);
     }
+
+    /** Connections taken since the last {@link #taken()}, without counting again from zero. */
+    int takenSoFar() {
+        return connections.get();
+    }
 }
