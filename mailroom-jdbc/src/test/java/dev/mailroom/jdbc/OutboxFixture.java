@@ -19,7 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** An orders service with a migrated outbox table in a fresh test schema, and helpers to read it. */
+/**
+ * An orders service with a migrated outbox table in a fresh test schema (PostgreSQL) or database
+ * (MariaDB), in the dialect detected from it, and helpers to read it.
+ */
 public final class OutboxFixture {
 
     public static final RouteRegistry ROUTES = RouteRegistry.builder()
@@ -31,22 +34,34 @@ public final class OutboxFixture {
     public static final ServiceRoute ORDERS = ROUTES.service("orders");
 
     public final TestDatabase database;
+    public final SqlDialect dialect;
+    /** The tests' SQL that differs per database. */
+    public final JdbcTestSql sql;
     public final OutboxPublisher publisher;
     public final OutboxStore store;
 
     public OutboxFixture(TestDatabase database, RetryPolicy retryPolicy) {
         this.database = database;
-        new SchemaMigrator(database.dataSource(), SqlDialect.postgresql()).migrate(ROUTES);
+        this.dialect = SqlDialect.detect(database.dataSource());
+        this.sql = new JdbcTestSql(dialect);
+        new SchemaMigrator(database.dataSource(), dialect).migrate(ROUTES);
         this.publisher = OutboxPublisher.builder(ROUTES).maxAttempts(retryPolicy.maxAttempts()).build();
-        this.store = OutboxStore.create(database.dataSource(), SqlDialect.postgresql(), ORDERS.table(), retryPolicy);
+        this.store = OutboxStore.create(database.dataSource(), dialect, ORDERS.table(), retryPolicy);
     }
 
     public OutboxFixture(TestDatabase database) {
         this(database, RetryPolicy.defaults());
     }
 
+    /** Empties the outbox tables; ids start at 1 again. */
     public void reset() throws SQLException {
-        execute("TRUNCATE orders_outbox, billing_outbox RESTART IDENTITY");
+        emptyTables("orders_outbox", "billing_outbox");
+    }
+
+    public void emptyTables(String... tables) throws SQLException {
+        for (String statement : sql.emptyTables(tables)) {
+            execute(statement);
+        }
     }
 
     public static OutboxEvent event(String key) {
@@ -112,6 +127,16 @@ public final class OutboxFixture {
 
     /** EXPLAIN of a claim statement in a transaction that first ran {@code setting} (none if null). */
     public String explainClaimAfter(String setting, String claimSql, Object... parameters) throws SQLException {
+        return explain("EXPLAIN", setting, claimSql, parameters);
+    }
+
+    /**
+     * The lines of {@code explain} (such as {@code EXPLAIN} or {@code ANALYZE FORMAT=JSON}) of a
+     * statement with its parameters, in a transaction that first ran {@code setting} (none if null)
+     * and is rolled back.
+     */
+    public String explain(String explain, String setting, String statementSql, Object... parameters)
+            throws SQLException {
         StringBuilder plan = new StringBuilder();
         try (Connection connection = database.dataSource().getConnection()) {
             connection.setAutoCommit(false);
@@ -120,11 +145,11 @@ public final class OutboxFixture {
                     statement.execute(setting);
                 }
             }
-            try (PreparedStatement explain = connection.prepareStatement("EXPLAIN " + claimSql)) {
+            try (PreparedStatement explained = connection.prepareStatement(explain + " " + statementSql)) {
                 for (int i = 0; i < parameters.length; i++) {
-                    explain.setObject(i + 1, parameters[i]);
+                    explained.setObject(i + 1, parameters[i]);
                 }
-                try (ResultSet rs = explain.executeQuery()) {
+                try (ResultSet rs = explained.executeQuery()) {
                     while (rs.next()) {
                         plan.append(rs.getString(1)).append('\n');
                     }

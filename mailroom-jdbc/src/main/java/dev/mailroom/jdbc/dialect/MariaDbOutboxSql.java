@@ -60,12 +60,15 @@ final class MariaDbOutboxSql implements OutboxSql {
         this.table = tableName.qualified();
         this.insertPrefix = "INSERT INTO " + table + " (event_id, event_type, event_key, payload, content_type,"
                 + " headers, tenant_id, correlation_id, event_version, max_attempts) VALUES ";
-        this.lock = "SELECT " + COLUMNS + " FROM " + table + " WHERE " + DUE_PENDING
+        // the status index read in id order: with a backlog as large as the delivered history, the optimizer
+        // otherwise walks the primary key from the oldest row and reads the whole history to claim a batch
+        String pendingInIdOrder = table + " FORCE INDEX (" + tableName.name() + "_status_idx)";
+        this.lock = "SELECT " + COLUMNS + " FROM " + pendingInIdOrder + " WHERE " + DUE_PENDING
                 + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED";
         // a plain (not locking) read: rows other claimers hold locked still count as earlier rows of their key
         // one probe per undelivered state, each an equality on (event_key, status) of the key-order index: an
         // IN over the states lets the optimizer settle for the key alone and walk the key's delivered history
-        this.keyOrderedCandidates = "SELECT w.id FROM (SELECT id, event_key FROM " + table + " WHERE " + DUE_PENDING
+        this.keyOrderedCandidates = "SELECT w.id FROM (SELECT id, event_key FROM " + pendingInIdOrder + " WHERE " + DUE_PENDING
                 + " ORDER BY id LIMIT ?) w WHERE w.event_key IS NULL OR (" + noEarlier(table, PENDING) + " AND "
                 + noEarlier(table, SENDING) + ") ORDER BY w.id LIMIT ?";
         this.markFailed = "UPDATE " + table + " SET " + AFTER_FAILED_ATTEMPT + ", next_attempt_at = " + NOW

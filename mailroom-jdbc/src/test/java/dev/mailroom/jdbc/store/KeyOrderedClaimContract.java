@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailroom.event.OutboxEvent;
 import dev.mailroom.jdbc.OutboxFixture;
-import dev.mailroom.jdbc.dialect.SqlDialect;
 import dev.mailroom.testkit.db.TestDatabase;
-import dev.mailroom.testkit.db.WithPostgres;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,21 +20,17 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-@WithPostgres
-class KeyOrderedClaimTest {
+abstract class KeyOrderedClaimContract {
 
     private static final Duration LEASE = Duration.ofMinutes(1);
 
-    private final OutboxFixture outbox;
-    private final OutboxStore store;
-
-    KeyOrderedClaimTest(TestDatabase database) {
-        this.outbox = new OutboxFixture(database);
-        this.store = outbox.store;
-    }
+    private OutboxFixture outbox;
+    private OutboxStore store;
 
     @BeforeEach
-    void emptyTable() throws SQLException {
+    void emptyTable(TestDatabase database) throws SQLException {
+        outbox = new OutboxFixture(database);
+        store = outbox.store;
         outbox.reset();
     }
 
@@ -136,7 +130,7 @@ class KeyOrderedClaimTest {
         OutboxRow head = store.claimInKeyOrder("relay", 10, LEASE).get(0);
         assertThat(head.key()).isEqualTo("stuck");
         store.markFailed("relay", head, "broker down");
-        outbox.execute("UPDATE orders_outbox SET next_attempt_at = now() + interval '1 hour' WHERE id = 1");
+        outbox.execute("UPDATE orders_outbox SET next_attempt_at = " + outbox.sql.nowPlus(Duration.ofHours(1)) + " WHERE id = 1");
         assertThat(store.claimInKeyOrder("relay", 10, LEASE)).as("window of 40 rows is all blocked; the rest is searched")
                 .extracting(OutboxRow::key).containsExactly("free");
     }

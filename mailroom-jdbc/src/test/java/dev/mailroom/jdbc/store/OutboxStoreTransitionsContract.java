@@ -9,7 +9,6 @@ import dev.mailroom.jdbc.OutboxFixture;
 import dev.mailroom.retry.RetryPolicy;
 import dev.mailroom.state.OutboxState;
 import dev.mailroom.testkit.db.TestDatabase;
-import dev.mailroom.testkit.db.WithPostgres;
 import java.io.IOException;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -21,22 +20,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-@WithPostgres
-class OutboxStoreTransitionsTest {
+abstract class OutboxStoreTransitionsContract {
 
     private static final Duration LEASE = Duration.ofSeconds(30);
     private static final int MAX_ATTEMPTS = 4;
 
-    private final OutboxFixture outbox;
-    private final OutboxStore store;
-
-    OutboxStoreTransitionsTest(TestDatabase database) {
-        this.outbox = new OutboxFixture(database, RetryPolicy.builder().maxAttempts(MAX_ATTEMPTS).build());
-        this.store = outbox.store;
-    }
+    private OutboxFixture outbox;
+    private OutboxStore store;
 
     @BeforeEach
-    void emptyTable() throws SQLException {
+    void emptyTable(TestDatabase database) throws SQLException {
+        outbox = new OutboxFixture(database, RetryPolicy.builder().maxAttempts(MAX_ATTEMPTS).build());
+        store = outbox.store;
         outbox.reset();
     }
 
@@ -58,7 +53,7 @@ class OutboxStoreTransitionsTest {
     @Test
     void rowsWaitingForTheirNextAttemptAreNotClaimed() throws Exception {
         outbox.publishCommitted(2);
-        outbox.execute("UPDATE orders_outbox SET next_attempt_at = now() + interval '1 hour' WHERE id = 1");
+        outbox.execute("UPDATE orders_outbox SET next_attempt_at = " + outbox.sql.nowPlus(Duration.ofHours(1)) + " WHERE id = 1");
         assertThat(store.claim("relay", 10, LEASE)).extracting(OutboxRow::id).containsExactly(2L);
     }
 
@@ -91,7 +86,7 @@ class OutboxStoreTransitionsTest {
         outbox.publishCommitted(1);
         long[] expectedDelaySeconds = {1, 2, 4};
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            outbox.execute("UPDATE orders_outbox SET next_attempt_at = now()");
+            outbox.execute("UPDATE orders_outbox SET next_attempt_at = " + outbox.sql.now());
             OutboxRow claimed = store.claim("relay", 1, LEASE).get(0);
             assertThat(claimed.attempts()).isEqualTo(attempt - 1);
             OutboxState state = store.markFailed("relay", claimed, "broker down #" + attempt).orElseThrow();
@@ -107,7 +102,7 @@ class OutboxStoreTransitionsTest {
                 assertThat(state).isEqualTo(OutboxState.DEAD);
             }
         }
-        outbox.execute("UPDATE orders_outbox SET next_attempt_at = now()");
+        outbox.execute("UPDATE orders_outbox SET next_attempt_at = " + outbox.sql.now());
         assertThat(store.claim("relay", 1, LEASE)).as("dead rows are never claimed").isEmpty();
     }
 
@@ -172,14 +167,13 @@ class OutboxStoreTransitionsTest {
 
     @Test
     void consumeRunsTheWorkAndTheStateChangeInOneTransaction() throws Exception {
-        outbox.execute("CREATE TABLE IF NOT EXISTS effects (event_id uuid PRIMARY KEY)");
-        outbox.execute("TRUNCATE effects");
+        emptyEffects();
         UUID id = outbox.publishCommitted(1).get(0);
         AtomicInteger runs = new AtomicInteger();
         ConsumeCallback work = connection -> {
             runs.incrementAndGet();
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO effects VALUES (?)")) {
-                insert.setObject(1, id);
+                outbox.dialect.setUuid(insert, 1, id);
                 insert.executeUpdate();
             }
         };
@@ -194,8 +188,7 @@ class OutboxStoreTransitionsTest {
 
     @Test
     void aFailingConsumerChangesNothingAndItsExceptionIsKept() throws Exception {
-        outbox.execute("CREATE TABLE IF NOT EXISTS effects (event_id uuid PRIMARY KEY)");
-        outbox.execute("TRUNCATE effects");
+        emptyEffects();
         UUID id = outbox.publishCommitted(1).get(0);
         IllegalStateException failure = new IllegalStateException("handler broke");
         assertThatThrownBy(() -> store.consume(id, connection -> {
@@ -277,10 +270,10 @@ class OutboxStoreTransitionsTest {
         store.markPublished("relay", ids(store.claim("relay", 7, LEASE)));
         store.consume(ids.get(7), connection -> { });
         store.markDead(9, null, "poison");
-        outbox.execute("UPDATE orders_outbox SET updated_at = now() - interval '8 days' WHERE id <> 3");
+        outbox.execute("UPDATE orders_outbox SET updated_at = " + outbox.sql.nowPlus(Duration.ofDays(-8)) + " WHERE id <> 3");
 
         assertThat(store.deleteFinishedOlderThan(Duration.ofDays(7), 2)).isEqualTo(7);
-        assertThat(outbox.queryString("SELECT string_agg(id::text, ',' ORDER BY id) FROM orders_outbox"))
+        assertThat(outbox.queryString("SELECT " + outbox.sql.idsInOrder() + " FROM orders_outbox"))
                 .as("recent published row 3, dead row 9, pending row 10 stay").isEqualTo("3,9,10");
     }
 
@@ -290,7 +283,7 @@ class OutboxStoreTransitionsTest {
         assertThat(store.counts().count(OutboxState.PENDING)).isZero();
 
         outbox.publishCommitted(4);
-        outbox.execute("UPDATE orders_outbox SET created_at = now() - interval '90 seconds' WHERE id = 2");
+        outbox.execute("UPDATE orders_outbox SET created_at = " + outbox.sql.nowPlus(Duration.ofSeconds(-90)) + " WHERE id = 2");
         store.markPublished("relay", ids(store.claim("relay", 1, LEASE)));
         store.claim("relay", 1, LEASE);
         store.markDead(3, null, "x");
@@ -317,12 +310,12 @@ class OutboxStoreTransitionsTest {
                 assertThat(wait).isBetween(Duration.ofSeconds(25), LEASE));
 
         store.markFailed("relay", claimed, "down");
-        outbox.execute("UPDATE orders_outbox SET next_attempt_at = now() + interval '10 minutes'");
+        outbox.execute("UPDATE orders_outbox SET next_attempt_at = " + outbox.sql.nowPlus(Duration.ofMinutes(10)));
         assertThat(store.claimOrNextDue("relay", 10, LEASE, true).nextDueIn()).hasValueSatisfying(wait ->
                 assertThat(wait).isBetween(Duration.ofMinutes(9), Duration.ofMinutes(10)));
 
         outbox.execute("UPDATE orders_outbox SET status = 'sending', lease_owner = 'gone',"
-                + " lease_expires_at = now() - interval '1 second'");
+                + " lease_expires_at = " + outbox.sql.nowPlus(Duration.ofSeconds(-1)));
         assertThat(store.claimOrNextDue("relay", 10, LEASE, true).nextDueIn()).contains(Duration.ZERO);
     }
 
@@ -331,6 +324,12 @@ class OutboxStoreTransitionsTest {
         assertThatThrownBy(() -> store.claim(" ", 10, LEASE)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> store.claim("relay", 0, LEASE)).isInstanceOf(IllegalArgumentException.class);
         assertThat(store.markPublished("relay", List.of())).isZero();
+    }
+
+    /** A table the consumer's own work writes to, in the same transaction as the state change. */
+    private void emptyEffects() throws SQLException {
+        outbox.execute("CREATE TABLE IF NOT EXISTS effects (event_id " + outbox.sql.uuidType() + " PRIMARY KEY)");
+        outbox.emptyTables("effects");
     }
 
     private OutboxRow find(long id) throws SQLException {

@@ -19,7 +19,6 @@ import dev.mailroom.routing.RouteRegistry;
 import dev.mailroom.routing.UnknownEventTypeException;
 import dev.mailroom.state.OutboxState;
 import dev.mailroom.testkit.db.TestDatabase;
-import dev.mailroom.testkit.db.WithPostgres;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -29,17 +28,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.ThrowingConsumer;
 
-@WithPostgres
-class OutboxPublisherTest {
+abstract class OutboxPublisherContract {
 
-    private final OutboxFixture outbox;
-
-    OutboxPublisherTest(TestDatabase database) {
-        this.outbox = new OutboxFixture(database);
-    }
+    private OutboxFixture outbox;
 
     @BeforeEach
-    void emptyTables() throws SQLException {
+    void emptyTables(TestDatabase database) throws SQLException {
+        outbox = new OutboxFixture(database);
         outbox.reset();
     }
 

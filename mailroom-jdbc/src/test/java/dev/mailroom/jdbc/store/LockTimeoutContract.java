@@ -8,10 +8,8 @@ import static org.awaitility.Awaitility.await;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.mailroom.jdbc.OutboxFixture;
 import dev.mailroom.jdbc.StoreException;
-import dev.mailroom.jdbc.dialect.SqlDialect;
 import dev.mailroom.retry.RetryPolicy;
 import dev.mailroom.testkit.db.TestDatabase;
-import dev.mailroom.testkit.db.WithPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,21 +20,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A store with a lock timeout: the database ends a relay transaction that hangs, and its locks with it. */
-@WithPostgres
-class LockTimeoutTest {
+abstract class LockTimeoutContract {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(1);
 
-    private final OutboxFixture outbox;
-    private final OutboxStore store;
-
-    LockTimeoutTest(TestDatabase database) {
-        this.outbox = new OutboxFixture(database);
-        this.store = outbox.store.withLockTimeout(TIMEOUT);
-    }
+    private OutboxFixture outbox;
+    private OutboxStore store;
 
     @BeforeEach
-    void emptyTable() throws SQLException {
+    void emptyTable(TestDatabase database) throws SQLException {
+        outbox = new OutboxFixture(database);
+        store = outbox.store.withLockTimeout(TIMEOUT);
         outbox.reset();
     }
 
@@ -80,7 +74,8 @@ class LockTimeoutTest {
             long start = System.nanoTime();
 
             assertThatThrownBy(() -> store.markPublished("relay-a", List.of(1L)))
-                    .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.sqlState()).isEqualTo("57014"));
+                    .isInstanceOfSatisfying(StoreException.class,
+                            e -> assertThat(e.sqlState()).isEqualTo(outbox.sql.statementTimeoutSqlState()));
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(TIMEOUT, TIMEOUT.plusSeconds(5));
             blocker.rollback();
         }
@@ -95,18 +90,22 @@ class LockTimeoutTest {
             oneSession.setUsername(outbox.database.user());
             oneSession.setPassword(outbox.database.password());
             oneSession.setMaximumPoolSize(1);
-            OutboxStore onOneSession = OutboxStore.create(oneSession, SqlDialect.postgresql(), OutboxFixture.ORDERS.table(),
+            OutboxStore onOneSession = OutboxStore.create(oneSession, outbox.dialect, OutboxFixture.ORDERS.table(),
                     RetryPolicy.defaults()).withLockTimeout(TIMEOUT);
+            List<String> fresh;
+            int freshIsolation;
+            try (Connection session = oneSession.getConnection()) {
+                fresh = timeouts(session);
+                freshIsolation = session.getTransactionIsolation();
+            }
             try (LockedBatch batch = onOneSession.lockOrNextDue(1, false)) {
                 batch.settle(List.of(1L), List.of());
             }
             assertThat(onOneSession.claim("relay-a", 1, Duration.ofMinutes(1))).hasSize(1);
-            try (Connection session = oneSession.getConnection();
-                 Statement statement = session.createStatement();
-                 ResultSet rs = statement.executeQuery("SELECT current_setting('idle_in_transaction_session_timeout'),"
-                         + " current_setting('statement_timeout')")) {
-                rs.next();
-                assertThat(List.of(rs.getString(1), rs.getString(2))).containsExactly("0", "0");
+            try (Connection session = oneSession.getConnection()) {
+                assertThat(timeouts(session)).as("as the session came").isEqualTo(fresh);
+                assertThat(session.getTransactionIsolation()).isEqualTo(freshIsolation);
+                assertThat(session.getAutoCommit()).isTrue();
             }
         }
     }
@@ -115,6 +114,14 @@ class LockTimeoutTest {
     void aTimeoutBelowOneMillisecondIsRefused() {
         assertThatThrownBy(() -> outbox.store.withLockTimeout(Duration.ZERO)).hasMessageContaining("lock timeout");
         assertThatThrownBy(() -> outbox.store.withLockTimeout(null)).hasMessageContaining("lock timeout");
+    }
+
+    private List<String> timeouts(Connection session) throws SQLException {
+        try (Statement statement = session.createStatement();
+             ResultSet rs = statement.executeQuery(outbox.sql.sessionTimeouts())) {
+            rs.next();
+            return List.of(rs.getString(1), rs.getString(2));
+        }
     }
 
     private long rows(String where) throws SQLException {

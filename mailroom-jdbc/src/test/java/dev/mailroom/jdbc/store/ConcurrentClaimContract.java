@@ -3,9 +3,7 @@ package dev.mailroom.jdbc.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailroom.jdbc.OutboxFixture;
-import dev.mailroom.jdbc.dialect.SqlDialect;
 import dev.mailroom.testkit.db.TestDatabase;
-import dev.mailroom.testkit.db.WithPostgres;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,23 +14,24 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-@WithPostgres
-class ConcurrentClaimTest {
+abstract class ConcurrentClaimContract {
 
     private static final int ROWS = 6_000;
     private static final int CLAIMERS = 8;
 
-    private final OutboxFixture outbox;
+    private OutboxFixture outbox;
 
-    ConcurrentClaimTest(TestDatabase database) {
-        this.outbox = new OutboxFixture(database);
+    @BeforeEach
+    void emptyTable(TestDatabase database) throws Exception {
+        outbox = new OutboxFixture(database);
+        outbox.reset();
     }
 
     @Test
     void eightConcurrentClaimersNeverReceiveTheSameRowAndEveryRowIsClaimedOnce() throws Exception {
-        outbox.reset();
         outbox.publishCommitted(ROWS);
         ConcurrentLinkedQueue<Long> claimed = new ConcurrentLinkedQueue<>();
         ConcurrentHashMap<Long, String> owners = new ConcurrentHashMap<>();

@@ -12,13 +12,19 @@ import dev.mailroom.event.ReservedHeaderException;
 import dev.mailroom.jdbc.DuplicateEventException;
 import dev.mailroom.jdbc.OutboxFixture;
 import dev.mailroom.jdbc.OutboxTableMissingException;
+import dev.mailroom.jdbc.dialect.SqlErrorKind;
+import dev.mailroom.jdbc.store.OutboxStore;
+import dev.mailroom.retry.RetryPolicy;
+import dev.mailroom.routing.InvalidIdentifierException;
 import dev.mailroom.routing.RouteRegistry;
+import dev.mailroom.routing.TableName;
 import dev.mailroom.testkit.db.TestDatabase;
-import dev.mailroom.testkit.db.WithPostgres;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,20 +37,16 @@ import org.junit.jupiter.api.Test;
  * A refused publish writes nothing and never aborts the caller's transaction: after each refusal
  * the caller's own write in the same transaction still commits.
  */
-@WithPostgres
-class PublishRefusalsTest {
+abstract class PublishRefusalsContract {
 
-    private final OutboxFixture outbox;
-
-    PublishRefusalsTest(TestDatabase database) {
-        this.outbox = new OutboxFixture(database);
-    }
+    private OutboxFixture outbox;
 
     @BeforeEach
-    void emptyTables() throws SQLException {
+    void emptyTables(TestDatabase database) throws SQLException {
+        outbox = new OutboxFixture(database);
         outbox.reset();
-        outbox.execute("CREATE TABLE IF NOT EXISTS orders (id text PRIMARY KEY)");
-        outbox.execute("TRUNCATE orders");
+        outbox.execute("CREATE TABLE IF NOT EXISTS orders (id VARCHAR(64) PRIMARY KEY)");
+        outbox.emptyTables("orders");
     }
 
     @Test
@@ -158,6 +160,55 @@ class PublishRefusalsTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("connection");
         });
         assertThat(outbox.count("orders_outbox")).isZero();
+    }
+
+    @Test
+    void aTableNameThatWouldSpliceSqlIsRefusedBeforeAnyStatementRuns() throws Exception {
+        List<String> names = List.of("orders_outbox; DROP TABLE orders", "orders_outbox -- ", "orders_outbox WHERE 1=1",
+                "\"orders_outbox\"", "`orders_outbox`", "orders'outbox", "Orders_Outbox", "a.b.orders_outbox",
+                "orders_outbox/**/", "");
+        for (String name : names) {
+            assertThatThrownBy(() -> RouteRegistry.builder()
+                    .service("evil", s -> s.table(name).topic("evil.events").event("evil.done")).build())
+                    .as(name).isInstanceOf(InvalidIdentifierException.class).hasMessageContaining("Table name");
+            assertThatThrownBy(() -> OutboxStore.create(outbox.database.dataSource(), outbox.dialect, TableName.of(name),
+                    RetryPolicy.defaults())).as(name).isInstanceOf(InvalidIdentifierException.class);
+        }
+        assertThat(outbox.count("orders")).as("the table is still there, and empty").isZero();
+        assertThat(outbox.count("orders_outbox")).isZero();
+    }
+
+    /**
+     * A producer in another language writes the SQL contract's one {@code INSERT} itself: what
+     * would break the relay is refused by the schema ({@code CHECK}, {@code NOT NULL}, the column
+     * types), not only by the Java API.
+     */
+    @Test
+    void aPlainSqlInsertOfValuesTheRelayCannotUseIsRefusedByTheDatabaseAndWritesNothing() throws Exception {
+        List<String> refused = List.of(
+                "INSERT INTO orders_outbox (event_type, event_key, payload, headers)"
+                        + " VALUES ('order.placed', 'o-1', '{}', '{\"origin\": ')",
+                "INSERT INTO orders_outbox (event_id, event_type, payload) VALUES ('not-a-uuid', 'order.placed', '{}')",
+                "INSERT INTO orders_outbox (event_id, event_type, payload)"
+                        + " VALUES ('0190a0b4-5f5e-7c3a-9d1e-2f3a4b5c6d7', 'order.placed', '{}')",
+                "INSERT INTO orders_outbox (event_type, payload) VALUES (NULL, '{}')",
+                "INSERT INTO orders_outbox (event_type, payload) VALUES ('  ', '{}')",
+                "INSERT INTO orders_outbox (event_type, payload) VALUES ('order.placed', NULL)",
+                "INSERT INTO orders_outbox (event_type, payload, status) VALUES ('order.placed', '{}', 'archived')");
+        for (String insert : refused) {
+            assertThatThrownBy(() -> outbox.execute(insert)).as(insert).isInstanceOfSatisfying(SQLException.class,
+                    e -> assertThat(outbox.dialect.classify(e)).as(e.getMessage()).isEqualTo(SqlErrorKind.INVALID_DATA));
+        }
+        assertThat(outbox.count("orders_outbox")).isZero();
+
+        outbox.execute("INSERT INTO orders_outbox (event_type, event_key, payload)"
+                + " VALUES ('order.placed', 'o-1', '{\"orderId\":\"o-1\"}')");
+        assertThat(outbox.store.claim("relay", 10, Duration.ofMinutes(1))).singleElement().satisfies(row -> {
+            assertThat(row.key()).isEqualTo("o-1");
+            assertThat(new String(row.payload(), StandardCharsets.UTF_8)).isEqualTo("{\"orderId\":\"o-1\"}");
+            assertThat(row.headers()).isEmpty();
+            assertThat(row.eventId()).isNotNull();
+        });
     }
 
     @FunctionalInterface

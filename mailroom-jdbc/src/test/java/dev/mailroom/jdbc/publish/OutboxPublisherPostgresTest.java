@@ -1,0 +1,7 @@
+package dev.mailroom.jdbc.publish;
+
+import dev.mailroom.testkit.db.WithPostgres;
+
+@WithPostgres
+class OutboxPublisherPostgresTest extends OutboxPublisherContract {
+}

@@ -1,0 +1,7 @@
+package dev.mailroom.jdbc.publish;
+
+import dev.mailroom.testkit.db.WithMariaDb;
+
+@WithMariaDb
+class PublishRefusalsMariaDbTest extends PublishRefusalsContract {
+}

@@ -1,0 +1,7 @@
+package dev.mailroom.jdbc.schema;
+
+import dev.mailroom.testkit.db.WithPostgres;
+
+@WithPostgres
+class SchemaMigratorPostgresTest extends SchemaMigratorContract {
+}

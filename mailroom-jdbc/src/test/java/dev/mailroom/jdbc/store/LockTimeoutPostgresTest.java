@@ -1,0 +1,7 @@
+package dev.mailroom.jdbc.store;
+
+import dev.mailroom.testkit.db.WithPostgres;
+
+@WithPostgres
+class LockTimeoutPostgresTest extends LockTimeoutContract {
+}

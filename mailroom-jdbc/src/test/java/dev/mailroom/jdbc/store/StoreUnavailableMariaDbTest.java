@@ -1,0 +1,7 @@
+package dev.mailroom.jdbc.store;
+
+import dev.mailroom.testkit.db.WithMariaDb;
+
+@WithMariaDb
+class StoreUnavailableMariaDbTest extends StoreUnavailableContract {
+}
