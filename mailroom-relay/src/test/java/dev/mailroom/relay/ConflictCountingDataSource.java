@@ -1,0 +1,78 @@
+package dev.mailroom.relay;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import javax.sql.DataSource;
+
+/**
+ * A data source that counts the transaction conflicts its connections' statements and commits
+ * raise, by code: deadlocks and lock-wait timeouts (MariaDB 1213, 1205), serialization failures and
+ * deadlocks (PostgreSQL 40001, 40P01). Everything else passes through unchanged.
+ */
+final class ConflictCountingDataSource {
+
+    private static final Set<Integer> MARIADB_CONFLICTS = Set.of(1213, 1205);
+    private static final Set<String> POSTGRES_CONFLICTS = Set.of("40001", "40P01");
+
+    private final Map<String, LongAdder> conflicts = new ConcurrentHashMap<>();
+
+    /** {@code dataSource} with every connection it gives counted. */
+    DataSource wrap(DataSource dataSource) {
+        return proxy(DataSource.class, dataSource);
+    }
+
+    /** Conflicts seen so far, by vendor code (MariaDB) or SQL state (PostgreSQL). */
+    Map<String, Long> byCode() {
+        Map<String, Long> counts = new TreeMap<>();
+        conflicts.forEach((code, count) -> counts.put(code, count.sum()));
+        return counts;
+    }
+
+    long total() {
+        return conflicts.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    private <T> T proxy(Class<T> type, T target) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (self, method, args) -> {
+            Object result;
+            try {
+                result = method.invoke(target, args);
+            } catch (InvocationTargetException e) {
+                if (e.getCause() instanceof SQLException error) {
+                    count(error);
+                }
+                throw e.getCause();
+            }
+            return wrapped(method.getReturnType(), result);
+        }));
+    }
+
+    /** Connections and statements are counted too; whatever else a call returns is returned as it is. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Object wrapped(Class<?> returnType, Object result) {
+        if (result != null && (returnType == Connection.class || Statement.class.isAssignableFrom(returnType))) {
+            return proxy((Class) returnType, result);
+        }
+        return result;
+    }
+
+    private void count(SQLException error) {
+        String code = null;
+        if (MARIADB_CONFLICTS.contains(error.getErrorCode())) {
+            code = Integer.toString(error.getErrorCode());
+        } else if (error.getErrorCode() == 0 && POSTGRES_CONFLICTS.contains(error.getSQLState())) {
+            code = error.getSQLState();
+        }
+        if (code != null) {
+            conflicts.computeIfAbsent(code, c -> new LongAdder()).increment();
+        }
+    }
+}

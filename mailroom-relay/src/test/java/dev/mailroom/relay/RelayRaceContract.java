@@ -1,0 +1,152 @@
+package dev.mailroom.relay;
+
+import static dev.mailroom.relay.RelayFixture.FAST_RETRY;
+import static dev.mailroom.relay.RelayFixture.ROUTES;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.mailroom.event.OutboxEvent;
+import dev.mailroom.testkit.db.TestDatabase;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Two and three relays on one table, each with a pool of its own as if in its own process, while
+ * publishers write 10,000 events over 100 keys and the transport fails about 5% of sends: every
+ * event is delivered once, each key's events in publish order, no key or event ever has two sends
+ * in flight, nothing stays claimed, and every transaction conflict the databases raised (counted
+ * at the connections) was retried without losing or repeating anything. Run on each database by
+ * {@link RelayRacePostgresTest} and {@link RelayRaceMariaDbTest}.
+ */
+abstract class RelayRaceContract {
+
+    private static final int EVENTS = 10_000;
+    private static final int KEYS = 100;
+    /** Each publisher owns its keys, so a key's publish order is its id order and its commit order. */
+    private static final int PUBLISHERS = 4;
+    private static final int EVENTS_PER_TRANSACTION = 100;
+    private static final int FAILURE_PERCENT = 5;
+
+    private final RelayFixture outbox;
+
+    RelayRaceContract(TestDatabase database) {
+        this.outbox = new RelayFixture(database);
+    }
+
+    @BeforeEach
+    void emptyTable() throws Exception {
+        outbox.reset();
+    }
+
+    @ParameterizedTest(name = "{0} relays claiming by {1}")
+    @CsvSource({"2, ROW_LOCK", "2, LEASE", "3, ROW_LOCK", "3, LEASE"})
+    void racingRelaysDeliverEveryEventOnceInKeyOrderWithNoKeyInFlightTwice(int relays, ClaimMode mode)
+            throws Exception {
+        RaceTransport transport = new RaceTransport(relays * 31L + mode.ordinal(), FAILURE_PERCENT);
+        ConflictCountingDataSource conflicts = new ConflictCountingDataSource();
+        List<HikariDataSource> pools = new ArrayList<>();
+        List<Relay> running = new ArrayList<>();
+        Set<UUID> published = new HashSet<>();
+        long start = System.nanoTime();
+        long publishedAt;
+        try {
+            for (int i = 0; i < relays; i++) {
+                HikariDataSource pool = ownPool();
+                pools.add(pool);
+                running.add(Relay.builder(conflicts.wrap(pool), ROUTES, transport).service("orders")
+                        .owner("relay-" + i).claimMode(mode).batchSize(100).retryPolicy(FAST_RETRY)
+                        .pollInterval(Duration.ofMillis(5), Duration.ofMillis(50)).fallbackPoll(Duration.ofMillis(200))
+                        .reapInterval(Duration.ofMillis(500)).build().start());
+            }
+            published.addAll(publishConcurrently());
+            publishedAt = System.nanoTime();
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> outbox.count("status = 'published'") == EVENTS);
+        } finally {
+            running.forEach(Relay::close);
+            pools.forEach(HikariDataSource::close);
+            transport.close();
+        }
+        long drainedAt = System.nanoTime();
+        System.out.printf("%s, %d relays, %s: %d events published in %d ms, all delivered %d ms after the start;"
+                        + " %d sends failed; transaction conflicts: %d %s%n", outbox.dialect.name(), relays, mode, EVENTS,
+                TimeUnit.NANOSECONDS.toMillis(publishedAt - start), TimeUnit.NANOSECONDS.toMillis(drainedAt - start),
+                transport.failures(), conflicts.total(), conflicts.byCode());
+
+        assertThat(published).hasSize(EVENTS);
+        assertThat(transport.violations()).as("sends of one key or one event in flight at once").isEmpty();
+        assertThat(transport.successes().keySet()).as("every event acknowledged").isEqualTo(published);
+        assertThat(transport.successes().values()).as("acknowledged once each").allMatch(count -> count == 1);
+        assertThat(transport.deliveredSequences()).hasSize(KEYS);
+        List<Integer> publishOrder = IntStream.range(0, EVENTS / KEYS).boxed().toList();
+        transport.deliveredSequences().forEach((key, sequences) ->
+                assertThat(List.copyOf(sequences)).as("deliveries of " + key).isEqualTo(publishOrder));
+        assertThat(transport.failures()).as("failures were injected").isPositive();
+        assertThat(outbox.count("status <> 'published' OR lease_owner IS NOT NULL OR lease_expires_at IS NOT NULL"))
+                .as("nothing left pending, claimed, leased or dead").isZero();
+        assertThat(outbox.queryLong("SELECT COALESCE(SUM(attempts), 0) FROM orders_outbox"))
+                .as("every failed send counted as one attempt, no settlement lost").isEqualTo(transport.failures());
+    }
+
+    /** A pool for one relay alone, to the test's database. */
+    private HikariDataSource ownPool() {
+        InetSocketAddress server = outbox.database.serverAddress();
+        return outbox.database.dataSourceVia(server.getHostString(), server.getPort(), Duration.ofSeconds(30));
+    }
+
+    /**
+     * {@value #PUBLISHERS} publishers at once, each writing the events of its own keys in
+     * transactions of {@value #EVENTS_PER_TRANSACTION}; the n-th event of a key carries sequence n.
+     */
+    private List<UUID> publishConcurrently() throws Exception {
+        ExecutorService publishers = Executors.newFixedThreadPool(PUBLISHERS);
+        try {
+            List<Future<List<UUID>>> done = new ArrayList<>();
+            for (int p = 0; p < PUBLISHERS; p++) {
+                done.add(publishers.submit(publisher(p)));
+            }
+            List<UUID> ids = new ArrayList<>();
+            for (Future<List<UUID>> publisher : done) {
+                ids.addAll(publisher.get(2, TimeUnit.MINUTES));
+            }
+            return ids;
+        } finally {
+            publishers.shutdownNow();
+        }
+    }
+
+    private Callable<List<UUID>> publisher(int index) {
+        return () -> {
+            int keysOwned = KEYS / PUBLISHERS;
+            List<UUID> ids = new ArrayList<>();
+            List<OutboxEvent> transaction = new ArrayList<>();
+            for (int i = 0; i < EVENTS / PUBLISHERS; i++) {
+                String key = "key-" + (index + PUBLISHERS * (i % keysOwned));
+                transaction.add(RelayFixture.event(key, i / keysOwned));
+                if (transaction.size() == EVENTS_PER_TRANSACTION) {
+                    ids.addAll(outbox.publish(transaction, true));
+                    transaction.clear();
+                }
+            }
+            if (!transaction.isEmpty()) {
+                ids.addAll(outbox.publish(transaction, true));
+            }
+            return ids;
+        };
+    }
+}
