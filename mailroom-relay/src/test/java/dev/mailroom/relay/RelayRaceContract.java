@@ -9,6 +9,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.mailroom.event.OutboxEvent;
 import dev.mailroom.testkit.db.TestDatabase;
 import java.net.InetSocketAddress;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,7 +24,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -70,7 +75,7 @@ abstract class RelayRaceContract {
                 pools.add(pool);
                 running.add(Relay.builder(conflicts.wrap(pool), ROUTES, transport).service("orders")
                         .owner("relay-" + i).claimMode(mode).batchSize(100).retryPolicy(FAST_RETRY)
-                        .pollInterval(Duration.ofMillis(5), Duration.ofMillis(50)).fallbackPoll(Duration.ofMillis(200))
+                        .pollInterval(Duration.ofMillis(5), Duration.ofMillis(200))
                         .reapInterval(Duration.ofMillis(500)).build().start());
             }
             published.addAll(publishConcurrently());
@@ -101,6 +106,49 @@ abstract class RelayRaceContract {
                 .as("nothing left pending, claimed, leased or dead").isZero();
         assertThat(outbox.queryLong("SELECT COALESCE(SUM(attempts), 0) FROM orders_outbox"))
                 .as("every failed send counted as one attempt, no settlement lost").isEqualTo(transport.failures());
+    }
+
+    @Test
+    void theConflictCounterSeesADeadlockTheDatabaseRaises() throws Exception {
+        ConflictCountingDataSource conflicts = new ConflictCountingDataSource();
+        DataSource counted = conflicts.wrap(outbox.database.dataSource());
+        outbox.publish(2, "k", 2);
+        long first = outbox.queryLong("SELECT MIN(id) FROM orders_outbox");
+        long second = outbox.queryLong("SELECT MAX(id) FROM orders_outbox");
+        ExecutorService crossing = Executors.newSingleThreadExecutor();
+        try (Connection one = counted.getConnection(); Connection two = counted.getConnection()) {
+            one.setAutoCommit(false);
+            two.setAutoCommit(false);
+            touch(one, first);
+            touch(two, second);
+            // whichever of the two crossing updates comes second closes the cycle
+            Future<?> oneCrosses = crossing.submit(() -> touchQuietly(one, second));
+            touchQuietly(two, first);
+            oneCrosses.get(30, TimeUnit.SECONDS);
+            one.rollback();
+            two.rollback();
+        } finally {
+            crossing.shutdownNow();
+        }
+        assertThat(conflicts.total()).as("deadlocks counted: " + conflicts.byCode()).isEqualTo(1);
+        assertThat(conflicts.byCode()).containsOnlyKeys(outbox.dialect.<String>choose(() -> "40P01", () -> "1213"));
+    }
+
+    private static void touch(Connection connection, long id) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE orders_outbox SET attempts = attempts + 1 WHERE id = ?")) {
+            update.setLong(1, id);
+            update.executeUpdate();
+        }
+    }
+
+    /** The deadlock victim's error is what the counter must see; the survivor goes on. */
+    private static void touchQuietly(Connection connection, long id) {
+        try {
+            touch(connection, id);
+        } catch (SQLException e) {
+            // one of the two is chosen as the victim
+        }
     }
 
     /** A pool for one relay alone, to the test's database. */
