@@ -121,7 +121,7 @@ abstract class RelayBadRowsContract {
         insertRow("event_key, payload", "?, ?", longKey, binary);
         insertRow("event_key, payload, headers", "?, ?, " + outbox.sql.json("?"), "big-header", bytes("{}"),
                 "{\"big\": \"" + bigHeader + "\", \"twice\": \"1\", \"twice\": \"2\"}");
-        insertRow("event_id, event_key, payload", "?, ?, ?", upperCaseId.toString().toUpperCase(), "clé-ü-日本",
+        insertRow("event_id, event_key, payload", quoted(upperCaseId.toString().toUpperCase()) + ", ?, ?", "clé-ü-日本",
                 bytes("{\"upper-id\":1}"));
         insertRow("event_key, payload, content_type, tenant_id, correlation_id, event_version, attempts, max_attempts",
                 "?, ?, ?, ?, ?, ?, ?, ?", "spent", bytes("plain text"), "text/plain; charset=utf-8", "tenant-1",

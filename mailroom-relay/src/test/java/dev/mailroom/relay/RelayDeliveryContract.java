@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -32,6 +33,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -119,6 +121,23 @@ abstract class RelayDeliveryContract {
     }
 
     @Test
+    void aRelayThatIsNotNotifiedIsWokenAtOnceByAPublisherInThisJvm() throws Exception {
+        Set<String> keys = ConcurrentHashMap.newKeySet();
+        InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, e -> keys.add(e.key()));
+        CountingDataSource counting = new CountingDataSource();
+        try (Relay relay = Relay.builder(counting.wrap(outbox.database.dataSource()), RelayFixture.ROUTES, transport)
+                .service("orders").listen(false).fallbackPoll(Duration.ofMinutes(10))
+                .pollInterval(Duration.ofMinutes(10), Duration.ofMinutes(10)).build().start()) {
+            await("the relay asleep: no connection taken for a second").during(Duration.ofSeconds(1))
+                    .atMost(Duration.ofSeconds(30)).until(unchanged(counting::connectionsTaken));
+            outbox.execute("INSERT INTO orders_outbox (event_type, event_key, payload) VALUES ('order.placed', 'sql', '{}')");
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(keys::isEmpty);
+            outbox.publish(1, "published", 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> keys.containsAll(List.of("sql", "published0")));
+        }
+    }
+
+    @Test
     void rowsLeasedByACrashedRelayAreDeliveredByAnotherAfterTheLeaseExpires() throws Exception {
         Set<UUID> received = ConcurrentHashMap.newKeySet();
         InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, e -> received.add(e.eventId()));
@@ -181,6 +200,17 @@ abstract class RelayDeliveryContract {
         assertThat(meters.get("mailroom.relay.delivered").counter().count())
                 .as("a batch whose settlement was refused is counted when it is delivered again, not twice")
                 .isEqualTo(3_000.0);
+    }
+
+    /** True from the second call on while {@code counter} stays where the previous call found it. */
+    private static Callable<Boolean> unchanged(LongSupplier counter) {
+        long[] last = {-1};
+        return () -> {
+            long now = counter.getAsLong();
+            boolean same = now == last[0];
+            last[0] = now;
+            return same;
+        };
     }
 
     /** Terminates every session of this test's pool waiting in an open transaction (a batch awaiting its acks). */

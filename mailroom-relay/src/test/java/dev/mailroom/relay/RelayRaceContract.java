@@ -63,7 +63,7 @@ abstract class RelayRaceContract {
     void racingRelaysDeliverEveryEventOnceInKeyOrderWithNoKeyInFlightTwice(int relays, ClaimMode mode)
             throws Exception {
         RaceTransport transport = new RaceTransport(relays * 31L + mode.ordinal(), FAILURE_PERCENT);
-        ConflictCountingDataSource conflicts = new ConflictCountingDataSource();
+        CountingDataSource conflicts = new CountingDataSource();
         List<HikariDataSource> pools = new ArrayList<>();
         List<Relay> running = new ArrayList<>();
         Set<UUID> published = new HashSet<>();
@@ -91,7 +91,7 @@ abstract class RelayRaceContract {
         System.out.printf("%s, %d relays, %s: %d events published in %d ms, all delivered %d ms after the start;"
                         + " %d sends failed; transaction conflicts: %d %s%n", outbox.dialect.name(), relays, mode, EVENTS,
                 TimeUnit.NANOSECONDS.toMillis(publishedAt - start), TimeUnit.NANOSECONDS.toMillis(drainedAt - start),
-                transport.failures(), conflicts.total(), conflicts.byCode());
+                transport.failures(), conflicts.conflicts(), conflicts.conflictsByCode());
 
         assertThat(published).hasSize(EVENTS);
         assertThat(transport.violations()).as("sends of one key or one event in flight at once").isEmpty();
@@ -110,7 +110,7 @@ abstract class RelayRaceContract {
 
     @Test
     void theConflictCounterSeesADeadlockTheDatabaseRaises() throws Exception {
-        ConflictCountingDataSource conflicts = new ConflictCountingDataSource();
+        CountingDataSource conflicts = new CountingDataSource();
         DataSource counted = conflicts.wrap(outbox.database.dataSource());
         outbox.publish(2, "k", 2);
         long first = outbox.queryLong("SELECT MIN(id) FROM orders_outbox");
@@ -130,8 +130,8 @@ abstract class RelayRaceContract {
         } finally {
             crossing.shutdownNow();
         }
-        assertThat(conflicts.total()).as("deadlocks counted: " + conflicts.byCode()).isEqualTo(1);
-        assertThat(conflicts.byCode()).containsOnlyKeys(outbox.dialect.<String>choose(() -> "40P01", () -> "1213"));
+        assertThat(conflicts.conflicts()).as("deadlocks counted: " + conflicts.conflictsByCode()).isEqualTo(1);
+        assertThat(conflicts.conflictsByCode()).containsOnlyKeys(outbox.dialect.<String>choose(() -> "40P01", () -> "1213"));
     }
 
     private static void touch(Connection connection, long id) throws SQLException {

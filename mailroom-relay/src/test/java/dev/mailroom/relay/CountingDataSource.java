@@ -13,16 +13,18 @@ import java.util.concurrent.atomic.LongAdder;
 import javax.sql.DataSource;
 
 /**
- * A data source that counts the transaction conflicts its connections' statements and commits
- * raise, by code: deadlocks and lock-wait timeouts (MariaDB 1213, 1205), serialization failures and
- * deadlocks (PostgreSQL 40001, 40P01). Everything else passes through unchanged.
+ * Data sources that count the connections taken from them and the transaction conflicts their
+ * connections' statements and commits raise, by code: deadlocks and lock-wait timeouts (MariaDB
+ * 1213, 1205), serialization failures and deadlocks (PostgreSQL 40001, 40P01). Everything else
+ * passes through unchanged.
  */
-final class ConflictCountingDataSource {
+final class CountingDataSource {
 
     private static final Set<Integer> MARIADB_CONFLICTS = Set.of(1213, 1205);
     private static final Set<String> POSTGRES_CONFLICTS = Set.of("40001", "40P01");
 
     private final Map<String, LongAdder> conflicts = new ConcurrentHashMap<>();
+    private final LongAdder connections = new LongAdder();
 
     /** {@code dataSource} with every connection it gives counted. */
     DataSource wrap(DataSource dataSource) {
@@ -30,13 +32,18 @@ final class ConflictCountingDataSource {
     }
 
     /** Conflicts seen so far, by vendor code (MariaDB) or SQL state (PostgreSQL). */
-    Map<String, Long> byCode() {
+    Map<String, Long> conflictsByCode() {
         Map<String, Long> counts = new TreeMap<>();
         conflicts.forEach((code, count) -> counts.put(code, count.sum()));
         return counts;
     }
 
-    long total() {
+    /** Connections taken so far from the wrapped data sources. */
+    long connectionsTaken() {
+        return connections.sum();
+    }
+
+    long conflicts() {
         return conflicts.values().stream().mapToLong(LongAdder::sum).sum();
     }
 
@@ -50,6 +57,9 @@ final class ConflictCountingDataSource {
                     count(error);
                 }
                 throw e.getCause();
+            }
+            if (target instanceof DataSource && result instanceof Connection) {
+                connections.increment();
             }
             return wrapped(method.getReturnType(), result);
         }));
