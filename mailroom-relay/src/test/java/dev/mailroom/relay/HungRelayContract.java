@@ -27,7 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -38,7 +37,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * relay delivers everything meanwhile, and the stopped one, once continued, changes nothing. Run on
  * each database by {@link HungRelayPostgresTest} and {@link HungRelayMariaDbTest}.
  */
-abstract class HungRelayContract {
+abstract class HungRelayContract extends EmptyOutboxContract {
 
     private static final Duration LEASE = Duration.ofSeconds(3);
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(1);
@@ -47,17 +46,11 @@ abstract class HungRelayContract {
     private static final int EVENTS = 200;
     private static final int KEYS = 10;
 
-    private final RelayFixture outbox;
     private final List<String> childOutput = new CopyOnWriteArrayList<>();
     private Process child;
 
     HungRelayContract(TestDatabase database) {
-        this.outbox = new RelayFixture(database);
-    }
-
-    @BeforeEach
-    void emptyTable() throws Exception {
-        outbox.reset();
+        super(database);
     }
 
     @AfterEach

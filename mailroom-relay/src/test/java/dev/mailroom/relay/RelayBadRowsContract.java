@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -33,7 +32,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * rows it can deliver arrive exactly as stored. Run on each database by {@link RelayBadRowsPostgresTest}
  * and {@link RelayBadRowsMariaDbTest}.
  */
-abstract class RelayBadRowsContract {
+abstract class RelayBadRowsContract extends EmptyOutboxContract {
 
     /** Headers columns that are valid JSON (the column is jsonb, or JSON checked by JSON_VALID) but not an object of strings. */
     private static final Map<String, String> BAD_HEADERS = Map.of(
@@ -46,15 +45,9 @@ abstract class RelayBadRowsContract {
             "{\"origin\": [1, 2]}", "header 'origin' is array",
             "{\"\": \"x\"}", "blank header name");
 
-    private final RelayFixture outbox;
 
     RelayBadRowsContract(TestDatabase database) {
-        this.outbox = new RelayFixture(database);
-    }
-
-    @BeforeEach
-    void emptyTable() throws Exception {
-        outbox.reset();
+        super(database);
     }
 
     @ParameterizedTest

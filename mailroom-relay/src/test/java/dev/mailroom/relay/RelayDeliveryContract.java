@@ -34,7 +34,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -43,17 +42,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The relay against a real database, delivering through the in-process transport; run on each
  * database by {@link RelayDeliveryPostgresTest} and {@link RelayDeliveryMariaDbTest}.
  */
-abstract class RelayDeliveryContract {
+abstract class RelayDeliveryContract extends EmptyOutboxContract {
 
-    private final RelayFixture outbox;
 
     RelayDeliveryContract(TestDatabase database) {
-        this.outbox = new RelayFixture(database);
-    }
-
-    @BeforeEach
-    void emptyTable() throws Exception {
-        outbox.reset();
+        super(database);
     }
 
     @ParameterizedTest
@@ -297,27 +290,5 @@ abstract class RelayDeliveryContract {
                 .hasMessageContaining("service");
         assertThatThrownBy(() -> outbox.relay(transport).service("shipping").build())
                 .hasMessageContaining("shipping");
-    }
-
-    /** A transport whose sends do what the test says: complete later, or never. */
-    private record ScriptedTransport(Function<Envelope, CompletableFuture<Void>> onSend) implements Transport {
-
-        @Override
-        public String name() {
-            return "scripted";
-        }
-
-        @Override
-        public void verifyDestinations(Collection<String> destinations) {
-        }
-
-        @Override
-        public CompletableFuture<Void> send(Envelope envelope) {
-            return onSend.apply(envelope);
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

@@ -1,7 +1,6 @@
 package dev.mailroom.relay;
 
 import static dev.mailroom.relay.RelayFixture.TOPIC;
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mailroom.testkit.db.TestDatabase;
@@ -12,22 +11,15 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** PostgreSQL only, by nature: the relay woken by {@code LISTEN/NOTIFY}, and its listener's reconnects. */
 @WithPostgres
-class RelayListenerPostgresTest {
+class RelayListenerPostgresTest extends EmptyOutboxContract {
 
-    private final RelayFixture outbox;
 
     RelayListenerPostgresTest(TestDatabase database) {
-        this.outbox = new RelayFixture(database);
-    }
-
-    @BeforeEach
-    void emptyTable() throws Exception {
-        outbox.reset();
+        super(database);
     }
 
     @Test

@@ -25,7 +25,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -38,7 +37,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * at the connections) was retried without losing or repeating anything. Run on each database by
  * {@link RelayRacePostgresTest} and {@link RelayRaceMariaDbTest}.
  */
-abstract class RelayRaceContract {
+abstract class RelayRaceContract extends EmptyOutboxContract {
 
     private static final int EVENTS = 10_000;
     private static final int KEYS = 100;
@@ -47,33 +46,28 @@ abstract class RelayRaceContract {
     private static final int EVENTS_PER_TRANSACTION = 100;
     private static final int FAILURE_PERCENT = 5;
 
-    private final RelayFixture outbox;
 
     RelayRaceContract(TestDatabase database) {
-        this.outbox = new RelayFixture(database);
-    }
-
-    @BeforeEach
-    void emptyTable() throws Exception {
-        outbox.reset();
+        super(database);
     }
 
     @ParameterizedTest(name = "{0} relays claiming by {1}")
     @CsvSource({"2, ROW_LOCK", "2, LEASE", "3, ROW_LOCK", "3, LEASE"})
     void racingRelaysDeliverEveryEventOnceInKeyOrderWithNoKeyInFlightTwice(int relays, ClaimMode mode)
             throws Exception {
-        RaceTransport transport = new RaceTransport(relays * 31L + mode.ordinal(), FAILURE_PERCENT);
-        CountingDataSource conflicts = new CountingDataSource();
+        RacingSends sends = new RacingSends(relays * 31L + mode.ordinal(), FAILURE_PERCENT);
+        CountingDataSource counting = new CountingDataSource();
         List<HikariDataSource> pools = new ArrayList<>();
         List<Relay> running = new ArrayList<>();
         Set<UUID> published = new HashSet<>();
         long start = System.nanoTime();
         long publishedAt;
+        long drainedAt;
         try {
             for (int i = 0; i < relays; i++) {
                 HikariDataSource pool = ownPool();
                 pools.add(pool);
-                running.add(Relay.builder(conflicts.wrap(pool), ROUTES, transport).service("orders")
+                running.add(Relay.builder(counting.wrap(pool), ROUTES, sends.transport()).service("orders")
                         .owner("relay-" + i).claimMode(mode).batchSize(100).retryPolicy(FAST_RETRY)
                         .pollInterval(Duration.ofMillis(5), Duration.ofMillis(200))
                         .reapInterval(Duration.ofMillis(500)).build().start());
@@ -82,36 +76,36 @@ abstract class RelayRaceContract {
             publishedAt = System.nanoTime();
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
                     .until(() -> outbox.count("status = 'published'") == EVENTS);
+            drainedAt = System.nanoTime();
         } finally {
             running.forEach(Relay::close);
             pools.forEach(HikariDataSource::close);
-            transport.close();
+            sends.close();
         }
-        long drainedAt = System.nanoTime();
         System.out.printf("%s, %d relays, %s: %d events published in %d ms, all delivered %d ms after the start;"
                         + " %d sends failed; transaction conflicts: %d %s%n", outbox.dialect.name(), relays, mode, EVENTS,
                 TimeUnit.NANOSECONDS.toMillis(publishedAt - start), TimeUnit.NANOSECONDS.toMillis(drainedAt - start),
-                transport.failures(), conflicts.conflicts(), conflicts.conflictsByCode());
+                sends.failures(), counting.conflicts(), counting.conflictsByCode());
 
         assertThat(published).hasSize(EVENTS);
-        assertThat(transport.violations()).as("sends of one key or one event in flight at once").isEmpty();
-        assertThat(transport.successes().keySet()).as("every event acknowledged").isEqualTo(published);
-        assertThat(transport.successes().values()).as("acknowledged once each").allMatch(count -> count == 1);
-        assertThat(transport.deliveredSequences()).hasSize(KEYS);
+        assertThat(sends.violations()).as("sends of one key or one event in flight at once").isEmpty();
+        assertThat(sends.successes().keySet()).as("every event acknowledged").isEqualTo(published);
+        assertThat(sends.successes().values()).as("acknowledged once each").allMatch(count -> count == 1);
+        assertThat(sends.deliveredSequences()).hasSize(KEYS);
         List<Integer> publishOrder = IntStream.range(0, EVENTS / KEYS).boxed().toList();
-        transport.deliveredSequences().forEach((key, sequences) ->
+        sends.deliveredSequences().forEach((key, sequences) ->
                 assertThat(List.copyOf(sequences)).as("deliveries of " + key).isEqualTo(publishOrder));
-        assertThat(transport.failures()).as("failures were injected").isPositive();
+        assertThat(sends.failures()).as("failures were injected").isPositive();
         assertThat(outbox.count("status <> 'published' OR lease_owner IS NOT NULL OR lease_expires_at IS NOT NULL"))
                 .as("nothing left pending, claimed, leased or dead").isZero();
         assertThat(outbox.queryLong("SELECT COALESCE(SUM(attempts), 0) FROM orders_outbox"))
-                .as("every failed send counted as one attempt, no settlement lost").isEqualTo(transport.failures());
+                .as("every failed send counted as one attempt, no settlement lost").isEqualTo(sends.failures());
     }
 
     @Test
     void theConflictCounterSeesADeadlockTheDatabaseRaises() throws Exception {
-        CountingDataSource conflicts = new CountingDataSource();
-        DataSource counted = conflicts.wrap(outbox.database.dataSource());
+        CountingDataSource counting = new CountingDataSource();
+        DataSource counted = counting.wrap(outbox.database.dataSource());
         outbox.publish(2, "k", 2);
         long first = outbox.queryLong("SELECT MIN(id) FROM orders_outbox");
         long second = outbox.queryLong("SELECT MAX(id) FROM orders_outbox");
@@ -130,8 +124,8 @@ abstract class RelayRaceContract {
         } finally {
             crossing.shutdownNow();
         }
-        assertThat(conflicts.conflicts()).as("deadlocks counted: " + conflicts.conflictsByCode()).isEqualTo(1);
-        assertThat(conflicts.conflictsByCode()).containsOnlyKeys(outbox.dialect.<String>choose(() -> "40P01", () -> "1213"));
+        assertThat(counting.conflicts()).as("deadlocks counted: " + counting.conflictsByCode()).isEqualTo(1);
+        assertThat(counting.conflictsByCode()).containsOnlyKeys(outbox.dialect.<String>choose(() -> "40P01", () -> "1213"));
     }
 
     private static void touch(Connection connection, long id) throws SQLException {

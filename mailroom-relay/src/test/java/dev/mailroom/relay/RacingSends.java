@@ -6,7 +6,6 @@ import dev.mailroom.transport.DeliveryException;
 import dev.mailroom.transport.Envelope;
 import dev.mailroom.transport.Transport;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -21,12 +20,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A transport shared by racing relays. Each send is acknowledged (or fails, transiently, for a
- * seeded share of sends) a moment later on a thread of its own, so sends really are in flight;
- * it records every key and event in flight, every successful delivery in order per key, and every
- * moment a key or event had two sends in flight at once.
+ * The sends of racing relays, through one {@link #transport()}. Each send is acknowledged (or fails,
+ * transiently, for a seeded share of sends) a moment later on a thread of its own, so sends really
+ * are in flight; it records every key and event in flight, every successful delivery in order per
+ * key, and every moment a key or event had two sends in flight at once.
  */
-final class RaceTransport implements Transport {
+final class RacingSends implements AutoCloseable {
 
     private final Random random;
     private final int failurePercent;
@@ -42,22 +41,17 @@ final class RaceTransport implements Transport {
     private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger failures = new AtomicInteger();
 
-    RaceTransport(long seed, int failurePercent) {
+    RacingSends(long seed, int failurePercent) {
         this.random = new Random(seed);
         this.failurePercent = failurePercent;
     }
 
-    @Override
-    public String name() {
-        return "race";
+    /** The transport the relays share. */
+    Transport transport() {
+        return new ScriptedTransport(this::send);
     }
 
-    @Override
-    public void verifyDestinations(Collection<String> destinations) {
-    }
-
-    @Override
-    public CompletableFuture<Void> send(Envelope envelope) {
+    private CompletableFuture<Void> send(Envelope envelope) {
         int sendsOfKey = inFlightByKey.merge(envelope.key(), 1, Integer::sum);
         if (sendsOfKey > 1) {
             violations.add(sendsOfKey + " sends of key " + envelope.key() + " in flight at once");
