@@ -27,6 +27,12 @@ final class RelayTestSql {
         return dialect.choose(() -> text + "::jsonb", () -> text);
     }
 
+    /** The error the database raises in the transaction it chose as a deadlock's victim. */
+    SQLException deadlock() {
+        return dialect.choose(() -> new SQLException("deadlock detected (injected)", "40P01"),
+                () -> new SQLException("Deadlock found when trying to get lock (injected)", "40001", 1213));
+    }
+
     /**
      * Ends every session of this test's database, other than {@code connection}'s, that sits idle in
      * an open transaction (a row-lock batch awaiting its acknowledgements); returns how many.
