@@ -45,7 +45,6 @@ abstract class RelayBadRowsContract extends EmptyOutboxContract {
             "{\"origin\": [1, 2]}", "header 'origin' is array",
             "{\"\": \"x\"}", "blank header name");
 
-
     RelayBadRowsContract(TestDatabase database) {
         super(database);
     }

@@ -42,7 +42,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 abstract class RelayDeliveryContract extends EmptyOutboxContract {
 
-
     RelayDeliveryContract(TestDatabase database) {
         super(database);
     }

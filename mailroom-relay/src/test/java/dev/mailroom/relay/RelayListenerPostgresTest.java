@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 @WithPostgres
 class RelayListenerPostgresTest extends EmptyOutboxContract {
 
-
     RelayListenerPostgresTest(TestDatabase database) {
         super(database);
     }

@@ -46,7 +46,6 @@ abstract class RelayRaceContract extends EmptyOutboxContract {
     private static final int EVENTS_PER_TRANSACTION = 100;
     private static final int FAILURE_PERCENT = 5;
 
-
     RelayRaceContract(TestDatabase database) {
         super(database);
     }
