@@ -1,7 +1,6 @@
 package dev.mailroom.relay;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.mailroom.testkit.db.DatabaseSettings;
 import dev.mailroom.transport.InProcessTransport;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -28,7 +27,8 @@ import javax.sql.DataSource;
  * </ul>
  * It prints {@code SENT <event id>} for every send and logs to stdout.
  *
- * <p>Arguments: JDBC URL, claim mode, pause point, lease and send timeout in milliseconds.
+ * <p>Arguments: JDBC URL, user, password, claim mode, pause point, lease and send timeout in
+ * milliseconds. The database (PostgreSQL or MariaDB) is read from the URL's connections.
  */
 public final class PausableRelayMain {
 
@@ -41,12 +41,11 @@ public final class PausableRelayMain {
     }
 
     public static void main(String[] args) throws Exception {
-        PausePoint pausePoint = PausePoint.valueOf(args[2]);
-        DatabaseSettings settings = DatabaseSettings.postgres();
+        PausePoint pausePoint = PausePoint.valueOf(args[4]);
         HikariDataSource pool = new HikariDataSource();
         pool.setJdbcUrl(args[0]);
-        pool.setUsername(settings.user());
-        pool.setPassword(settings.password());
+        pool.setUsername(args[1]);
+        pool.setPassword(args[2]);
         pool.setMaximumPoolSize(4);
         InProcessTransport transport = new InProcessTransport().subscribe(RelayFixture.TOPIC, envelope -> {
             if (pausePoint == PausePoint.SEND) {
@@ -56,8 +55,8 @@ public final class PausableRelayMain {
         });
         Relay.builder(pausePoint == PausePoint.COMMIT ? pausingBeforeSettlingCommits(pool) : pool, RelayFixture.ROUTES,
                         transport)
-                .service("orders").owner("paused-relay").claimMode(ClaimMode.valueOf(args[1]))
-                .lease(Duration.ofMillis(Long.parseLong(args[3]))).sendTimeout(Duration.ofMillis(Long.parseLong(args[4])))
+                .service("orders").owner("paused-relay").claimMode(ClaimMode.valueOf(args[3]))
+                .lease(Duration.ofMillis(Long.parseLong(args[5]))).sendTimeout(Duration.ofMillis(Long.parseLong(args[6])))
                 .reapInterval(Duration.ofMillis(200)).build().start();
         new CountDownLatch(1).await();
     }
@@ -85,7 +84,7 @@ public final class PausableRelayMain {
     private static Connection pausingConnection(Connection connection) {
         AtomicBoolean settling = new AtomicBoolean();
         return proxy(Connection.class, connection, (method, args) -> {
-            if (method.getName().equals("prepareStatement") && ((String) args[0]).contains("published_at = now()")) {
+            if (method.getName().equals("prepareStatement") && ((String) args[0]).contains("SET status = 'published'")) {
                 settling.set(true);
             }
             if (method.getName().equals("commit") && settling.getAndSet(false)) {

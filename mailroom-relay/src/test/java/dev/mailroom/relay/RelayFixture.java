@@ -19,7 +19,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** The orders service, migrated in the test's schema, with helpers to publish and inspect. */
+/**
+ * The orders service, migrated in the test's database (PostgreSQL or MariaDB, read from its data
+ * source), with helpers to publish and inspect. Its relays are woken by {@code NOTIFY} on
+ * PostgreSQL and poll adaptively on MariaDB.
+ */
 final class RelayFixture {
 
     static final String TOPIC = "orders.events";
@@ -30,18 +34,23 @@ final class RelayFixture {
             .initialDelay(Duration.ofMillis(5)).maxDelay(Duration.ofMillis(40)).maxAttempts(20).build();
 
     final TestDatabase database;
+    final SqlDialect dialect;
+    final RelayTestSql sql;
     final OutboxPublisher publisher;
     final OutboxStore store;
 
     RelayFixture(TestDatabase database) {
         this.database = database;
-        new SchemaMigrator(database.dataSource(), SqlDialect.postgresql()).migrate(ROUTES);
-        this.publisher = OutboxPublisher.builder(ROUTES).build();
-        this.store = OutboxStore.create(database.dataSource(), ROUTES.service("orders").table());
+        this.dialect = SqlDialect.detect(database.dataSource());
+        this.sql = new RelayTestSql(dialect);
+        new SchemaMigrator(database.dataSource(), dialect).migrate(ROUTES);
+        this.publisher = OutboxPublisher.builder(ROUTES).dialect(dialect).build();
+        this.store = OutboxStore.create(database.dataSource(), dialect, ROUTES.service("orders").table(),
+                RetryPolicy.defaults());
     }
 
     void reset() throws SQLException {
-        execute("TRUNCATE orders_outbox RESTART IDENTITY");
+        execute(sql.emptyTable("orders_outbox"));
     }
 
     Relay.Builder relay(dev.mailroom.transport.Transport transport) {
@@ -91,6 +100,13 @@ final class RelayFixture {
              ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
+        }
+    }
+
+    /** Ends this test's sessions idle in an open transaction (row-lock batches awaiting their acknowledgements). */
+    long terminateIdleInTransaction() throws SQLException {
+        try (Connection connection = database.dataSource().getConnection()) {
+            return sql.terminateIdleInTransaction(connection);
         }
     }
 

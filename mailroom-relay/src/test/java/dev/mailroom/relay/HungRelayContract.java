@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.mailroom.relay.PausableRelayMain.PausePoint;
 import dev.mailroom.testkit.db.TestDatabase;
-import dev.mailroom.testkit.db.WithPostgres;
 import dev.mailroom.transport.InProcessTransport;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -22,22 +21,23 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A relay process really stopped ({@code SIGSTOP}) while it holds rows: the database ends its
- * transaction after the lease, another relay delivers everything meanwhile, and the stopped one,
- * once continued, changes nothing.
+ * transaction after the lock timeout (PostgreSQL {@code idle_in_transaction_session_timeout},
+ * MariaDB {@code idle_transaction_timeout}, set per relay transaction by the dialect), another
+ * relay delivers everything meanwhile, and the stopped one, once continued, changes nothing. Run on
+ * each database by {@link HungRelayPostgresTest} and {@link HungRelayMariaDbTest}.
  */
-@WithPostgres
-class HungRelayTest {
+abstract class HungRelayContract extends EmptyOutboxContract {
 
     private static final Duration LEASE = Duration.ofSeconds(3);
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(1);
@@ -46,17 +46,11 @@ class HungRelayTest {
     private static final int EVENTS = 200;
     private static final int KEYS = 10;
 
-    private final RelayFixture outbox;
     private final List<String> childOutput = new CopyOnWriteArrayList<>();
     private Process child;
 
-    HungRelayTest(TestDatabase database) {
-        this.outbox = new RelayFixture(database);
-    }
-
-    @BeforeEach
-    void emptyTable() throws Exception {
-        outbox.reset();
+    HungRelayContract(TestDatabase database) {
+        super(database);
     }
 
     @AfterEach
@@ -115,7 +109,7 @@ class HungRelayTest {
     private void startChild(ClaimMode mode, PausePoint pausePoint) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), PausableRelayMain.class.getName(),
-                outbox.database.jdbcUrl(), mode.name(), pausePoint.name(), Long.toString(LEASE.toMillis()),
+                outbox.database.jdbcUrl(), outbox.database.user(), outbox.database.password(), mode.name(), pausePoint.name(), Long.toString(LEASE.toMillis()),
                 Long.toString(SEND_TIMEOUT.toMillis()))
                 .redirectErrorStream(true).start();
         Thread reader = new Thread(() -> {
@@ -157,14 +151,16 @@ class HungRelayTest {
         return stat.substring(stat.lastIndexOf(')') + 2).charAt(0);
     }
 
-    /** Every row's id, state and publication time, to compare before and after the child continues. */
+    /** Every row's id, state, publication time and attempts, to compare before and after the child continues. */
     private String rowStates() throws Exception {
+        StringJoiner rows = new StringJoiner(",");
         try (var connection = outbox.database.dataSource().getConnection();
              var statement = connection.createStatement();
-             var rs = statement.executeQuery("SELECT string_agg(id || ':' || status || ':' || coalesce(published_at::text, '-')"
-                     + " || ':' || attempts, ',' ORDER BY id) FROM orders_outbox")) {
-            rs.next();
-            return rs.getString(1);
+             var rs = statement.executeQuery("SELECT id, status, published_at, attempts FROM orders_outbox ORDER BY id")) {
+            while (rs.next()) {
+                rows.add(rs.getLong(1) + ":" + rs.getString(2) + ":" + rs.getString(3) + ":" + rs.getInt(4));
+            }
         }
+        return rows.toString();
     }
 }

@@ -2,11 +2,11 @@ package dev.mailroom.relay;
 
 import static dev.mailroom.relay.RelayFixture.TOPIC;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.mailroom.routing.RouteRegistry;
 import dev.mailroom.testkit.db.TestDatabase;
-import dev.mailroom.testkit.db.WithPostgres;
 import dev.mailroom.transport.DeliveryException;
 import dev.mailroom.transport.Envelope;
 import dev.mailroom.transport.InProcessTransport;
@@ -14,41 +14,39 @@ import dev.mailroom.transport.UndeliverableException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Rows a plain SQL producer can write that the relay cannot deliver as stored: each goes dead on its
- * own with the reason, while every other row, and the later rows of its own key, keep flowing.
+ * own with the reason, while every other row, and the later rows of its own key, keep flowing. Odd
+ * rows it can deliver arrive exactly as stored. Run on each database by {@link RelayBadRowsPostgresTest}
+ * and {@link RelayBadRowsMariaDbTest}.
  */
-@WithPostgres
-class RelayBadRowsTest {
+abstract class RelayBadRowsContract extends EmptyOutboxContract {
 
-    /** Headers columns that are valid JSON (the column is jsonb) but not an object of strings. */
+    /** Headers columns that are valid JSON (the column is jsonb, or JSON checked by JSON_VALID) but not an object of strings. */
     private static final Map<String, String> BAD_HEADERS = Map.of(
             "[1]", "must be a JSON object",
             "\"text\"", "must be a JSON object",
+            "null", "must be a JSON object",
+            "42", "must be a JSON object",
             "{\"origin\": null}", "header 'origin' is null",
             "{\"origin\": {\"nested\": 1}}", "header 'origin' is object",
             "{\"origin\": [1, 2]}", "header 'origin' is array",
             "{\"\": \"x\"}", "blank header name");
 
-    private final RelayFixture outbox;
-
-    RelayBadRowsTest(TestDatabase database) {
-        this.outbox = new RelayFixture(database);
-    }
-
-    @BeforeEach
-    void emptyTable() throws Exception {
-        outbox.reset();
+    RelayBadRowsContract(TestDatabase database) {
+        super(database);
     }
 
     @ParameterizedTest
@@ -73,12 +71,67 @@ class RelayBadRowsTest {
         Envelope good = received.stream().filter(e -> e.key().equals("same-key")).findFirst().orElseThrow();
         assertThat(good.headers()).containsEntry("origin", "go").containsEntry("retries", "3").containsEntry("beta", "true");
         for (Map.Entry<String, String> bad : BAD_HEADERS.entrySet()) {
-            assertThat(outbox.count("status = 'dead' AND headers = '" + bad.getKey().replace("'", "''")
-                    + "'::jsonb AND last_error LIKE '%" + bad.getValue().replace("'", "''") + "%'")).as(bad.getKey()).isEqualTo(1);
+            assertThat(outbox.count("status = 'dead' AND headers = " + outbox.sql.json(quoted(bad.getKey()))
+                    + " AND last_error LIKE " + quoted("%" + bad.getValue() + "%"))).as(bad.getKey()).isEqualTo(1);
         }
         assertThat(outbox.count("status = 'dead' AND content_type = '' AND last_error LIKE '%content_type%'"))
                 .isEqualTo(1);
         assertThat(outbox.count("status IN ('pending', 'sending')")).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(ClaimMode.class)
+    void eventTypesThatOnlyLookRoutedAreDeadWhileTheirKeyGoesOnAndANullTypeIsRefusedByTheTable(ClaimMode mode)
+            throws Exception {
+        List<Envelope> received = Collections.synchronizedList(new ArrayList<>());
+        InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, received::add);
+        insertTyped("ORDER.PLACED", "k", "{\"upper\":1}");
+        insertTyped("order.placed ", "k", "{\"trailing\":1}");
+        insertTyped("order.placed", "k", "{\"routed\":1}");
+        assertThatThrownBy(() -> insertTyped(null, "k", "{\"null\":1}")).isInstanceOf(SQLException.class);
+        try (Relay relay = outbox.relay(transport).claimMode(mode).build().start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> outbox.count("status = 'dead'") == 2);
+        }
+        assertThat(received).extracting(e -> new String(e.payload(), StandardCharsets.UTF_8))
+                .containsExactly("{\"routed\":1}");
+        assertThat(outbox.count("status = 'dead' AND last_error LIKE '%No route%'")).isEqualTo(2);
+        assertThat(outbox.count("true")).as("the row without a type was never written").isEqualTo(3);
+    }
+
+    @ParameterizedTest
+    @EnumSource(ClaimMode.class)
+    void oddButValidRowsWrittenWithPlainSqlAreDeliveredExactlyAsStored(ClaimMode mode) throws Exception {
+        List<Envelope> received = Collections.synchronizedList(new ArrayList<>());
+        InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, received::add);
+        byte[] binary = new byte[3 * 1024 * 1024];
+        new Random(7).nextBytes(binary);
+        String longKey = "k".repeat(2_000);
+        String bigHeader = "h".repeat(64 * 1024);
+        UUID upperCaseId = UUID.randomUUID();
+        insertRow("event_key, payload", "?, ?", null, "{\"no-key\":1}".getBytes(StandardCharsets.UTF_8));
+        insertRow("event_key, payload", "?, ?", longKey, binary);
+        insertRow("event_key, payload, headers", "?, ?, " + outbox.sql.json("?"), "big-header", bytes("{}"),
+                "{\"big\": \"" + bigHeader + "\", \"twice\": \"1\", \"twice\": \"2\"}");
+        insertRow("event_id, event_key, payload", quoted(upperCaseId.toString().toUpperCase()) + ", ?, ?", "clé-ü-日本",
+                bytes("{\"upper-id\":1}"));
+        insertRow("event_key, payload, content_type, tenant_id, correlation_id, event_version, attempts, max_attempts",
+                "?, ?, ?, ?, ?, ?, ?, ?", "spent", bytes("plain text"), "text/plain; charset=utf-8", "tenant-1",
+                "corr-1", 7, 5, 3);
+        try (Relay relay = outbox.relay(transport).claimMode(mode).build().start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> outbox.count("status = 'published'") == 5);
+        }
+        assertThat(received).hasSize(5);
+        assertThat(byKey(received, null).payload()).isEqualTo(bytes("{\"no-key\":1}"));
+        assertThat(byKey(received, longKey).payload()).as("3 MB of random bytes, byte-exact").isEqualTo(binary);
+        assertThat(byKey(received, "big-header").headers()).containsEntry("big", bigHeader).containsEntry("twice", "2");
+        assertThat(byKey(received, "clé-ü-日本").eventId()).isEqualTo(upperCaseId);
+        Envelope spent = byKey(received, "spent");
+        assertThat(spent.contentType()).isEqualTo("text/plain; charset=utf-8");
+        assertThat(spent.tenantId()).isEqualTo("tenant-1");
+        assertThat(spent.correlationId()).isEqualTo("corr-1");
+        assertThat(spent.eventVersion()).isEqualTo(7);
+        assertThat(outbox.count("status IN ('pending', 'sending', 'dead')")).isZero();
     }
 
     @ParameterizedTest
@@ -132,7 +185,7 @@ class RelayBadRowsTest {
         List<Envelope> received = Collections.synchronizedList(new ArrayList<>());
         InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, received::add);
         outbox.execute("INSERT INTO orders_outbox (event_type, event_key, payload, status)"
-                + " VALUES ('order.placed', 'k', convert_to('{\"first\":1}', 'UTF8'), 'sending')");
+                + " VALUES ('order.placed', 'k', '{\"first\":1}', 'sending')");
         insert("k", "{\"second\":1}", "{}", "application/json");
         try (Relay relay = outbox.relay(transport).claimMode(mode).build().start()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == 2);
@@ -151,8 +204,7 @@ class RelayBadRowsTest {
         List<Envelope> received = Collections.synchronizedList(new ArrayList<>());
         InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, received::add)
                 .subscribe("billing.events", received::add);
-        outbox.execute("INSERT INTO orders_outbox (event_type, event_key, payload)"
-                + " VALUES ('invoice.issued', 'k', convert_to('{}', 'UTF8'))");
+        outbox.execute("INSERT INTO orders_outbox (event_type, event_key, payload) VALUES ('invoice.issued', 'k', '{}')");
         insert("k", "{\"after\":1}", "{}", "application/json");
         try (Relay relay = Relay.builder(outbox.database.dataSource(), twoServices, transport).service("orders")
                 .claimMode(mode).build().start()) {
@@ -163,16 +215,43 @@ class RelayBadRowsTest {
                 + " AND last_error LIKE '%belongs to service ''billing''%'")).isEqualTo(1);
     }
 
-    private void insert(String key, String payload, String headers, String contentType) throws Exception {
+    private void insert(String key, String payload, String headers, String contentType) throws SQLException {
+        insertRow("event_key, payload, headers, content_type", "?, ?, " + outbox.sql.json("?") + ", ?", key,
+                bytes(payload), headers, contentType);
+    }
+
+    private void insertTyped(String eventType, String key, String payload) throws SQLException {
         try (Connection connection = outbox.database.dataSource().getConnection();
-             PreparedStatement insert = connection.prepareStatement("INSERT INTO orders_outbox"
-                     + " (event_type, event_key, payload, headers, content_type)"
-                     + " VALUES ('order.placed', ?, convert_to(?, 'UTF8'), ?::jsonb, ?)")) {
-            insert.setString(1, key);
-            insert.setString(2, payload);
-            insert.setString(3, headers);
-            insert.setString(4, contentType);
+             PreparedStatement insert = connection.prepareStatement(
+                     "INSERT INTO orders_outbox (event_type, event_key, payload) VALUES (?, ?, ?)")) {
+            insert.setString(1, eventType);
+            insert.setString(2, key);
+            insert.setBytes(3, bytes(payload));
             insert.executeUpdate();
         }
+    }
+
+    /** A plain SQL insert of an {@code order.placed} row: the columns, their value expressions and parameters. */
+    private void insertRow(String columns, String values, Object... parameters) throws SQLException {
+        try (Connection connection = outbox.database.dataSource().getConnection();
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO orders_outbox (event_type, " + columns
+                     + ") VALUES ('order.placed', " + values + ")")) {
+            for (int i = 0; i < parameters.length; i++) {
+                insert.setObject(i + 1, parameters[i]);
+            }
+            insert.executeUpdate();
+        }
+    }
+
+    private static Envelope byKey(List<Envelope> received, String key) {
+        return received.stream().filter(e -> java.util.Objects.equals(e.key(), key)).findFirst().orElseThrow();
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String quoted(String text) {
+        return "'" + text.replace("'", "''") + "'";
     }
 }
