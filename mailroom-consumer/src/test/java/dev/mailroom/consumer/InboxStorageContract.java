@@ -190,6 +190,37 @@ abstract class InboxStorageContract {
         assertStoredAsItCame(fine);
     }
 
+    @Test
+    void overLongTypesAndIdsAreCutToWhatEveryDatabaseHoldsAndNamedAndTheirBatchIsStored() {
+        String emojiType = "\uD83D\uDE00".repeat(InboxRecords.MAX_TYPE_CHARACTERS);
+        UUID withinTheLimit = add(record(utf8("k"), utf8("{}")), emojiType);
+        UUID longType = add(record(utf8("k"), utf8("{}")), "t".repeat(300));
+        ConsumerRecord<byte[], byte[]> record = record(utf8("k"), utf8("{}"));
+        record.headers().add("ce_tenantid", utf8("t".repeat(70_000)));
+        record.headers().add("ce_correlationid", utf8("€".repeat(30_000)));
+        record.headers().add("content-type", utf8("c".repeat(70_000)));
+        UUID longIds = add(record);
+        UUID fine = add(utf8("k"), utf8("{}"));
+
+        assertThat(writeBatch()).isEqualTo(4);
+
+        assertThat(assertStoredAsItCame(withinTheLimit).eventType()).isEqualTo(emojiType);
+        assertThat(row(longType).eventType()).isEqualTo("t".repeat(InboxRecords.MAX_TYPE_CHARACTERS));
+        assertThat(poisonOf(longType)).isEqualTo("header 'ce_type' is 300 characters, the inbox takes at most 255"
+                + " (stored cut short)");
+        assertThat(row(longIds)).satisfies(row -> {
+            assertThat(row.tenantId()).isEqualTo("t".repeat(InboxRecords.MAX_TEXT_BYTES));
+            assertThat(row.correlationId()).isEqualTo("€".repeat(InboxRecords.MAX_TEXT_BYTES / 3));
+            assertThat(row.contentType()).isEqualTo("c".repeat(InboxRecords.MAX_TEXT_BYTES));
+            assertThat(row.headers().get("ce_tenantid")).as("the headers keep it whole").hasSize(70_000);
+        });
+        assertThat(poisonOf(longIds)).contains(
+                "header 'content-type' is 70000 characters (70000 bytes), the inbox takes at most 65535 bytes",
+                "header 'ce_tenantid' is 70000 characters",
+                "header 'ce_correlationid' is 30000 characters (90000 bytes)");
+        assertStoredAsItCame(fine);
+    }
+
     private ConsumerRecord<byte[], byte[]> record(byte[] key, byte[] value) {
         return new ConsumerRecord<>(TOPIC, 0, batch.size(), key, value);
     }
