@@ -105,7 +105,7 @@ final class ConsumerFixture {
                 }, (order, metadata, transaction) -> {
                     AtomicInteger left = failuresLeft.get(order.orderId());
                     if (left != null && left.getAndDecrement() > 0) {
-                        throw new IllegalStateException("mail server busy");
+                        throw new IllegalStateException("mail server busy for " + order.orderId());
                     }
                     try (PreparedStatement insert = transaction.prepareStatement("INSERT INTO notified VALUES (?, ?)")) {
                         sql.dialect().setUuid(insert, 1, metadata.eventId());

@@ -182,6 +182,18 @@ abstract class ConsumerRunnerContract {
     }
 
     @Test
+    void aHandlerFailingWithANulInItsMessageIsRetriedAndDeadLikeAnyOther() throws Exception {
+        fixture.failuresLeft.put("nul\0order", new AtomicInteger(Integer.MAX_VALUE));
+        UUID nul = UUID.randomUUID();
+        fixture.send("nul", nul, "order.placed", "1", order("nul\\u0000order", "1.00"));
+        try (ConsumerRunner runner = started(fixture.runner())) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> fixture.inboxCount(runner, "status = 'dead'") == 1);
+            assertThat(fixture.lastError(runner, nul)).contains("mail server busy for nul").doesNotContain("\0");
+            assertThat(fixture.inboxCount(runner, "attempts = " + ConsumerFixture.FAST.maxAttempts())).isEqualTo(1);
+        }
+    }
+
+    @Test
     void whenTheConsumerSharesTheProducersDatabaseTheOutboxRowEndsConsumed() throws Exception {
         OutboxPublisher publisher = OutboxPublisher.builder(fixture.routes()).build();
         UUID id;
