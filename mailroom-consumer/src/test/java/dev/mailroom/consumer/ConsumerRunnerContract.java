@@ -9,6 +9,7 @@ import dev.mailroom.event.OutboxEvent;
 import dev.mailroom.jdbc.publish.OutboxPublisher;
 import dev.mailroom.kafka.KafkaTransport;
 import dev.mailroom.relay.Relay;
+import dev.mailroom.retry.RetryPolicy;
 import dev.mailroom.testkit.db.TestDatabase;
 import dev.mailroom.testkit.kafka.KafkaBroker;
 import dev.mailroom.testkit.kafka.WithKafka;
@@ -179,6 +180,22 @@ abstract class ConsumerRunnerContract {
         }
         assertThat(fixture.handled.get(flaky)).hasValue(1);
         assertThat(fixture.handled).doesNotContainKey(broken);
+    }
+
+    @Test
+    void eachRetryOfAFailingHandlerRunsWhenItFallsDueNotAfterTheWorkersIdleWait() throws Exception {
+        int failures = 12;
+        fixture.failuresLeft.put("patient", new AtomicInteger(failures));
+        UUID patient = UUID.randomUUID();
+        fixture.send("patient", patient, "order.placed", "1", order("patient", "1.00"));
+        RetryPolicy quick = RetryPolicy.builder().initialDelay(Duration.ofMillis(10)).maxDelay(Duration.ofMillis(50))
+                .maxAttempts(failures + 1).build();
+        try (ConsumerRunner runner = started(fixture.runner().retryPolicy(quick))) {
+            // 12 retries due within a second in all; a single one missed waits out the idle wait
+            await().atMost(ConsumerRunner.DEFAULT_IDLE_WAIT.dividedBy(2)).until(() ->
+                    fixture.inboxCount(runner, "status = 'consumed' AND attempts = " + failures) == 1);
+        }
+        assertThat(fixture.handled.get(patient)).hasValue(1);
     }
 
     @Test
