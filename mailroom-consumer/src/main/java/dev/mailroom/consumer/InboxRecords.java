@@ -16,8 +16,9 @@ import org.apache.kafka.common.header.Header;
  * recognised. What makes a record unusable (no type, no payload, a version that is not a number)
  * is noted in the {@value #POISON_HEADER} header, and the worker dead-letters it. So is what the
  * inbox could not store as it came (see {@link ForeignRecordText}; a key longer than
- * {@value #MAX_KEY_BYTES} UTF-8 bytes is cut short): one
- * such record must not fail the insert of its whole batch.
+ * {@value #MAX_KEY_BYTES} UTF-8 bytes, a type longer than {@value #MAX_TYPE_CHARACTERS} characters,
+ * a tenant id, correlation id or content type longer than {@value #MAX_TEXT_BYTES} bytes is cut
+ * short): one such record must not fail the insert of its whole batch.
  */
 final class InboxRecords {
 
@@ -25,6 +26,10 @@ final class InboxRecords {
     static final String UNKNOWN_TYPE = "unknown";
     /** The publisher's limit too ({@link EventValidator#MAX_KEY_BYTES}): what the key-order index holds. */
     static final int MAX_KEY_BYTES = EventValidator.MAX_KEY_BYTES;
+    /** MariaDB's {@code event_type VARCHAR(255)}. */
+    static final int MAX_TYPE_CHARACTERS = 255;
+    /** MariaDB's {@code TEXT} columns ({@code tenant_id}, {@code correlation_id}, {@code content_type}). */
+    static final int MAX_TEXT_BYTES = 65_535;
 
     private InboxRecords() {
     }
@@ -62,40 +67,30 @@ final class InboxRecords {
                 version = OutboxEvent.DEFAULT_EVENT_VERSION;
             }
         }
-        String key = record.key() == null ? null : storableKey(text.decode("record key", record.key()), text);
+        String key = record.key() == null ? null
+                : text.limitBytes("record key", text.decode("record key", record.key()), MAX_KEY_BYTES);
+        type = text.limitCharacters("header '" + CloudEventHeaders.TYPE + "'", type, MAX_TYPE_CHARACTERS);
+        String contentType = storable(headers, CloudEventHeaders.CONTENT_TYPE, text);
+        String tenantId = storable(headers, CloudEventHeaders.TENANT_ID, text);
+        String correlationId = storable(headers, CloudEventHeaders.CORRELATION_ID, text);
         text.problems().ifPresent(reason -> headers.put(POISON_HEADER, reason));
-        String contentType = headers.getOrDefault(CloudEventHeaders.CONTENT_TYPE, OutboxEvent.JSON);
         OutboxEvent.Builder event = OutboxEvent.builder(type)
                 .eventId(eventId(record, headers.get(CloudEventHeaders.ID)))
                 .key(key)
-                .payload(payload, contentType.isBlank() ? OutboxEvent.JSON : contentType)
-                .tenantId(headers.get(CloudEventHeaders.TENANT_ID))
+                .payload(payload, contentType == null || contentType.isBlank() ? OutboxEvent.JSON : contentType)
+                .tenantId(tenantId)
                 .eventVersion(version)
                 .headers(headers);
-        String correlationId = headers.get(CloudEventHeaders.CORRELATION_ID);
         if (correlationId != null) {
             event.correlationId(correlationId);
         }
         return event.build();
     }
 
-    /** Keys up to what the key-order index holds ({@value #MAX_KEY_BYTES} UTF-8 bytes) are kept whole. */
-    private static String storableKey(String key, ForeignRecordText text) {
-        if (key.length() <= MAX_KEY_BYTES / 3) {
-            return key;
-        }
-        int bytes = key.getBytes(StandardCharsets.UTF_8).length;
-        if (bytes <= MAX_KEY_BYTES) {
-            return key;
-        }
-        text.problem("record key is " + key.length() + " characters (" + bytes + " bytes), the inbox takes at most "
-                + MAX_KEY_BYTES + " bytes (stored cut short)");
-        int end = Math.min(key.length(), MAX_KEY_BYTES);
-        while (key.substring(0, end).getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES
-                || Character.isHighSurrogate(key.charAt(end - 1))) {
-            end--;
-        }
-        return key.substring(0, end);
+    /** A header that has a column of its own, cut to what the column holds; the headers keep it whole. */
+    private static String storable(Map<String, String> headers, String name, ForeignRecordText text) {
+        String value = headers.get(name);
+        return value == null ? null : text.limitBytes("header '" + name + "'", value, MAX_TEXT_BYTES);
     }
 
     private static UUID eventId(ConsumerRecord<byte[], byte[]> record, String ceId) {

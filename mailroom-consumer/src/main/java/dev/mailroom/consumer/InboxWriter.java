@@ -28,6 +28,12 @@ final class InboxWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(InboxWriter.class);
     private static final int MAX_ROWS_PER_STATEMENT = 500;
+    /**
+     * Estimated bytes per statement, unless it is one row: MariaDB refuses, and drops the connection
+     * for, a statement over its {@code max_allowed_packet} (16 MiB by default), and a batch of
+     * foreign records can be tens of megabytes.
+     */
+    private static final long MAX_BYTES_PER_STATEMENT = 4 * 1024 * 1024;
     /** A database's message may quote the whole refused row. */
     private static final int MAX_REASON_LENGTH = 1000;
     private static final List<String> COORDINATES = List.of("kafka.topic", "kafka.partition", "kafka.offset");
@@ -87,14 +93,43 @@ final class InboxWriter {
     private int insert(List<OutboxEvent> events) throws SQLException {
         return Transactions.inTransactionRetryingConflicts(dataSource, dialect, connection -> {
             int inserted = 0;
-            for (int from = 0; from < events.size(); from += MAX_ROWS_PER_STATEMENT) {
-                List<OutboxEvent> chunk = events.subList(from, Math.min(events.size(), from + MAX_ROWS_PER_STATEMENT));
+            for (int from = 0, to; from < events.size(); from = to) {
+                to = chunkEnd(events, from);
+                List<OutboxEvent> chunk = events.subList(from, to);
                 inserted += operations.insertIgnoringDuplicates(connection,
                         chunk.stream().map(OutboxEvent::eventId).toList(),
                         (statement, index, row) -> EventBinder.bind(dialect, statement, index, chunk.get(row), maxAttempts));
             }
             return inserted;
         });
+    }
+
+    /** Where the statement starting at {@code from} ends: the row and byte bounds, at least one event. */
+    private static int chunkEnd(List<OutboxEvent> events, int from) {
+        int to = from;
+        long bytes = 0;
+        while (to < events.size() && to - from < MAX_ROWS_PER_STATEMENT) {
+            bytes += estimatedBytes(events.get(to));
+            if (to > from && bytes > MAX_BYTES_PER_STATEMENT) {
+                break;
+            }
+            to++;
+        }
+        return to;
+    }
+
+    /** The payload and three bytes a character of text (headers of foreign records have no size limit). */
+    private static long estimatedBytes(OutboxEvent event) {
+        long characters = event.eventType().length() + event.contentType().length() + length(event.key())
+                + length(event.tenantId()) + length(event.correlationId());
+        for (Map.Entry<String, String> header : event.headers().entrySet()) {
+            characters += header.getKey().length() + header.getValue().length();
+        }
+        return event.payloadLength() + 3 * characters;
+    }
+
+    private static int length(String text) {
+        return text == null ? 0 : text.length();
     }
 
     /** The event reduced to what identifies it, marked poison with the database's reason. */

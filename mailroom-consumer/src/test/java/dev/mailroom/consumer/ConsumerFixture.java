@@ -1,6 +1,5 @@
 package dev.mailroom.consumer;
 
-import dev.mailroom.jdbc.dialect.SqlDialect;
 import dev.mailroom.jdbc.schema.SchemaMigrator;
 import dev.mailroom.retry.RetryPolicy;
 import dev.mailroom.routing.RouteRegistry;
@@ -44,6 +43,7 @@ final class ConsumerFixture {
     final Map<UUID, AtomicInteger> handled = new ConcurrentHashMap<>();
     final Map<String, AtomicInteger> failuresLeft = new ConcurrentHashMap<>();
     private final TestDatabase database;
+    private final ConsumerTestSql sql;
     private final KafkaBroker broker;
     private final String topic;
     private final String group;
@@ -51,6 +51,7 @@ final class ConsumerFixture {
 
     ConsumerFixture(TestDatabase database, KafkaBroker broker) throws SQLException {
         this.database = database;
+        this.sql = ConsumerTestSql.of(database);
         this.broker = broker;
         String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong());
         this.topic = "orders-" + suffix;
@@ -60,13 +61,17 @@ final class ConsumerFixture {
                 .service("orders", s -> s.table("orders_outbox").topic(topic).consumerGroup(group)
                         .event("order.placed"))
                 .build();
-        new SchemaMigrator(database.dataSource(), SqlDialect.postgresql()).migrate(routes);
-        execute("CREATE TABLE IF NOT EXISTS notified (event_id uuid, order_id text)");
+        new SchemaMigrator(database.dataSource(), sql.dialect()).migrate(routes);
+        execute(sql.createNotifiedTable());
         execute("TRUNCATE notified");
     }
 
     TestDatabase database() {
         return database;
+    }
+
+    ConsumerTestSql sql() {
+        return sql;
     }
 
     KafkaBroker broker() {
@@ -100,10 +105,10 @@ final class ConsumerFixture {
                 }, (order, metadata, transaction) -> {
                     AtomicInteger left = failuresLeft.get(order.orderId());
                     if (left != null && left.getAndDecrement() > 0) {
-                        throw new IllegalStateException("mail server busy");
+                        throw new IllegalStateException("mail server busy for " + order.orderId());
                     }
                     try (PreparedStatement insert = transaction.prepareStatement("INSERT INTO notified VALUES (?, ?)")) {
-                        insert.setObject(1, metadata.eventId());
+                        sql.dialect().setUuid(insert, 1, metadata.eventId());
                         insert.setString(2, order.orderId());
                         insert.executeUpdate();
                     }
@@ -177,17 +182,17 @@ final class ConsumerFixture {
         }
     }
 
-    long count(String sql) throws SQLException {
+    long count(String query) throws SQLException {
         try (Connection connection = database.dataSource().getConnection();
-             ResultSet rs = connection.createStatement().executeQuery(sql)) {
+             ResultSet rs = connection.createStatement().executeQuery(query)) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
-    void execute(String sql) throws SQLException {
+    void execute(String statement) throws SQLException {
         try (Connection connection = database.dataSource().getConnection()) {
-            connection.createStatement().execute(sql);
+            connection.createStatement().execute(statement);
         }
     }
 }

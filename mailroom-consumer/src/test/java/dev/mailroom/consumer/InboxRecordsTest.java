@@ -64,6 +64,22 @@ class InboxRecordsTest {
         assertThat(longAscii.headers().get(InboxRecords.POISON_HEADER)).contains("record key is 5000 characters");
     }
 
+    @Test
+    void anOverLongTypeOrIdIsCutShortToWhatTheColumnsHoldAndNamedInThePoisonReason() {
+        ConsumerRecord<byte[], byte[]> record = record("k", "\uD83D\uDE00".repeat(256));
+        record.headers().add("ce_tenantid", "€".repeat(30_000).getBytes(StandardCharsets.UTF_8));
+        OutboxEvent event = InboxRecords.toInboxEvent(record);
+        assertThat(event.eventType()).as("whole characters").isEqualTo("\uD83D\uDE00".repeat(255));
+        assertThat(event.tenantId()).isEqualTo("€".repeat(21_845));
+        assertThat(event.headers().get(InboxRecords.POISON_HEADER))
+                .contains("header 'ce_type' is 256 characters, the inbox takes at most 255",
+                        "header 'ce_tenantid' is 30000 characters (90000 bytes), the inbox takes at most 65535 bytes");
+
+        OutboxEvent withinTheColumns = InboxRecords.toInboxEvent(record("k", "\uD83D\uDE00".repeat(255)));
+        assertThat(withinTheColumns.eventType()).hasSize(510);
+        assertThat(withinTheColumns.headers()).doesNotContainKey(InboxRecords.POISON_HEADER);
+    }
+
     private static ConsumerRecord<byte[], byte[]> record(String key, String type) {
         ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("orders", 0, 7,
                 key.getBytes(StandardCharsets.UTF_8), "{}".getBytes(StandardCharsets.UTF_8));

@@ -94,10 +94,13 @@ final class MariaDbOutboxSql implements OutboxSql {
                 + "(SELECT created_at AS created FROM " + table + " WHERE status = " + q(PENDING)
                 + " ORDER BY id LIMIT 1) UNION ALL (SELECT MIN(created_at) FROM " + table
                 + " WHERE status = " + q(SENDING) + ")) oldest";
-        // LEAST is null when either side is: each side stands in for the other when missing
+        // LEAST is null when either side is: each side stands in for the other when missing. A retry that fell due
+        // in the last second counts (as due now): UTC_TIMESTAMP is per statement, not per transaction as PostgreSQL's
+        // now(), so one that fell due after the claim that found nothing would be in neither answer, and the caller
+        // would sleep its idle wait; one held back longer by an earlier row of its key no longer counts
         this.nextDueIn = "SELECT TIMESTAMPDIFF(MICROSECOND, " + NOW + ", LEAST(COALESCE(retry, lease), COALESCE(lease, retry)))"
                 + " / 1000000 FROM (SELECT (SELECT MIN(next_attempt_at) FROM " + table + " WHERE status = " + q(PENDING)
-                + " AND next_attempt_at > " + NOW + " AND attempts > 0) AS retry,"
+                + " AND next_attempt_at > " + NOW + " - INTERVAL 1 SECOND AND attempts > 0) AS retry,"
                 + " (SELECT MIN(COALESCE(lease_expires_at, " + NOW + ")) FROM " + table + " WHERE status = "
                 + q(SENDING) + ") AS lease) due";
         this.anyRetryWaiting = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE status = " + q(PENDING)

@@ -13,11 +13,17 @@ final class StoreJdbc {
         return rs -> OutboxRowMapper.map(rs, transactions.dialect());
     }
 
+    /**
+     * The error as {@code last_error} keeps it: at most {@value OutboxStore#MAX_ERROR_LENGTH}
+     * characters, NUL (U+0000, which PostgreSQL {@code text} refuses) as U+FFFD on every database.
+     */
     static String truncate(String error) {
-        if (error == null || error.length() <= OutboxStore.MAX_ERROR_LENGTH) {
-            return error;
+        if (error == null) {
+            return null;
         }
-        return error.substring(0, OutboxStore.MAX_ERROR_LENGTH);
+        String storable = error.replace('\0', '\uFFFD');
+        return storable.length() <= OutboxStore.MAX_ERROR_LENGTH ? storable
+                : storable.substring(0, OutboxStore.MAX_ERROR_LENGTH);
     }
 
     static void requireOwner(String owner) {

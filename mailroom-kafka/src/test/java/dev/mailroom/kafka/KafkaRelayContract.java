@@ -11,7 +11,6 @@ import dev.mailroom.relay.Relay;
 import dev.mailroom.retry.RetryPolicy;
 import dev.mailroom.routing.RouteRegistry;
 import dev.mailroom.testkit.db.TestDatabase;
-import dev.mailroom.testkit.db.WithPostgres;
 import dev.mailroom.testkit.kafka.KafkaBroker;
 import dev.mailroom.testkit.kafka.WithKafka;
 import dev.mailroom.transport.MissingDestinationException;
@@ -28,25 +27,26 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The relay delivering to a real (in-process) Kafka broker from the real PostgreSQL. */
-@WithPostgres
+/** The relay delivering to a real (in-process) Kafka broker from a real database. */
 @WithKafka
-class KafkaRelayTest {
+abstract class KafkaRelayContract {
 
-    private final TestDatabase database;
-    private final KafkaBroker broker;
     private final String topic = "orders-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
-    private final RouteRegistry routes;
+    private TestDatabase database;
+    private KafkaBroker broker;
+    private RouteRegistry routes;
 
-    KafkaRelayTest(TestDatabase database, KafkaBroker broker) {
+    @BeforeEach
+    void migratedOutbox(TestDatabase database, KafkaBroker broker) {
         this.database = database;
         this.broker = broker;
         this.routes = RouteRegistry.builder()
                 .service("orders", s -> s.table("orders_outbox").topic(topic).event("order.placed"))
                 .build();
-        new SchemaMigrator(database.dataSource(), SqlDialect.postgresql()).migrate(routes);
+        new SchemaMigrator(database.dataSource(), SqlDialect.detect(database.dataSource())).migrate(routes);
     }
 
     @Test
@@ -116,7 +116,7 @@ class KafkaRelayTest {
         broker.createTopic(topic + "-outage", 1);
         RouteRegistry outageRoutes = RouteRegistry.builder()
                 .service("orders", s -> s.table("outage_outbox").topic(topic + "-outage").event("order.placed")).build();
-        new SchemaMigrator(database.dataSource(), SqlDialect.postgresql()).migrate(outageRoutes);
+        new SchemaMigrator(database.dataSource(), SqlDialect.detect(database.dataSource())).migrate(outageRoutes);
         OutboxPublisher publisher = OutboxPublisher.builder(outageRoutes).build();
         RetryPolicy quickRetries = RetryPolicy.builder().initialDelay(Duration.ofMillis(200))
                 .maxDelay(Duration.ofSeconds(1)).build();

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.mailroom.testkit.db.TestDatabase;
-import dev.mailroom.testkit.db.WithPostgres;
 import dev.mailroom.testkit.kafka.KafkaBroker;
 import dev.mailroom.testkit.kafka.WithKafka;
 import dev.mailroom.testkit.net.TcpProxy;
@@ -20,10 +19,9 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The consumer through a real TCP proxy in front of PostgreSQL, which the test cuts and restores. */
-@WithPostgres
+/** The consumer through a real TCP proxy in front of the database, which the test cuts and restores. */
 @WithKafka
-class ConsumerOutageTest {
+abstract class ConsumerOutageContract {
 
     private static final Duration UNHEALTHY_AFTER = Duration.ofSeconds(1);
     private static final Duration PATIENCE = Duration.ofSeconds(60);

@@ -13,7 +13,6 @@ import dev.mailroom.jdbc.schema.SchemaMigrator;
 import dev.mailroom.relay.Relay;
 import dev.mailroom.routing.RouteRegistry;
 import dev.mailroom.testkit.db.TestDatabase;
-import dev.mailroom.testkit.db.WithPostgres;
 import dev.mailroom.testkit.kafka.KafkaBroker;
 import dev.mailroom.testkit.kafka.WithKafka;
 import java.nio.charset.StandardCharsets;
@@ -28,19 +27,22 @@ import java.util.stream.StreamSupport;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What Kafka refuses for good is dead at once; what the relay sends carries Mailroom's own ids only. */
-@WithPostgres
 @WithKafka
-class KafkaRefusalsTest {
+abstract class KafkaRefusalsContract {
 
-    private final TestDatabase database;
-    private final KafkaBroker broker;
+    private TestDatabase database;
+    private KafkaBroker broker;
+    private KafkaTestSql sql;
 
-    KafkaRefusalsTest(TestDatabase database, KafkaBroker broker) {
+    @BeforeEach
+    void databaseAndBroker(TestDatabase database, KafkaBroker broker) {
         this.database = database;
         this.broker = broker;
+        this.sql = KafkaTestSql.of(database);
     }
 
     @Test
@@ -49,9 +51,9 @@ class KafkaRefusalsTest {
         broker.createTopic(topic, 1);
         RouteRegistry routes = routes(topic, "big_outbox");
         execute("INSERT INTO big_outbox (event_type, event_key, payload)"
-                + " VALUES ('order.placed', 'k', convert_to(repeat('x', 1200000), 'UTF8'))");
+                + " VALUES ('order.placed', 'k', " + sql.utf8Bytes("repeat('x', 1200000)") + ")");
         execute("INSERT INTO big_outbox (event_type, event_key, payload, headers) VALUES ('order.placed', 'k',"
-                + " convert_to('{\"small\":1}', 'UTF8'), '{\"ce_id\": \"forged\", \"origin\": \"go\"}')");
+                + " " + sql.utf8Bytes("'{\"small\":1}'") + ", '{\"ce_id\": \"forged\", \"origin\": \"go\"}')");
         try (KafkaTransport transport = KafkaTransport.builder(broker.bootstrapServers()).build();
              Relay relay = Relay.builder(database.dataSource(), routes, transport).service("orders").build().start();
              KafkaConsumer<byte[], byte[]> consumer = TestConsumers.fromEarliest(broker)) {
@@ -63,7 +65,7 @@ class KafkaRefusalsTest {
             assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo("{\"small\":1}");
             List<String> ids = StreamSupport.stream(record.headers().headers("ce_id").spliterator(), false)
                     .map(h -> new String(h.value(), StandardCharsets.UTF_8)).toList();
-            assertThat(ids).containsExactly(queryString("SELECT event_id::text FROM big_outbox WHERE event_key = 'k'"
+            assertThat(ids).containsExactly(queryString("SELECT " + sql.eventIdText() + " FROM big_outbox WHERE event_key = 'k'"
                     + " AND length(payload) < 100"));
             assertThat(CloudEventHeaders.read(record.headers(), "origin")).isEqualTo("go");
         }
@@ -105,7 +107,7 @@ class KafkaRefusalsTest {
     private RouteRegistry routes(String topic, String table) {
         RouteRegistry routes = RouteRegistry.builder()
                 .service("orders", s -> s.table(table).topic(topic).event("order.placed")).build();
-        new SchemaMigrator(database.dataSource(), SqlDialect.postgresql()).migrate(routes);
+        new SchemaMigrator(database.dataSource(), sql.dialect()).migrate(routes);
         return routes;
     }
 

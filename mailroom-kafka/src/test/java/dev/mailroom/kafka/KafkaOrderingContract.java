@@ -11,7 +11,6 @@ import dev.mailroom.relay.Relay;
 import dev.mailroom.retry.RetryPolicy;
 import dev.mailroom.routing.RouteRegistry;
 import dev.mailroom.testkit.db.TestDatabase;
-import dev.mailroom.testkit.db.WithPostgres;
 import dev.mailroom.testkit.kafka.KafkaBroker;
 import dev.mailroom.testkit.kafka.WithKafka;
 import dev.mailroom.transport.DeliveryException;
@@ -39,9 +38,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
 /** Two relays, one Kafka topic, sends failing at random: every key still arrives in commit order. */
-@WithPostgres
 @WithKafka
-class KafkaOrderingTest {
+abstract class KafkaOrderingContract {
 
     private static final int EVENTS = 10_000;
     private static final int KEYS = 100;
@@ -53,7 +51,7 @@ class KafkaOrderingTest {
         broker.createTopic(topic, 4);
         RouteRegistry routes = RouteRegistry.builder()
                 .service("orders", s -> s.table("orders_outbox").topic(topic).event("order.placed")).build();
-        new SchemaMigrator(database.dataSource(), SqlDialect.postgresql()).migrate(routes);
+        new SchemaMigrator(database.dataSource(), SqlDialect.detect(database.dataSource())).migrate(routes);
         OutboxPublisher publisher = OutboxPublisher.builder(routes).build();
         try (Connection connection = database.dataSource().getConnection()) {
             connection.setAutoCommit(false);

@@ -1,0 +1,7 @@
+package dev.mailroom.consumer;
+
+import dev.mailroom.testkit.db.WithPostgres;
+
+@WithPostgres
+class ConsumerRunnerPostgresTest extends ConsumerRunnerContract {
+}

@@ -1,0 +1,7 @@
+package dev.mailroom.kafka;
+
+import dev.mailroom.testkit.db.WithPostgres;
+
+@WithPostgres
+class KafkaRelayPostgresTest extends KafkaRelayContract {
+}
