@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import dev.mailroom.testkit.db.DatabaseSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -63,7 +64,7 @@ class BenchMainTest {
     }
 
     private static Connection connect() throws Exception {
-        BenchEnvironment.Postgres pg = BenchEnvironment.Postgres.fromEnvironment(System.getenv());
+        DatabaseSettings pg = DatabaseSettings.postgres();
         return DriverManager.getConnection(pg.url(), pg.user(), pg.password());
     }
 
