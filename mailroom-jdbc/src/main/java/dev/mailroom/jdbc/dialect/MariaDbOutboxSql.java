@@ -186,16 +186,20 @@ final class MariaDbOutboxSql implements OutboxSql {
 
     /**
      * Ids of due pending rows, among the window's oldest, that are the oldest undelivered row of
-     * their key (or have none): window, limit. Not locking: see {@link #lockDueByIds}.
+     * their key (or have none), at most a limit of them: window, limit. Not locking: see
+     * {@link #lockDueByIds}.
      */
     String keyOrderedCandidates() {
         return keyOrderedCandidates;
     }
 
-    /** Locks those of the ids that are still due pending rows, skipping rows other claimers hold: ids. */
+    /**
+     * Locks the first of the ids that are still due pending rows, skipping rows other claimers hold
+     * (the limit counts only rows locked here): ids, limit.
+     */
     String lockDueByIds(int count) {
         return "SELECT " + COLUMNS + " FROM " + table + " WHERE id IN " + placeholders(count) + onNamedRows(DUE_PENDING)
-                + " ORDER BY id FOR UPDATE SKIP LOCKED";
+                + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED";
     }
 
     /** Leases locked rows: owner, lease millis, ids. */
