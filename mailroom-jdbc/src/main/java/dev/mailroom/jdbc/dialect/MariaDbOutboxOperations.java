@@ -166,13 +166,15 @@ final class MariaDbOutboxOperations extends OutboxOperations {
                 }
             }
         }
-        if (candidates.isEmpty()) {
-            return List.of();
+        List<R> locked = new ArrayList<>();
+        for (int from = 0; from < candidates.size() && locked.size() < limit; from += MariaDbOutboxSql.MAX_LOCKING_IDS) {
+            List<Long> listed = candidates.subList(from, Math.min(candidates.size(), from + MariaDbOutboxSql.MAX_LOCKING_IDS));
+            try (PreparedStatement statement = connection.prepareStatement(sql.lockDueByIds(listed.size()))) {
+                statement.setInt(bindIds(statement, 1, listed), limit - locked.size());
+                locked.addAll(readRows(statement, mapper));
+            }
         }
-        try (PreparedStatement statement = connection.prepareStatement(sql.lockDueByIds(candidates.size()))) {
-            statement.setInt(bindIds(statement, 1, candidates), limit);
-            return readRows(statement, mapper);
-        }
+        return locked;
     }
 
     @Override
