@@ -217,6 +217,7 @@ public final class BenchMain implements Callable<Integer> {
             }
         }
         result.put("finished_at", Instant.now().toString());
+        result.put("load_average_1min_at_end", loadAverage());
         write(result);
         return 0;
     }
@@ -290,9 +291,15 @@ public final class BenchMain implements Callable<Integer> {
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         machine.putAll(env.database.serverFacts(env));
+        machine.put("load_average_1min_at_start", loadAverage());
         machine.put("kafka", org.apache.kafka.common.utils.AppInfoParser.getVersion());
         machine.put("mailroom", BenchMain.class.getPackage().getImplementationVersion());
         return machine;
+    }
+
+    /** The machine's 1-minute load average (other work on the machine skews every figure). */
+    private static double loadAverage() {
+        return Ceilings.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     private static long number(Map<String, Object> map, String section, String key) {

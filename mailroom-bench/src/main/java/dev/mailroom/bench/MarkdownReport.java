@@ -20,7 +20,12 @@ final class MarkdownReport {
                 .append(MariaDbBench.NAME.equals(database) ? "MariaDB " : "PostgreSQL ")
                 .append(machine.get(database)).append(", Kafka ").append(machine.get("kafka")).append(" (in-process), ")
                 .append(machine.get("java")).append(". Run ").append(result.get("started_at")).append("; ")
-                .append(settings.get("figures")).append(".\n\n");
+                .append(settings.get("figures"));
+        if (machine.containsKey("load_average_1min_at_start")) {
+            md.append("; load average ").append(machine.get("load_average_1min_at_start")).append(" at the start, ")
+                    .append(result.get("load_average_1min_at_end")).append(" at the end");
+        }
+        md.append(".\n\n");
         md.append("| Measure | Value |\n|---|---|\n");
         Map<String, Object> ceilings = map(result, "ceilings");
         if (ceilings != null) {
