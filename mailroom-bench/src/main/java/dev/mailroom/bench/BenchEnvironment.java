@@ -2,25 +2,22 @@ package dev.mailroom.bench;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.mailroom.event.OutboxEvent;
-import dev.mailroom.jdbc.dialect.SqlDialect;
 import dev.mailroom.jdbc.publish.OutboxPublisher;
 import dev.mailroom.jdbc.schema.SchemaMigrator;
 import dev.mailroom.routing.RouteRegistry;
 import dev.mailroom.testkit.kafka.KafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
- * What every scenario runs against: the local PostgreSQL (schema {@code mailroom_bench}, recreated),
- * an in-process Kafka broker, the outbox of an {@code orders} service, and 500-byte JSON events over
- * 1,000 keys.
+ * What every scenario runs against: the local PostgreSQL or MariaDB (its benchmark schema
+ * recreated, see {@link BenchDatabase}), an in-process Kafka broker, the outbox of an {@code orders}
+ * service, and 500-byte JSON events over 1,000 keys.
  */
 final class BenchEnvironment implements AutoCloseable {
 
@@ -31,40 +28,23 @@ final class BenchEnvironment implements AutoCloseable {
             .service("orders", s -> s.table(TABLE).topic(TOPIC).event("order.placed"))
             .build();
 
+    final BenchDatabase database;
     final KafkaBroker broker;
     final HikariDataSource dataSource;
     final OutboxPublisher publisher = OutboxPublisher.builder(ROUTES).build();
-    final String pgUrl;
-    final String pgUser;
-    final String pgPassword;
     private final int keys;
 
-    /** Where PostgreSQL is: MAILROOM_PG_URL, MAILROOM_PG_USER, MAILROOM_PG_PASSWORD, or the local server. */
-    record Postgres(String url, String user, String password) {
-        static Postgres fromEnvironment(Map<String, String> env) {
-            return new Postgres(env.getOrDefault("MAILROOM_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test"),
-                    env.getOrDefault("MAILROOM_PG_USER", "postgres"), env.getOrDefault("MAILROOM_PG_PASSWORD", ""));
-        }
+    /** Reads a result set. */
+    @FunctionalInterface
+    interface ResultReader<T> {
+        T read(ResultSet rs) throws SQLException;
     }
 
-    BenchEnvironment(Map<String, String> env, int keys) throws SQLException {
+    BenchEnvironment(BenchDatabase database, int keys) throws SQLException {
+        this.database = database;
         this.keys = keys;
-        Postgres pg = Postgres.fromEnvironment(env);
-        this.pgUrl = pg.url();
-        this.pgUser = pg.user();
-        this.pgPassword = pg.password();
-        try (Connection connection = DriverManager.getConnection(pgUrl, pgUser, pgPassword);
-             Statement statement = connection.createStatement()) {
-            statement.execute("DROP SCHEMA IF EXISTS mailroom_bench CASCADE");
-            statement.execute("CREATE SCHEMA mailroom_bench");
-        }
-        this.dataSource = new HikariDataSource();
-        dataSource.setPoolName("bench");
-        dataSource.setJdbcUrl(pgUrl + (pgUrl.contains("?") ? "&" : "?") + "currentSchema=mailroom_bench");
-        dataSource.setUsername(pgUser);
-        dataSource.setPassword(pgPassword);
-        dataSource.setMaximumPoolSize(16);
-        new SchemaMigrator(dataSource, SqlDialect.postgresql()).migrate(ROUTES);
+        this.dataSource = database.recreate("bench", 16);
+        new SchemaMigrator(dataSource, database.dialect()).migrate(ROUTES);
         this.broker = KafkaBroker.start();
         broker.createTopic(TOPIC, 6);
     }
@@ -78,8 +58,13 @@ final class BenchEnvironment implements AutoCloseable {
         return (head + "x".repeat(Math.max(0, filler)) + tail).getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The key of the event with the given sequence number: one of {@code keys}. */
+    String key(long sequence) {
+        return "key-" + (sequence % keys);
+    }
+
     OutboxEvent event(long sequence) {
-        return OutboxEvent.builder("order.placed").key("key-" + (sequence % keys))
+        return OutboxEvent.builder("order.placed").key(key(sequence))
                 .payload(payload(sequence), OutboxEvent.JSON).build();
     }
 
@@ -91,10 +76,9 @@ final class BenchEnvironment implements AutoCloseable {
         return events;
     }
 
-    /** Empties the outbox and vacuums it, so each scenario starts from the same table. */
+    /** Empties the outbox and refreshes its statistics, so each scenario starts from the same table. */
     void resetOutbox() throws SQLException {
-        execute("TRUNCATE " + TABLE + " RESTART IDENTITY");
-        execute("VACUUM ANALYZE " + TABLE);
+        database.reset(this, TABLE);
     }
 
     /** Fills the outbox with {@code count} pending events, 500 per transaction. */
@@ -106,7 +90,7 @@ final class BenchEnvironment implements AutoCloseable {
                 connection.commit();
             }
         }
-        execute("VACUUM ANALYZE " + TABLE);
+        database.analyze(this, TABLE);
     }
 
     long queryLong(String sql) throws SQLException {
@@ -124,6 +108,14 @@ final class BenchEnvironment implements AutoCloseable {
              ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);
+        }
+    }
+
+    <T> T query(String sql, ResultReader<T> reader) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            return reader.read(rs);
         }
     }
 

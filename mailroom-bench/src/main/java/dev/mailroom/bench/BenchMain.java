@@ -3,6 +3,7 @@ package dev.mailroom.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mailroom.kafka.KafkaTransport;
+import dev.mailroom.testkit.db.DatabaseSettings;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -26,6 +27,15 @@ import picocli.CommandLine.Option;
 @Command(name = "mailroom-bench", mixinStandardHelpOptions = true,
         description = "Throughput, latency and cost of the Mailroom relay against this machine's ceilings.")
 public final class BenchMain implements Callable<Integer> {
+
+    /** The databases the benchmark runs on. */
+    enum Database {
+        postgresql, mariadb
+    }
+
+    @Option(names = "--database", description = "Database to run on, ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE});"
+            + " the peers (gruelbox, Debezium) run on PostgreSQL only.")
+    Database database = Database.postgresql;
 
     @Option(names = "--backlog", description = "Events in the main drain (default ${DEFAULT-VALUE}).")
     int backlog = 200_000;
@@ -65,6 +75,10 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--peer-backlog", description = "Backlog the polling peer (gruelbox) drains (default ${DEFAULT-VALUE}).")
     int peerBacklog = 50_000;
 
+    @Option(names = "--probe-history", description = "Delivered rows of the key the key-order probe claims for"
+            + " (default ${DEFAULT-VALUE}).")
+    int probeHistory = 100_000;
+
     @Option(names = "--runs", description = "Runs of each scenario; the table shows medians (default ${DEFAULT-VALUE}).")
     int runs = 1;
 
@@ -92,25 +106,36 @@ public final class BenchMain implements Callable<Integer> {
 
     /** What one invocation can run; all by default. */
     enum Scenario {
-        ceilings, drain, drain_lease_mode, drain_delete_published, drain_two_relays, backlog_sizes, sustained, latency, claim_strategies, gruelbox, debezium, jmh
+        ceilings, drain, drain_lease_mode, drain_delete_published, drain_two_relays, drain_two_relays_lease_mode,
+        backlog_sizes, sustained, latency, latency_unsignalled, key_order_probe, claim_strategies, gruelbox, debezium, jmh
     }
 
     @Override
     public Integer call() throws Exception {
-        if (noPeers) {
-            scenarios.removeAll(EnumSet.of(Scenario.gruelbox, Scenario.debezium));
+        BenchDatabase db = BenchDatabase.named(database.name());
+        EnumSet<Scenario> peers = EnumSet.of(Scenario.gruelbox, Scenario.debezium);
+        String peersLeftOut = null;
+        if (!db.runsPeers() && !noPeers && scenarios.stream().anyMatch(peers::contains)) {
+            peersLeftOut = "not run on " + db.name() + ": the peers (gruelbox, Debezium's PostgreSQL connector) are set"
+                    + " up on PostgreSQL here; compare with a --database postgresql run";
+            System.out.println("-- peers " + peersLeftOut);
+        }
+        if (noPeers || !db.runsPeers()) {
+            scenarios.removeAll(peers);
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("started_at", Instant.now().toString());
-        result.put("settings", settings());
-        String debeziumSkipped = scenarios.contains(Scenario.debezium) ? prepareLogicalDecoding() : null;
-        try (BenchEnvironment env = new BenchEnvironment(System.getenv(), keys)) {
+        result.put("settings", settings(db));
+        String debeziumSkipped = scenarios.contains(Scenario.debezium) ? prepareLogicalDecoding(db) : null;
+        try (BenchEnvironment env = new BenchEnvironment(db, keys)) {
             result.put("machine", machine(env));
             RelayScenarios relay = new RelayScenarios(env, relayBatch, lingerMs);
             if (scenarios.contains(Scenario.ceilings)) {
                 Map<String, Object> ceilings = new LinkedHashMap<>();
                 ceilings.put("inserts_batches_of_100", step("insert ceiling", () ->
                         Ceilings.inserts(env, backlog, producerThreads, 100)));
+                ceilings.put("naive_claims_without_broker", step("naive claim ceiling " + backlog, () ->
+                        Ceilings.claims(env, backlog, relayBatch)));
                 ceilings.put("kafka_producer", step("kafka ceiling", () -> Ceilings.kafka(env, backlog)));
                 result.put("ceilings", ceilings);
             }
@@ -128,6 +153,10 @@ public final class BenchMain implements Callable<Integer> {
             if (scenarios.contains(Scenario.drain_two_relays)) {
                 result.put("drain_two_relays", step("drain " + backlog + ", 2 relays", () -> relay.drain(backlog, 2)));
             }
+            if (scenarios.contains(Scenario.drain_two_relays_lease_mode)) {
+                result.put("drain_two_relays_lease_mode", step("drain " + backlog + ", 2 relays, lease mode", () ->
+                        relay.drain(backlog, 2, RelayScenarios.Variant.LEASE)));
+            }
             if (scenarios.contains(Scenario.backlog_sizes)) {
                 List<Object> scaling = new ArrayList<>();
                 for (int size : backlogSizes) {
@@ -140,7 +169,16 @@ public final class BenchMain implements Callable<Integer> {
                         relay.sustained(warmupSeconds, sustainedSeconds, producerThreads, 100, sustainedRate)));
             }
             if (scenarios.contains(Scenario.latency)) {
-                result.put("latency", step("latency", () -> relay.latency(rate, warmupSeconds, latencySeconds, 4)));
+                result.put("latency", step("latency", () -> relay.latency(rate, warmupSeconds, latencySeconds, 4,
+                        RelayScenarios.Producers.PUBLISHER_IN_RELAY_JVM)));
+            }
+            if (scenarios.contains(Scenario.latency_unsignalled)) {
+                result.put("latency_unsignalled", step("latency, plain SQL producers the relay does not hear", () ->
+                        relay.latency(rate, warmupSeconds, latencySeconds, 4, RelayScenarios.Producers.PLAIN_SQL_UNSIGNALLED)));
+            }
+            if (scenarios.contains(Scenario.key_order_probe)) {
+                result.put("key_order_probe", step("key-order probe, a key with " + probeHistory + " delivered rows", () ->
+                        new KeyOrderProbe(env, relayBatch).measure(probeHistory)));
             }
             if (scenarios.contains(Scenario.claim_strategies)) {
                 result.put("claim_strategies", step("claim strategies (database only)", () ->
@@ -161,6 +199,8 @@ public final class BenchMain implements Callable<Integer> {
             }
             if (!peerResults.isEmpty()) {
                 result.put("peers", peerResults);
+            } else if (peersLeftOut != null) {
+                result.put("peers", peersLeftOut);
             }
             if (scenarios.contains(Scenario.jmh)) {
                 System.out.println("-- jmh microbenchmarks");
@@ -169,15 +209,22 @@ public final class BenchMain implements Callable<Integer> {
             if (result.containsKey("ceilings") && result.containsKey("drain")) {
                 result.put("drain_ratio_to_lower_ceiling", drainRatio(result));
             }
+            if (result.containsKey("ceilings")) {
+                result.put("drain_ratios_to_insert_ceiling", DrainRatios.toCeiling(result, "inserts_batches_of_100",
+                        "events_per_second"));
+                result.put("drain_ratios_to_naive_claim_ceiling", DrainRatios.toCeiling(result,
+                        "naive_claims_without_broker", "rows_per_second"));
+            }
         }
         result.put("finished_at", Instant.now().toString());
+        result.put("load_average_1min_at_end", loadAverage());
         write(result);
         return 0;
     }
 
     /** Null when the Debezium peer can run, else why it is skipped. */
-    private String prepareLogicalDecoding() throws Exception {
-        BenchEnvironment.Postgres pg = BenchEnvironment.Postgres.fromEnvironment(System.getenv());
+    private String prepareLogicalDecoding(BenchDatabase db) throws Exception {
+        DatabaseSettings pg = db.server();
         String level = LogicalDecoding.walLevel(pg.url(), pg.user(), pg.password());
         if ("logical".equals(level)) {
             return null;
@@ -211,16 +258,17 @@ public final class BenchMain implements Callable<Integer> {
         return Ceilings.round(((Number) drain.get("events_per_second")).doubleValue() / Math.min(insertCeiling, kafkaCeiling));
     }
 
-    private Map<String, Object> settings() {
+    private Map<String, Object> settings(BenchDatabase db) {
         Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("database", db.name());
         settings.put("backlog", backlog);
         settings.put("backlog_sizes", backlogSizes);
         settings.put("keys", keys);
         settings.put("payload_bytes", BenchEnvironment.PAYLOAD_BYTES);
         settings.put("relay_batch_size", relayBatch);
-        settings.put("relay", "defaults: row-lock claims (one row write per event), key-ordered, 2 batches in flight,"
-                + " asynchronous commit of bookkeeping, LISTEN/NOTIFY; drain_lease_mode: lease claims;"
-                + " drain_delete_published: rows deleted once delivered");
+        settings.put("relay", "defaults: row-lock claims (one row write per event), key-ordered, 2 batches in flight, "
+                + db.relayDefaults() + "; drain_lease_mode: lease claims; drain_delete_published: rows deleted once"
+                + " delivered");
         settings.put("kafka_transport", "acks=all, idempotent, linger.ms=" + lingerMs + ", 6 partitions");
         settings.put("sustained_seconds", sustainedSeconds);
         settings.put("producer_threads", producerThreads);
@@ -231,6 +279,7 @@ public final class BenchMain implements Callable<Integer> {
         settings.put("runs_per_scenario", runs);
         settings.put("figures", runs > 1 ? "medians of the runs (each run under per_run)" : "one run");
         settings.put("scenarios", scenarios.toString());
+        settings.put("database_counts", db.statsScope());
         return settings;
     }
 
@@ -241,13 +290,16 @@ public final class BenchMain implements Callable<Integer> {
                 .getOperatingSystemMXBean()).getTotalMemorySize());
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-        machine.put("postgresql", env.queryString("SHOW server_version"));
-        machine.put("postgresql_settings", env.queryString("SELECT string_agg(name || '=' || setting, ', ' ORDER BY name)"
-                + " FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'shared_buffers', 'wal_level',"
-                + " 'max_wal_size')"));
+        machine.putAll(env.database.serverFacts(env));
+        machine.put("load_average_1min_at_start", loadAverage());
         machine.put("kafka", org.apache.kafka.common.utils.AppInfoParser.getVersion());
         machine.put("mailroom", BenchMain.class.getPackage().getImplementationVersion());
         return machine;
+    }
+
+    /** The machine's 1-minute load average (other work on the machine skews every figure). */
+    private static double loadAverage() {
+        return Ceilings.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     private static long number(Map<String, Object> map, String section, String key) {

@@ -15,7 +15,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** The machine's own limits, measured in the same run: producer inserts alone, and a Kafka producer alone. */
+/**
+ * The machine's own limits, measured in the same run: producer inserts alone, the naive claim
+ * alone (no broker, no key order), and a Kafka producer alone.
+ */
 final class Ceilings {
 
     private Ceilings() {
@@ -52,6 +55,35 @@ final class Ceilings {
         result.put("events_per_transaction", batch);
         result.put("seconds", round(seconds));
         result.put("events_per_second", Math.round(events / seconds));
+        return result;
+    }
+
+    /**
+     * One claimer emptying a backlog of {@code backlog} rows with the database's naive claim
+     * ({@link BenchDatabase#claimAndMarkPublished}) in transactions of {@code batch} rows, no broker.
+     */
+    static Map<String, Object> claims(BenchEnvironment env, int backlog, int batch) throws Exception {
+        env.resetOutbox();
+        env.fillBacklog(backlog);
+        long rows = 0;
+        long start = System.nanoTime();
+        try (Connection connection = env.dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            int claimed;
+            while ((claimed = env.database.claimAndMarkPublished(connection, BenchEnvironment.TABLE, batch)) > 0) {
+                connection.commit();
+                rows += claimed;
+            }
+            connection.commit();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("rows", rows);
+        result.put("rows_per_transaction", batch);
+        result.put("claim", "lock pending rows in id order (FOR UPDATE SKIP LOCKED), mark them published, commit;"
+                + " one claimer, no key order, no broker");
+        result.put("seconds", round(seconds));
+        result.put("rows_per_second", Math.round(rows / seconds));
         return result;
     }
 

@@ -16,7 +16,8 @@ import java.util.Map;
  * store, in batches, with no transport in between, so only the table's work is measured: lease
  * claims (claim UPDATE to {@code sending}, then UPDATE to {@code published}) and row-lock claims
  * (rows locked by a transaction held open, then one UPDATE, or a DELETE for a store that keeps no
- * history), each with and without key order. Bookkeeping commits asynchronously, as in the relay.
+ * history), each with and without key order. Bookkeeping commits asynchronously where the database
+ * allows it per transaction (PostgreSQL), as in the relay.
  */
 final class ClaimStrategies {
 
@@ -41,7 +42,8 @@ final class ClaimStrategies {
         result.put("row_lock_key_ordered", measure(backlog, () -> drainWithRowLocks(store, true)));
         result.put("row_lock_delete", measure(backlog, () -> drainWithRowLocks(deleting, false)));
         result.put("row_lock_key_ordered_delete", measure(backlog, () -> drainWithRowLocks(deleting, true)));
-        result.put("settings", "batch " + batchSize + ", one claimer, no transport, asynchronous commit");
+        result.put("settings", "batch " + batchSize + ", one claimer, no transport, transactions as the relay's ("
+                + env.database.relayDefaults() + ")");
         return result;
     }
 
@@ -53,18 +55,17 @@ final class ClaimStrategies {
     private Map<String, Object> measure(int backlog, Drain drain) throws Exception {
         env.resetOutbox();
         env.fillBacklog(backlog);
-        DbStats before = DbStats.take(env);
+        DbStats before = env.database.stats(env);
         long start = System.nanoTime();
         long rows = drain.run();
         double seconds = (System.nanoTime() - start) / 1e9;
-        DbStats delta = DbStats.take(env).minus(before);
+        DbStats delta = env.database.stats(env).minus(before);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("rows", rows);
         result.put("seconds", Ceilings.round(seconds));
         result.put("rows_per_second", Math.round(rows / seconds));
-        result.put("row_writes_per_event", Ceilings.round((double) delta.rowWrites() / backlog));
-        result.put("wal_bytes_per_event", Math.round((double) delta.walBytes() / backlog));
-        result.put("table_bytes_after", env.queryLong("SELECT pg_total_relation_size('" + BenchEnvironment.TABLE + "')"));
+        result.putAll(env.database.writeCosts(delta, backlog));
+        result.put("table_bytes_after", env.database.tableBytes(env, BenchEnvironment.TABLE));
         return result;
     }
 

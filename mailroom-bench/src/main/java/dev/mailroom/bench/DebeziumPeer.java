@@ -108,7 +108,7 @@ final class DebeziumPeer implements AutoCloseable {
     }
 
     private Properties engineProperties() throws Exception {
-        URI uri = URI.create(env.pgUrl.substring("jdbc:".length()));
+        URI uri = URI.create(env.database.server().url().substring("jdbc:".length()));
         String database = uri.getPath().substring(1);
         Properties props = new Properties();
         props.setProperty("name", "mailroom-bench-debezium");
@@ -117,8 +117,8 @@ final class DebeziumPeer implements AutoCloseable {
         props.setProperty("offset.flush.interval.ms", "1000");
         props.setProperty("database.hostname", uri.getHost());
         props.setProperty("database.port", String.valueOf(uri.getPort() < 0 ? 5432 : uri.getPort()));
-        props.setProperty("database.user", env.pgUser);
-        props.setProperty("database.password", env.pgPassword);
+        props.setProperty("database.user", env.database.server().user());
+        props.setProperty("database.password", env.database.server().password());
         props.setProperty("database.dbname", database.contains("?") ? database.substring(0, database.indexOf('?')) : database);
         props.setProperty("topic.prefix", "bench-dbz");
         props.setProperty("plugin.name", "pgoutput");

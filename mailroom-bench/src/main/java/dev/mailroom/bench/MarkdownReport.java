@@ -14,16 +14,28 @@ final class MarkdownReport {
         Map<String, Object> settings = map(result, "settings");
         StringBuilder md = new StringBuilder();
         md.append("# Mailroom benchmark\n\n");
+        String database = (String) settings.getOrDefault("database", PostgresBench.NAME);
         md.append("Machine: ").append(machine.get("cores")).append(" cores, ")
-                .append(((Number) machine.get("memory_bytes")).longValue() / (1024 * 1024 * 1024)).append(" GiB, PostgreSQL ")
-                .append(machine.get("postgresql")).append(", Kafka ").append(machine.get("kafka")).append(" (in-process), ")
+                .append(((Number) machine.get("memory_bytes")).longValue() / (1024 * 1024 * 1024)).append(" GiB, ")
+                .append(MariaDbBench.NAME.equals(database) ? "MariaDB " : "PostgreSQL ")
+                .append(machine.get(database)).append(", Kafka ").append(machine.get("kafka")).append(" (in-process), ")
                 .append(machine.get("java")).append(". Run ").append(result.get("started_at")).append("; ")
-                .append(settings.get("figures")).append(".\n\n");
+                .append(settings.get("figures"));
+        if (machine.containsKey("load_average_1min_at_start")) {
+            md.append("; load average ").append(machine.get("load_average_1min_at_start")).append(" at the start, ")
+                    .append(result.get("load_average_1min_at_end")).append(" at the end");
+        }
+        md.append(".\n\n");
         md.append("| Measure | Value |\n|---|---|\n");
         Map<String, Object> ceilings = map(result, "ceilings");
         if (ceilings != null) {
             row(md, "Ceiling: outbox inserts, batches of 100 (events/s)",
                     map(ceilings, "inserts_batches_of_100").get("events_per_second"));
+            Map<String, Object> claims = map(ceilings, "naive_claims_without_broker");
+            if (claims != null) {
+                row(md, "Ceiling: naive claim (SKIP LOCKED, mark published), no broker (rows/s)",
+                        claims.get("rows_per_second"));
+            }
             row(md, "Ceiling: Kafka producer alone (records/s)", map(ceilings, "kafka_producer").get("records_per_second"));
         }
         Map<String, Object> drain = map(result, "drain");
@@ -41,13 +53,20 @@ final class MarkdownReport {
         if (drain2 != null) {
             row(md, "Drain " + drain2.get("backlog") + ", 2 relays (events/s)", drain2.get("events_per_second"));
         }
+        Map<String, Object> drain2Lease = map(result, "drain_two_relays_lease_mode");
+        if (drain2Lease != null) {
+            row(md, "Drain " + drain2Lease.get("backlog") + ", 2 relays, lease claims (events/s)",
+                    drain2Lease.get("events_per_second"));
+        }
+        ratios(md, map(result, "drain_ratios_to_insert_ceiling"), "insert ceiling");
+        ratios(md, map(result, "drain_ratios_to_naive_claim_ceiling"), "naive claim ceiling");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> sizes = (List<Map<String, Object>>) result.get("drain_by_backlog_size");
         if (sizes != null) {
             for (Map<String, Object> size : sizes) {
                 row(md, "Drain " + size.get("backlog") + ", 1 relay (events/s; first ack ms; row writes/event)",
                         size.get("events_per_second") + "; " + size.get("first_ack_ms") + "; "
-                                + size.get("row_writes_per_event"));
+                                + rowWrites(size));
             }
         }
         Map<String, Object> sustained = map(result, "sustained");
@@ -63,31 +82,50 @@ final class MarkdownReport {
                     percentiles(map(latency, "commit_to_ack_ms")));
             row(md, "Latency, commit to consumer p50 / p90 / p99 / max (ms)", percentiles(map(latency, "commit_to_consumer_ms")));
         }
+        Map<String, Object> unsignalled = map(result, "latency_unsignalled");
+        if (unsignalled != null) {
+            row(md, "Latency at " + unsignalled.get("offered_rate_per_second") + "/s, plain SQL producers the relay does not"
+                    + " hear, commit to Kafka ack p50 / p90 / p99 / max (ms)", percentiles(map(unsignalled, "commit_to_ack_ms")));
+        }
+        keyOrderProbe(md, map(result, "key_order_probe"));
         if (drain != null) {
             row(md, "Relay CPU per 100k events, drain (s)", drain.get("relay_cpu_seconds_per_100k_events"));
-            row(md, "Row writes per delivered event, drain", drain.get("row_writes_per_event"));
-            row(md, "WAL bytes per delivered event, drain", drain.get("wal_bytes_per_event"));
+            if (drain.containsKey("row_writes_per_event")) {
+                row(md, "Row writes per delivered event, drain", drain.get("row_writes_per_event"));
+                row(md, "WAL bytes per delivered event, drain", drain.get("wal_bytes_per_event"));
+            } else {
+                row(md, "Row writes per delivered event, drain (server-wide count)",
+                        drain.get("row_writes_per_event_server_wide"));
+                row(md, "Redo log bytes per delivered event, drain (server-wide count)",
+                        drain.get("redo_log_bytes_per_event_server_wide"));
+            }
             row(md, "Outbox table size after the drain (bytes)", drain.get("table_bytes_after"));
         }
         claimStrategies(md, map(result, "claim_strategies"));
-        peers(md, map(result, "peers"), drain);
+        peers(md, result.get("peers"), drain);
         microbenchmarks(md, map(result, "microbenchmarks"));
         return md.toString();
     }
 
     private static void drainVariant(StringBuilder md, Map<String, Object> drain, String name) {
         if (drain != null) {
-            row(md, "Drain " + drain.get("backlog") + ", 1 relay, " + name + " (events/s; row writes/event; WAL bytes/event)",
-                    drain.get("events_per_second") + "; " + drain.get("row_writes_per_event") + "; "
-                            + drain.get("wal_bytes_per_event"));
+            row(md, "Drain " + drain.get("backlog") + ", 1 relay, " + name + " (events/s; row writes/event; "
+                            + logLabel(drain) + ")",
+                    drain.get("events_per_second") + "; " + rowWrites(drain) + "; " + logBytes(drain));
         }
     }
 
-    private static void peers(StringBuilder md, Map<String, Object> peers, Map<String, Object> drain) {
-        if (peers == null) {
+    private static void peers(StringBuilder md, Object peerResults, Map<String, Object> drain) {
+        if (peerResults == null) {
             md.append("\nPeers were not run.\n");
             return;
         }
+        if (!(peerResults instanceof Map<?, ?>)) {
+            md.append("\nPeers ").append(peerResults).append(".\n");
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> peers = (Map<String, Object>) peerResults;
         Map<String, Object> gruelbox = map(peers, "gruelbox_transaction_outbox");
         if (gruelbox != null) {
             peer(md, "gruelbox", gruelbox, drain);
@@ -118,9 +156,8 @@ final class MarkdownReport {
         for (String name : List.of("lease", "lease_key_ordered", "row_lock", "row_lock_key_ordered", "row_lock_delete",
                 "row_lock_key_ordered_delete")) {
             Map<String, Object> figures = map(strategies, name);
-            row(md, "Claim experiment, database only, " + name + " (rows/s; row writes/event; WAL bytes/event)",
-                    figures.get("rows_per_second") + "; " + figures.get("row_writes_per_event") + "; "
-                            + figures.get("wal_bytes_per_event"));
+            row(md, "Claim experiment, database only, " + name + " (rows/s; row writes/event; " + logLabel(figures) + ")",
+                    figures.get("rows_per_second") + "; " + rowWrites(figures) + "; " + logBytes(figures));
         }
     }
 
@@ -135,6 +172,45 @@ final class MarkdownReport {
                         figure.get("ns_per_op") + " ± " + figure.get("error_ns_99_9"));
             }
         }
+    }
+
+    private static void ratios(StringBuilder md, Map<String, Object> ratios, String ceiling) {
+        if (ratios == null || ratios.isEmpty()) {
+            return;
+        }
+        StringBuilder names = new StringBuilder();
+        StringBuilder values = new StringBuilder();
+        ratios.forEach((drain, ratio) -> {
+            names.append(names.length() == 0 ? "" : " / ").append(drain);
+            values.append(values.length() == 0 ? "" : " / ").append(ratio);
+        });
+        row(md, "Drain ratio to the " + ceiling + ": " + names, values);
+    }
+
+    private static void keyOrderProbe(StringBuilder md, Map<String, Object> probe) {
+        if (probe == null) {
+            return;
+        }
+        for (String key : List.of("key_with_history", "key_without_history")) {
+            Map<String, Object> figures = map(probe, key);
+            row(md, "Key-ordered claim, " + key.replace('_', ' ') + " (" + probe.get("delivered_rows_of_the_key")
+                    + " delivered rows in the first): median / p90 ms; reads of one claim", figures.get("claim_ms_median")
+                    + " / " + figures.get("claim_ms_p90") + "; " + figures.get("reads_of_one_claim"));
+        }
+    }
+
+    private static Object rowWrites(Map<String, Object> figures) {
+        return figures.containsKey("row_writes_per_event") ? figures.get("row_writes_per_event")
+                : figures.get("row_writes_per_event_server_wide");
+    }
+
+    private static String logLabel(Map<String, Object> figures) {
+        return figures.containsKey("wal_bytes_per_event") ? "WAL bytes/event" : "redo log bytes/event, server-wide";
+    }
+
+    private static Object logBytes(Map<String, Object> figures) {
+        return figures.containsKey("wal_bytes_per_event") ? figures.get("wal_bytes_per_event")
+                : figures.get("redo_log_bytes_per_event_server_wide");
     }
 
     private static String percentiles(Map<String, Object> p) {

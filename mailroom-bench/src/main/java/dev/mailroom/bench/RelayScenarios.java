@@ -4,7 +4,9 @@ import dev.mailroom.kafka.CloudEventHeaders;
 import dev.mailroom.kafka.KafkaTransport;
 import dev.mailroom.relay.ClaimMode;
 import dev.mailroom.relay.Relay;
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -82,7 +84,7 @@ final class RelayScenarios {
     Map<String, Object> drain(int backlog, int relayCount, Variant variant) throws Exception {
         env.resetOutbox();
         env.fillBacklog(backlog);
-        DbStats before = DbStats.take(env);
+        DbStats before = env.database.stats(env);
         List<RecordingTransport> transports = transports(relayCount, false);
         long start = System.nanoTime();
         List<Relay> relays = startRelays(transports, variant);
@@ -94,7 +96,7 @@ final class RelayScenarios {
         long relayCpu = CpuMeter.relayCpuNanos();
         long sends = acknowledged(transports);
         stop(relays, transports);
-        DbStats delta = DbStats.take(env).minus(before);
+        DbStats delta = env.database.stats(env).minus(before);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("backlog", backlog);
         result.put("relays", relayCount);
@@ -109,10 +111,8 @@ final class RelayScenarios {
                 + " WHERE status = 'published'"));
         result.put("undelivered_rows", undelivered());
         result.put("relay_cpu_seconds_per_100k_events", Ceilings.round(relayCpu / 1e9 * 100_000 / backlog));
-        result.put("row_writes_per_event", Ceilings.round((double) delta.rowWrites() / backlog));
-        result.put("hot_updates_share", delta.updates() == 0 ? 0 : Ceilings.round((double) delta.hotUpdates() / delta.updates()));
-        result.put("wal_bytes_per_event", Math.round((double) delta.walBytes() / backlog));
-        result.put("table_bytes_after", env.queryLong("SELECT pg_total_relation_size('" + BenchEnvironment.TABLE + "')"));
+        result.putAll(env.database.writeCosts(delta, backlog));
+        result.put("table_bytes_after", env.database.tableBytes(env, BenchEnvironment.TABLE));
         return result;
     }
 
@@ -126,7 +126,7 @@ final class RelayScenarios {
         env.resetOutbox();
         List<RecordingTransport> transports = transports(1, false);
         List<Relay> relays = startRelays(transports, Variant.DEFAULTS);
-        DbStats before = DbStats.take(env);
+        DbStats before = env.database.stats(env);
         AtomicLong produced = new AtomicLong();
         long start = System.nanoTime();
         long windowStart = start + TimeUnit.SECONDS.toNanos(warmupSeconds);
@@ -170,7 +170,7 @@ final class RelayScenarios {
         }
         pool.shutdown();
         stop(relays, transports);
-        DbStats delta = DbStats.take(env).minus(before);
+        DbStats delta = env.database.stats(env).minus(before);
         long tolerance = Math.max((long) producerThreads * batch * 2, 2L * relayBatchSize);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("warmup_seconds", warmupSeconds);
@@ -196,18 +196,35 @@ final class RelayScenarios {
         return env.queryLong("SELECT count(*) FROM " + BenchEnvironment.TABLE + " WHERE status IN ('pending', 'sending')");
     }
 
+    /** Who commits the latency run's events: how the relay learns of them. */
+    enum Producers {
+        /** Mailroom's publisher in the relay's JVM: on a polling database its writes cut the relay's idle sleep short. */
+        PUBLISHER_IN_RELAY_JVM,
+        /**
+         * The SQL contract's plain {@code INSERT} from a pool of its own, as a service in another
+         * language would: nothing signals the relay but the database (NOTIFY, or the next poll).
+         */
+        PLAIN_SQL_UNSIGNALLED
+    }
+
     /** Single-event transactions at a fixed offered rate: commit to Kafka acknowledgement and to consumer receipt. */
-    Map<String, Object> latency(int ratePerSecond, int warmupSeconds, int seconds, int producerThreads) throws Exception {
+    Map<String, Object> latency(int ratePerSecond, int warmupSeconds, int seconds, int producerThreads, Producers producers)
+            throws Exception {
         env.resetOutbox();
         List<RecordingTransport> transports = transports(1, true);
         List<Relay> relays = startRelays(transports, Variant.DEFAULTS);
         Map<UUID, Long> receivedNanos = new ConcurrentHashMap<>();
         int total = ratePerSecond * seconds;
         Map<UUID, Long> committedNanos;
-        try (TopicWatcher watcher = new TopicWatcher(env, receivedNanos)) {
+        try (TopicWatcher watcher = new TopicWatcher(env, receivedNanos);
+             HikariDataSource plainPool = producers == Producers.PLAIN_SQL_UNSIGNALLED
+                     ? env.database.open("bench-plain-sql", producerThreads) : null) {
             watcher.awaitAssignment();
-            committedNanos = FixedRate.produce(ratePerSecond, warmupSeconds, seconds, producerThreads, FixedRate.onConnection(
-                    env.dataSource, (connection, sequence) -> env.publisher.publish(connection, env.event(sequence))));
+            FixedRate.ProducerFactory factory = plainPool != null
+                    ? FixedRate.onConnection(plainPool, this::insertPlainSql)
+                    : FixedRate.onConnection(env.dataSource,
+                            (connection, sequence) -> env.publisher.publish(connection, env.event(sequence)));
+            committedNanos = FixedRate.produce(ratePerSecond, warmupSeconds, seconds, producerThreads, factory);
             FixedRate.awaitAll(committedNanos, 60, transports.get(0).ackNanos(), receivedNanos);
         }
         stop(relays, transports);
@@ -215,9 +232,24 @@ final class RelayScenarios {
         result.put("offered_rate_per_second", ratePerSecond);
         result.put("events", total);
         result.put("producer_threads", producerThreads);
+        result.put("producers", producers == Producers.PLAIN_SQL_UNSIGNALLED
+                ? "plain SQL INSERT from another pool, not signalled to the relay" : "Mailroom publisher in the relay's JVM");
         result.put("commit_to_ack_ms", percentiles(committedNanos, transports.get(0).ackNanos()));
         result.put("commit_to_consumer_ms", percentiles(committedNanos, receivedNanos));
         return result;
+    }
+
+    /** The one {@code INSERT} a producer in another language writes (README, "The SQL contract"), with its own event id. */
+    private UUID insertPlainSql(Connection connection, long sequence) throws Exception {
+        UUID id = UUID.randomUUID();
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + BenchEnvironment.TABLE
+                + " (event_id, event_type, event_key, payload) VALUES (?, 'order.placed', ?, ?)")) {
+            env.database.dialect().setUuid(insert, 1, id);
+            insert.setString(2, env.key(sequence));
+            insert.setBytes(3, BenchEnvironment.payload(sequence));
+            insert.executeUpdate();
+        }
+        return id;
     }
 
     static Map<String, Object> percentiles(Map<UUID, Long> from, Map<UUID, Long> to) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mailroom.testkit.db.DatabaseSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -55,6 +56,35 @@ class BenchMainTest {
     }
 
     @Test
+    void aSmallMariaDbRunMeasuresItsCeilingsDrainLatencyAndKeyOrderProbeAndLeavesThePeersOut() throws Exception {
+        int exit = new CommandLine(new BenchMain()).execute("--database", "mariadb", "--scenarios",
+                "ceilings,drain,latency_unsignalled,key_order_probe,gruelbox", "--backlog", "3000", "--probe-history", "3000",
+                "--rate", "200", "--latency-seconds", "1", "--warmup-seconds", "1", "--out", out.toString());
+
+        assertThat(exit).isZero();
+        JsonNode result = new ObjectMapper().readTree(out.resolve("result.json").toFile());
+        assertThat(result.get("settings").get("database").asText()).isEqualTo("mariadb");
+        assertThat(result.get("machine").get("mariadb").asText()).contains("MariaDB");
+        assertThat(result.get("ceilings").get("naive_claims_without_broker").get("rows").asLong()).isEqualTo(3000);
+        JsonNode drain = result.get("drain");
+        assertThat(drain.get("published_rows").asLong()).isEqualTo(3000);
+        assertThat(drain.get("undelivered_rows").asLong()).isZero();
+        assertThat(result.get("drain_ratios_to_insert_ceiling").get("drain").asDouble()).isPositive();
+        JsonNode ack = result.get("latency_unsignalled").get("commit_to_ack_ms");
+        assertThat(ack.get("count").asLong()).isEqualTo(200);
+        assertThat(ack.get("missing").asLong()).isZero();
+        JsonNode probe = result.get("key_order_probe");
+        for (String key : new String[] {"key_with_history", "key_without_history"}) {
+            assertThat(probe.get(key).get("rows_claimed").asInt()).as(key).isEqualTo(1);
+            assertThat(probe.get(key).get("reads_of_one_claim").get("Handler_read_next").asLong())
+                    .as(key + ": the claim reads the key's new rows, not its 3,000 delivered ones").isLessThan(100);
+        }
+        assertThat(result.get("peers").asText()).contains("not run on mariadb");
+        assertThat(Files.readString(out.resolve("result.md"))).contains("MariaDB").contains("Peers not run on mariadb")
+                .contains("naive claim");
+    }
+
+    @Test
     void anUnknownScenarioIsAUsageErrorAndWritesNothing() {
         int exit = new CommandLine(new BenchMain()).execute("--scenarios", "drain,warp-speed", "--out", out.toString());
 
@@ -62,8 +92,16 @@ class BenchMainTest {
         assertThat(out.resolve("result.json")).doesNotExist();
     }
 
+    @Test
+    void anUnknownDatabaseIsAUsageErrorAndWritesNothing() {
+        int exit = new CommandLine(new BenchMain()).execute("--database", "oracle", "--out", out.toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(out.resolve("result.json")).doesNotExist();
+    }
+
     private static Connection connect() throws Exception {
-        BenchEnvironment.Postgres pg = BenchEnvironment.Postgres.fromEnvironment(System.getenv());
+        DatabaseSettings pg = DatabaseSettings.postgres();
         return DriverManager.getConnection(pg.url(), pg.user(), pg.password());
     }
 

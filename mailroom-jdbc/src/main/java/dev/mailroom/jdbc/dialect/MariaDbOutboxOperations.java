@@ -25,6 +25,15 @@ import java.util.UUID;
  */
 final class MariaDbOutboxOperations extends OutboxOperations {
 
+    /**
+     * How many batches' worth of candidates a key-ordered claim reads before it locks: the plain
+     * read cannot see which candidates other claimers hold locked (rows of batches in flight stay
+     * pending), so it names more than one batch and the locking read skips the held ones, keeping
+     * the first {@code limit} of the rest. With one candidate list of a single batch, a relay's
+     * second batch in flight found only the first batch's rows, all held, and claimed nothing.
+     */
+    static final int CANDIDATE_BATCHES = 4;
+
     private final MariaDbOutboxSql sql;
 
     MariaDbOutboxOperations(SqlDialect dialect, MariaDbOutboxSql sql) {
@@ -150,20 +159,22 @@ final class MariaDbOutboxOperations extends OutboxOperations {
         List<Long> candidates = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(sql.keyOrderedCandidates())) {
             statement.setInt(1, window);
-            statement.setInt(2, limit);
+            statement.setInt(2, (int) Math.min(window, (long) limit * CANDIDATE_BATCHES));
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     candidates.add(rs.getLong(1));
                 }
             }
         }
-        if (candidates.isEmpty()) {
-            return List.of();
+        List<R> locked = new ArrayList<>();
+        for (int from = 0; from < candidates.size() && locked.size() < limit; from += MariaDbOutboxSql.MAX_LOCKING_IDS) {
+            List<Long> listed = candidates.subList(from, Math.min(candidates.size(), from + MariaDbOutboxSql.MAX_LOCKING_IDS));
+            try (PreparedStatement statement = connection.prepareStatement(sql.lockDueByIds(listed.size()))) {
+                statement.setInt(bindIds(statement, 1, listed), limit - locked.size());
+                locked.addAll(readRows(statement, mapper));
+            }
         }
-        try (PreparedStatement statement = connection.prepareStatement(sql.lockDueByIds(candidates.size()))) {
-            bindIds(statement, 1, candidates);
-            return readRows(statement, mapper);
-        }
+        return locked;
     }
 
     @Override

@@ -27,6 +27,13 @@ import java.util.StringJoiner;
 final class MariaDbOutboxSql implements OutboxSql {
 
     static final String NOW = "UTC_TIMESTAMP(6)";
+    /**
+     * Most ids one locking read lists. From 1,000 values on (MariaDB's default
+     * {@code in_predicate_conversion_threshold}) an {@code IN} list becomes a table of values joined
+     * to the rows and sorted afterwards, so {@code LIMIT} no longer ends the scan: the read locked
+     * every listed row, and a relay's second batch in flight found all its candidates held.
+     */
+    static final int MAX_LOCKING_IDS = 999;
     private static final String PLUS_MILLIS = " + INTERVAL (? * 1000) MICROSECOND";
     private static final String COLUMNS = "id, event_id, event_type, event_key, payload, content_type, headers,"
             + " tenant_id, correlation_id, event_version, status, attempts, max_attempts, next_attempt_at,"
@@ -65,12 +72,28 @@ final class MariaDbOutboxSql implements OutboxSql {
         String pendingInIdOrder = table + " FORCE INDEX (" + tableName.name() + "_status_idx)";
         this.lock = "SELECT " + COLUMNS + " FROM " + pendingInIdOrder + " WHERE " + DUE_PENDING
                 + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED";
-        // a plain (not locking) read: rows other claimers hold locked still count as earlier rows of their key
-        // one probe per undelivered state, each an equality on (event_key, status) of the key-order index: an
-        // IN over the states lets the optimizer settle for the key alone and walk the key's delivered history
-        this.keyOrderedCandidates = "SELECT w.id FROM (SELECT id, event_key FROM " + pendingInIdOrder + " WHERE " + DUE_PENDING
-                + " ORDER BY id LIMIT ?) w WHERE w.event_key IS NULL OR (" + noEarlier(table, PENDING) + " AND "
-                + noEarlier(table, SENDING) + ") ORDER BY w.id LIMIT ?";
+        // A plain (not locking) read: rows other claimers hold locked still count as earlier rows of their key.
+        // The window starts at the oldest pending row: without that bound the optimizer may walk the primary key
+        // from the table's first row through every delivered row kept before the backlog (measured: 80,000 reads
+        // per claim with 100,000 rows published). Every due pending row older than a window row is in the window,
+        // so a row is the oldest undelivered of its key when it is its key's first in the window (ROW_NUMBER) and
+        // no pending row waiting for a retry nor a sending row of its key is older. Those two probes run only while
+        // such rows exist at all (an uncorrelated EXISTS, read once per statement; OR stops at the first true), and
+        // each is an equality on (event_key, status) of the key-order index: an IN over the states lets the
+        // optimizer settle for the key alone and walk the key's delivered history. The pending probe reads the
+        // key's first pending row (ORDER BY id LIMIT 1, one index entry): NOT EXISTS an earlier one cannot bound
+        // the index lookup by id and read all of a key's pending rows (200,000 reads per claim of a 200,000
+        // backlog over 1,000 keys, now 2,000, and a third less time than one probe per window row).
+        this.keyOrderedCandidates = "SELECT r.id FROM (SELECT w.id, w.event_key, ROW_NUMBER() OVER (PARTITION BY"
+                + " w.event_key ORDER BY w.id) AS nth FROM (SELECT id, event_key FROM " + pendingInIdOrder + " WHERE " + DUE_PENDING
+                + " AND id >= (SELECT MIN(id) FROM " + table + " WHERE status = " + q(PENDING) + ")"
+                + " ORDER BY id LIMIT ?) w) r WHERE r.event_key IS NULL OR (r.nth = 1"
+                + " AND (NOT EXISTS (SELECT 1 FROM " + table + " WHERE status = " + q(PENDING) + " AND next_attempt_at > "
+                + NOW + ") OR r.id = (SELECT p.id FROM " + table + " p WHERE p.event_key = r.event_key AND p.status = "
+                + q(PENDING) + " ORDER BY p.id LIMIT 1))"
+                + " AND (NOT EXISTS (SELECT 1 FROM " + table + " WHERE status = " + q(SENDING) + ") OR NOT EXISTS (SELECT 1"
+                + " FROM " + table + " p WHERE p.event_key = r.event_key AND p.status = " + q(SENDING)
+                + " AND p.id < r.id))) ORDER BY r.id LIMIT ?";
         this.markFailed = "UPDATE " + table + " SET " + AFTER_FAILED_ATTEMPT + ", next_attempt_at = " + NOW
                 + PLUS_MILLIS + ", last_error = ?, " + CLEAR_LEASE + " WHERE id = ?"
                 + onNamedRows("attempts = ? AND status IN (" + list(OutboxState.sourcesOfBoth(PENDING, DEAD)) + ")")
@@ -107,11 +130,6 @@ final class MariaDbOutboxSql implements OutboxSql {
                 + " AND next_attempt_at > " + NOW + " AND attempts > 0)";
         this.anyDuePending = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE " + DUE_PENDING + ")";
         this.findByEventId = "SELECT " + COLUMNS + " FROM " + table + " WHERE event_id = ?";
-    }
-
-    private static String noEarlier(String table, OutboxState state) {
-        return "NOT EXISTS (SELECT 1 FROM " + table + " p WHERE p.event_key = w.event_key AND p.status = " + q(state)
-                + " AND p.id < w.id)";
     }
 
     private static String q(OutboxState state) {
@@ -192,16 +210,20 @@ final class MariaDbOutboxSql implements OutboxSql {
 
     /**
      * Ids of due pending rows, among the window's oldest, that are the oldest undelivered row of
-     * their key (or have none): window, limit. Not locking: see {@link #lockDueByIds}.
+     * their key (or have none), at most a limit of them: window, limit. Not locking: see
+     * {@link #lockDueByIds}.
      */
     String keyOrderedCandidates() {
         return keyOrderedCandidates;
     }
 
-    /** Locks those of the ids that are still due pending rows, skipping rows other claimers hold: ids. */
+    /**
+     * Locks the first of the ids that are still due pending rows, skipping rows other claimers hold
+     * (the limit counts only rows locked here): ids, limit.
+     */
     String lockDueByIds(int count) {
         return "SELECT " + COLUMNS + " FROM " + table + " WHERE id IN " + placeholders(count) + onNamedRows(DUE_PENDING)
-                + " ORDER BY id FOR UPDATE SKIP LOCKED";
+                + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED";
     }
 
     /** Leases locked rows: owner, lease millis, ids. */
