@@ -115,7 +115,7 @@ public final class BenchMain implements Callable<Integer> {
         BenchDatabase db = BenchDatabase.named(database.name());
         EnumSet<Scenario> peers = EnumSet.of(Scenario.gruelbox, Scenario.debezium);
         String peersLeftOut = null;
-        if (!db.runsPeers() && !noPeers && scenarios.stream().anyMatch(peers::contains)) {
+        if (!db.runsPeers()) {
             peersLeftOut = "not run on " + db.name() + ": the peers (gruelbox, Debezium's PostgreSQL connector) are set"
                     + " up on PostgreSQL here; compare with a --database postgresql run";
             System.out.println("-- peers " + peersLeftOut);

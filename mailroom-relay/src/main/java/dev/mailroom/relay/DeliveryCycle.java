@@ -74,11 +74,19 @@ final class DeliveryCycle {
         this.polling = settings.listen() ? null : new IdlePolling(settings.minPoll(), settings.maxPoll());
     }
 
-    /** Rows are about to be there (a publisher in this JVM wrote some): when not notified, look again soon. */
+    /** Rows were found: when not notified, look again soon. */
     void rowsWritten() {
         if (polling != null) {
             polling.reset();
         }
+    }
+
+    /**
+     * Rows are about to be there (a publisher in this JVM wrote some): when not notified, look again
+     * soon; returns whether to wake the loop now ({@link IdlePolling#publisherWrote()}).
+     */
+    boolean publisherWrote() {
+        return polling != null && polling.publisherWrote();
     }
 
     /** From now on, a batch waits for acknowledgements at most until {@code deadline}, then gives its rows back. */

@@ -123,8 +123,9 @@ public final class Relay implements AutoCloseable {
             listener.start();
         } else {
             publishSignals = PublishSignals.subscribe(service.table(), () -> {
-                cycle.rowsWritten();
-                loop.wake();
+                if (cycle.publisherWrote()) {
+                    loop.wake();
+                }
             });
         }
         started = true;
