@@ -161,7 +161,7 @@ final class MariaDbBench implements BenchDatabase {
             return 0;
         }
         StringBuilder update = new StringBuilder("UPDATE ").append(table).append(" SET status = 'published',"
-                + " published_at = UTC_TIMESTAMP(6), updated_at = UTC_TIMESTAMP(6) WHERE id IN (");
+                + " published_time = UTC_TIMESTAMP(6), updated_at = UTC_TIMESTAMP(6) WHERE id IN (");
         for (int i = 0; i < ids.size(); i++) {
             update.append(i == 0 ? "?" : ", ?");
         }

@@ -22,7 +22,9 @@ import java.util.StringJoiner;
  * FOR UPDATE SKIP LOCKED} and change rows by id lists ({@code IN (?, …)}, rendered per size); and a
  * single-table {@code UPDATE} assigns left to right, each assignment seeing the ones before it, so
  * {@code status} is computed before {@code attempts} is raised, and {@code last_error} before the
- * lease owner it quotes is cleared.
+ * lease owner it quotes is cleared. Settling writes {@code published_time} / {@code consumed_time}
+ * (the stored side of the virtual {@code published_at} / {@code consumed_at}), so a delivered row is
+ * updated in place (see the table's script, {@code V1__outbox.sql}).
  */
 final class MariaDbOutboxSql implements OutboxSql {
 
@@ -110,7 +112,7 @@ final class MariaDbOutboxSql implements OutboxSql {
         this.markDead = "UPDATE " + table + " SET status = " + q(DEAD) + ", last_error = ?, " + CLEAR_LEASE
                 + " WHERE id = ?" + guard(DEAD) + " AND (? IS NULL OR lease_owner = ?)";
         this.lockByEventId = "SELECT status FROM " + table + " WHERE event_id = ? FOR UPDATE";
-        this.markConsumed = "UPDATE " + table + " SET status = " + q(CONSUMED) + ", consumed_at = " + NOW + ", "
+        this.markConsumed = "UPDATE " + table + " SET status = " + q(CONSUMED) + ", consumed_time = " + NOW + ", "
                 + CLEAR_LEASE + " WHERE event_id = ?" + guard(CONSUMED);
         this.countByState = "SELECT status, COUNT(*) FROM " + table + " GROUP BY status";
         this.oldestUndeliveredAge = "SELECT TIMESTAMPDIFF(MICROSECOND, MIN(created), " + NOW + ") / 1000000 FROM ("
@@ -239,7 +241,7 @@ final class MariaDbOutboxSql implements OutboxSql {
 
     /** Marks rows published: ids, then the lease owner unless {@code locked} (rows this transaction locked). */
     String markPublished(int count, boolean locked) {
-        return "UPDATE " + table + " SET status = " + q(PUBLISHED) + ", published_at = " + NOW + ", "
+        return "UPDATE " + table + " SET status = " + q(PUBLISHED) + ", published_time = " + NOW + ", "
                 + (locked ? "updated_at = " + NOW : CLEAR_LEASE) + " WHERE id IN " + placeholders(count)
                 + guard(PUBLISHED) + (locked ? "" : " AND lease_owner = ?");
     }
