@@ -6,9 +6,11 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -23,7 +25,9 @@ import java.util.function.Consumer;
  *         .topic("orders.events")
  *         .consumerGroup("orders-consumers")
  *         .event("order.placed")
- *         .event("order.cancelled", "orders.cancellations"))
+ *         .event("order.cancelled", "orders.cancellations")
+ *         .event("order.paid")
+ *         .poisonPolicy("order.paid", PoisonPolicy.HOLD_KEY))   // a dead event holds its key
  *     .build();
  * }</pre>
  */
@@ -61,6 +65,17 @@ public final class RouteRegistry {
 
     public Collection<ServiceRoute> services() {
         return byService.values();
+    }
+
+    /** The event types of one service whose dead events hold back their keys ({@link PoisonPolicy#HOLD_KEY}). */
+    public Set<String> keyHoldingTypesOf(String serviceName) {
+        Set<String> types = new LinkedHashSet<>();
+        for (Route route : routesOf(serviceName)) {
+            if (route.poisonPolicy() == PoisonPolicy.HOLD_KEY) {
+                types.add(route.eventType());
+            }
+        }
+        return Set.copyOf(types);
     }
 
     /** Every route of one service, in registration order. */
@@ -113,7 +128,8 @@ public final class RouteRegistry {
                 byService.put(service.name(), service);
                 definition.topicsByEventType.forEach((eventType, topic) -> {
                     Route previous = byEventType.putIfAbsent(eventType,
-                            new Route(eventType, service, topic == null ? service.topic() : topic));
+                            new Route(eventType, service, topic == null ? service.topic() : topic,
+                                    definition.policyOf(eventType)));
                     if (previous != null) {
                         throw new RouteConfigurationException("Event type '" + eventType + "' is routed by both '"
                                 + previous.service().name() + "' and '" + service.name() + "'");
@@ -129,6 +145,8 @@ public final class RouteRegistry {
 
         private final String name;
         private final Map<String, String> topicsByEventType = new LinkedHashMap<>();
+        private final Map<String, PoisonPolicy> policiesByEventType = new LinkedHashMap<>();
+        private PoisonPolicy poisonPolicy = PoisonPolicy.CONTINUE;
         private String table;
         private String topic;
         private String consumerGroup;
@@ -153,6 +171,23 @@ public final class RouteRegistry {
         public ServiceBuilder consumerGroup(String consumerGroup) {
             this.consumerGroup = consumerGroup;
             return this;
+        }
+
+        /** What a dead event does to its key, for every event type of this service not given its own ({@link PoisonPolicy#CONTINUE} unless set). */
+        public ServiceBuilder poisonPolicy(PoisonPolicy policy) {
+            this.poisonPolicy = Arguments.requireNonNull(policy, "poisonPolicy");
+            return this;
+        }
+
+        /** What a dead event of {@code eventType} (named by {@link #event}, before or after) does to its key. */
+        public ServiceBuilder poisonPolicy(String eventType, PoisonPolicy policy) {
+            Arguments.requireNonNull(eventType, "eventType");
+            policiesByEventType.put(eventType, Arguments.requireNonNull(policy, "poisonPolicy"));
+            return this;
+        }
+
+        private PoisonPolicy policyOf(String eventType) {
+            return policiesByEventType.getOrDefault(eventType, poisonPolicy);
         }
 
         /** An event type delivered to the service's topic. */
@@ -183,6 +218,12 @@ public final class RouteRegistry {
             }
             if (topic == null) {
                 throw new RouteConfigurationException("Service '" + name + "' needs a topic");
+            }
+            for (String eventType : policiesByEventType.keySet()) {
+                if (!topicsByEventType.containsKey(eventType)) {
+                    throw new RouteConfigurationException("Service '" + name + "' sets a poison policy for event type '"
+                            + eventType + "', which it does not route");
+                }
             }
             String group = Objects.requireNonNullElse(consumerGroup, name + "-consumers");
             return new ServiceRoute(name, TableName.of(table), topic, group);

@@ -11,6 +11,8 @@ import java.util.Set;
  *      ▲                  │
  *      └──retry/release───┤
  *                         └──max attempts / poison──▶ dead
+ *
+ *   operator moves:  dead ──replay──▶ pending      dead ──discard──▶ discarded
  * </pre>
  *
  * A relay that claims by row lock instead of lease keeps its rows {@code pending} (locked by its
@@ -18,7 +20,10 @@ import java.util.Set;
  * {@code published} or {@code dead}; a failed attempt leaves them {@code pending} with the attempt
  * counted.
  *
- * {@code consumed} and {@code dead} are final: no transition leaves them. A row may be marked
+ * {@code consumed}, {@code dead} and {@code discarded} are final: no automatic transition leaves them.
+ * Only an operator moves a dead row, and only two ways: <em>replay</em> ({@code dead -> pending},
+ * attempts reset, the last error kept) and <em>discard</em> ({@code dead -> discarded}, final, the row
+ * kept until retention removes it). A row may be marked
  * consumed from {@code pending} or {@code sending} too, because a consumer can see an event before
  * the relay has recorded its acknowledgement (or after a lease expired and the row was reset).
  * The store renders the SQL guards of each transition from {@link #sourcesOf(OutboxState)}, and the
@@ -29,12 +34,14 @@ public enum OutboxState {
     SENDING,
     PUBLISHED,
     CONSUMED,
-    DEAD;
+    DEAD,
+    DISCARDED;
 
     private static final TransitionTable<OutboxState> TRANSITIONS = TransitionTable.builder(OutboxState.class)
             .allow(PENDING, SENDING, PUBLISHED, DEAD, CONSUMED)
             .allow(SENDING, PUBLISHED, PENDING, DEAD, CONSUMED)
             .allow(PUBLISHED, CONSUMED)
+            .allowOperator(DEAD, PENDING, DISCARDED)
             .build();
 
     /** The value stored in the {@code status} column. */
@@ -57,6 +64,15 @@ public enum OutboxState {
 
     public boolean canMoveTo(OutboxState target) {
         return TRANSITIONS.canMove(this, target);
+    }
+
+    public boolean canOperatorMoveTo(OutboxState target) {
+        return TRANSITIONS.canOperatorMove(this, target);
+    }
+
+    /** The states from which an operator may move a row to {@code target}: the guard of replay and discard. */
+    public static Set<OutboxState> operatorSourcesOf(OutboxState target) {
+        return TRANSITIONS.operatorSourcesOf(target);
     }
 
     /** The states from which {@code target} may be reached. */

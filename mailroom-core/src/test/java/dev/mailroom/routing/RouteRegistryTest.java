@@ -41,6 +41,39 @@ class RouteRegistryTest {
     }
 
     @Test
+    void aDeadEventFreesItsKeyUnlessItsRouteHoldsIt() {
+        RouteRegistry held = RouteRegistry.builder()
+                .service("payments", s -> s.table("payments_outbox").topic("payments.events")
+                        .event("payment.captured")
+                        .event("payment.refunded")
+                        .poisonPolicy("payment.refunded", PoisonPolicy.HOLD_KEY))
+                .service("ledger", s -> s.table("ledger_outbox").topic("ledger.events")
+                        .poisonPolicy(PoisonPolicy.HOLD_KEY)
+                        .event("entry.posted")
+                        .event("entry.voided")
+                        .poisonPolicy("entry.voided", PoisonPolicy.CONTINUE))
+                .build();
+
+        assertThat(routes.route("order.placed").poisonPolicy()).isEqualTo(PoisonPolicy.CONTINUE);
+        assertThat(held.route("payment.captured").poisonPolicy()).isEqualTo(PoisonPolicy.CONTINUE);
+        assertThat(held.route("payment.refunded").poisonPolicy()).isEqualTo(PoisonPolicy.HOLD_KEY);
+        assertThat(held.keyHoldingTypesOf("payments")).containsExactly("payment.refunded");
+        assertThat(held.keyHoldingTypesOf("ledger")).containsExactly("entry.posted");
+        assertThat(routes.keyHoldingTypesOf("orders")).isEmpty();
+    }
+
+    @Test
+    void aPoisonPolicyForAnEventTypeTheServiceDoesNotRouteIsRefused() {
+        assertThatThrownBy(() -> RouteRegistry.builder()
+                .service("payments", s -> s.table("payments_outbox").topic("payments.events")
+                        .event("payment.captured")
+                        .poisonPolicy("payment.capturd", PoisonPolicy.HOLD_KEY))
+                .build())
+                .isInstanceOf(RouteConfigurationException.class)
+                .hasMessageContaining("payment.capturd");
+    }
+
+    @Test
     void listsTheRoutesOfOneService() {
         assertThat(routes.routesOf("orders")).extracting(Route::eventType)
                 .containsExactly("order.placed", "order.cancelled");

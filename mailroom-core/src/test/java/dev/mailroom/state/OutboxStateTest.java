@@ -2,6 +2,7 @@ package dev.mailroom.state;
 
 import static dev.mailroom.state.OutboxState.CONSUMED;
 import static dev.mailroom.state.OutboxState.DEAD;
+import static dev.mailroom.state.OutboxState.DISCARDED;
 import static dev.mailroom.state.OutboxState.PENDING;
 import static dev.mailroom.state.OutboxState.PUBLISHED;
 import static dev.mailroom.state.OutboxState.SENDING;
@@ -13,12 +14,15 @@ import org.junit.jupiter.api.Test;
 class OutboxStateTest {
 
     @Test
-    void consumedAndDeadAreFinalAndNothingLeavesThem() {
+    void consumedDeadAndDiscardedAreFinalAndNothingAutomaticLeavesThem() {
         assertThat(CONSUMED.isFinal()).isTrue();
         assertThat(DEAD.isFinal()).isTrue();
+        assertThat(DISCARDED.isFinal()).isTrue();
         for (OutboxState target : OutboxState.values()) {
             assertThat(CONSUMED.canMoveTo(target)).isFalse();
             assertThat(DEAD.canMoveTo(target)).isFalse();
+            assertThat(DISCARDED.canMoveTo(target)).isFalse();
+            assertThat(target.canMoveTo(DISCARDED)).as("only an operator discards").isFalse();
         }
         assertThat(PENDING.isFinal()).isFalse();
         assertThat(PUBLISHED.isFinal()).isFalse();
@@ -39,6 +43,29 @@ class OutboxStateTest {
         assertThat(OutboxState.sourcesOf(PUBLISHED)).containsExactlyInAnyOrder(PENDING, SENDING);
         assertThat(OutboxState.sourcesOf(DEAD)).containsExactlyInAnyOrder(PENDING, SENDING);
         assertThat(OutboxState.sourcesOf(CONSUMED)).containsExactlyInAnyOrder(PENDING, SENDING, PUBLISHED);
+    }
+
+    @Test
+    void onlyAnOperatorMovesADeadRowAndOnlyToPendingOrDiscarded() {
+        assertThat(DEAD.canOperatorMoveTo(PENDING)).as("replay").isTrue();
+        assertThat(DEAD.canOperatorMoveTo(DISCARDED)).as("discard").isTrue();
+        assertThat(OutboxState.operatorSourcesOf(PENDING)).containsExactly(DEAD);
+        assertThat(OutboxState.operatorSourcesOf(DISCARDED)).containsExactly(DEAD);
+        for (OutboxState from : OutboxState.values()) {
+            for (OutboxState to : OutboxState.values()) {
+                if (from != DEAD) {
+                    assertThat(from.canOperatorMoveTo(to)).as("%s -> %s", from, to).isFalse();
+                }
+            }
+        }
+        assertThat(OutboxState.sourcesOf(PENDING)).as("replay is not an automatic move").doesNotContain(DEAD);
+    }
+
+    @Test
+    void everyDatabaseValueFitsTheMariaDbColumn() {
+        for (OutboxState state : OutboxState.values()) {
+            assertThat(state.dbValue()).hasSizeLessThanOrEqualTo(9);
+        }
     }
 
     @Test

@@ -60,8 +60,18 @@ final class MariaDbDialect implements SqlDialect {
     }
 
     @Override
-    public OutboxOperations outbox(TableName table) {
-        return new MariaDbOutboxOperations(this, new MariaDbOutboxSql(table));
+    public OutboxOperations outbox(TableName table, Set<String> keyHoldingTypes) {
+        return new MariaDbOutboxOperations(this, new MariaDbOutboxSql(table), keyHoldingTypes);
+    }
+
+    @Override
+    public OperationsSql operations() {
+        return MariaDbOperationsSql.INSTANCE;
+    }
+
+    @Override
+    public void setInstant(PreparedStatement statement, int index, Instant value) throws SQLException {
+        statement.setObject(index, value == null ? null : LocalDateTime.ofInstant(value, ZoneOffset.UTC));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.mailroom.jdbc.dialect;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailroom.state.OutboxState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -33,12 +36,29 @@ final class MariaDbOutboxOperations extends OutboxOperations {
      * second batch in flight found only the first batch's rows, all held, and claimed nothing.
      */
     static final int CANDIDATE_BATCHES = 4;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MariaDbOutboxSql sql;
+    /** The key-holding types as a JSON array of strings, as {@code JSON_CONTAINS} takes them. */
+    private final String keyHoldingTypesJson;
 
-    MariaDbOutboxOperations(SqlDialect dialect, MariaDbOutboxSql sql) {
-        super(dialect, sql);
+    MariaDbOutboxOperations(SqlDialect dialect, MariaDbOutboxSql sql, Set<String> keyHoldingTypes) {
+        super(dialect, sql, keyHoldingTypes);
         this.sql = sql;
+        this.keyHoldingTypesJson = jsonArray(this.keyHoldingTypes);
+    }
+
+    private static String jsonArray(Set<String> strings) {
+        try {
+            return JSON.writeValueAsString(new TreeSet<>(strings));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("strings are always JSON", e);
+        }
+    }
+
+    @Override
+    protected void bindKeyHoldingTypes(PreparedStatement statement, int index) throws SQLException {
+        statement.setString(index, keyHoldingTypesJson);
     }
 
     /**
@@ -157,9 +177,13 @@ final class MariaDbOutboxOperations extends OutboxOperations {
             }
         }
         List<Long> candidates = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement(sql.keyOrderedCandidates())) {
-            statement.setInt(1, window);
-            statement.setInt(2, (int) Math.min(window, (long) limit * CANDIDATE_BATCHES));
+        try (PreparedStatement statement = connection.prepareStatement(sql.keyOrderedCandidates(holdsKeys()))) {
+            int index = 1;
+            statement.setInt(index++, window);
+            if (holdsKeys()) {
+                bindKeyHoldingTypes(statement, index++);
+            }
+            statement.setInt(index, (int) Math.min(window, (long) limit * CANDIDATE_BATCHES));
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     candidates.add(rs.getLong(1));
@@ -199,12 +223,13 @@ final class MariaDbOutboxOperations extends OutboxOperations {
         try (PreparedStatement statement = connection.prepareStatement(
                 owner == null ? sql.markLockedFailed() : sql.markFailed())) {
             for (FailedAttempt failure : failures) {
-                statement.setLong(1, failure.delayMillis());
-                statement.setString(2, failure.error());
-                statement.setLong(3, failure.id());
+                bindKeyHoldingTypes(statement, 1);
+                statement.setLong(2, failure.delayMillis());
+                statement.setString(3, failure.error());
+                statement.setLong(4, failure.id());
                 if (owner != null) {
-                    statement.setInt(4, failure.attempts());
-                    statement.setString(5, owner);
+                    statement.setInt(5, failure.attempts());
+                    statement.setString(6, owner);
                 }
                 if (statement.executeUpdate() == 1) {
                     states.put(failure.id(), failure.attempts() + 1 >= failure.maxAttempts()
@@ -222,7 +247,8 @@ final class MariaDbOutboxOperations extends OutboxOperations {
             return 0;
         }
         try (PreparedStatement statement = connection.prepareStatement(sql.reclaim(expired.size()))) {
-            bindIds(statement, 1, expired);
+            bindKeyHoldingTypes(statement, 1);
+            bindIds(statement, 2, expired);
             return statement.executeUpdate();
         }
     }

@@ -39,18 +39,26 @@ final class MariaDbOutboxSql implements OutboxSql {
     private static final String PLUS_MILLIS = " + INTERVAL (? * 1000) MICROSECOND";
     private static final String COLUMNS = "id, event_id, event_type, event_key, payload, content_type, headers,"
             + " tenant_id, correlation_id, event_version, status, attempts, max_attempts, next_attempt_at,"
-            + " last_error, lease_owner, lease_expires_at, created_at, published_at, consumed_at, updated_at";
+            + " last_error, lease_owner, lease_expires_at, created_at, published_at, consumed_at, updated_at, holds_key";
     private static final String INSERT_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String CLEAR_LEASE = "lease_owner = NULL, lease_expires_at = NULL, updated_at = " + NOW;
-    /** The next status after a failed attempt, read before {@code attempts} is raised. */
+    /** Whether a row's type is among the key-holding types (a parameter: a JSON array of strings). */
+    private static final String KEY_HOLDING_TYPE = "JSON_CONTAINS(?, JSON_QUOTE(event_type))";
+    /**
+     * The next status after a failed attempt, read before {@code attempts} is raised; a row going
+     * dead holds its key when its type holds keys (parameter: the key-holding types).
+     */
     private static final String AFTER_FAILED_ATTEMPT = "status = CASE WHEN attempts + 1 >= max_attempts THEN "
-            + q(DEAD) + " ELSE " + q(PENDING) + " END, attempts = attempts + 1";
+            + q(DEAD) + " ELSE " + q(PENDING) + " END, holds_key = (status = " + q(DEAD) + " AND " + KEY_HOLDING_TYPE
+            + "), attempts = attempts + 1";
     private static final String DUE_PENDING = "status = " + q(PENDING) + " AND next_attempt_at <= " + NOW;
 
     private final String table;
     private final String insertPrefix;
     private final String lock;
     private final String keyOrderedCandidates;
+    private final String keyOrderedCandidatesHolding;
+    private final String anyKeyHeld;
     private final String markFailed;
     private final String markLockedFailed;
     private final String expiredLeases;
@@ -64,38 +72,18 @@ final class MariaDbOutboxSql implements OutboxSql {
     private final String anyRetryWaiting;
     private final String anyDuePending;
     private final String findByEventId;
+    private final String findById;
 
     MariaDbOutboxSql(TableName tableName) {
         this.table = tableName.qualified();
         this.insertPrefix = "INSERT INTO " + table + " (event_id, event_type, event_key, payload, content_type,"
                 + " headers, tenant_id, correlation_id, event_version, max_attempts) VALUES ";
-        // the status index read in id order: with a backlog as large as the delivered history, the optimizer
-        // otherwise walks the primary key from the oldest row and reads the whole history to claim a batch
-        String pendingInIdOrder = table + " FORCE INDEX (" + tableName.name() + "_status_idx)";
-        this.lock = "SELECT " + COLUMNS + " FROM " + pendingInIdOrder + " WHERE " + DUE_PENDING
+        this.lock = "SELECT " + COLUMNS + " FROM " + pendingInIdOrder(tableName) + " WHERE " + DUE_PENDING
                 + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED";
-        // A plain (not locking) read: rows other claimers hold locked still count as earlier rows of their key.
-        // The window starts at the oldest pending row: without that bound the optimizer may walk the primary key
-        // from the table's first row through every delivered row kept before the backlog (measured: 80,000 reads
-        // per claim with 100,000 rows published). Every due pending row older than a window row is in the window,
-        // so a row is the oldest undelivered of its key when it is its key's first in the window (ROW_NUMBER) and
-        // no pending row waiting for a retry nor a sending row of its key is older. Those two probes run only while
-        // such rows exist at all (an uncorrelated EXISTS, read once per statement; OR stops at the first true), and
-        // each is an equality on (event_key, status) of the key-order index: an IN over the states lets the
-        // optimizer settle for the key alone and walk the key's delivered history. The pending probe reads the
-        // key's first pending row (ORDER BY id LIMIT 1, one index entry): NOT EXISTS an earlier one cannot bound
-        // the index lookup by id and read all of a key's pending rows (200,000 reads per claim of a 200,000
-        // backlog over 1,000 keys, now 2,000, and a third less time than one probe per window row).
-        this.keyOrderedCandidates = "SELECT r.id FROM (SELECT w.id, w.event_key, ROW_NUMBER() OVER (PARTITION BY"
-                + " w.event_key ORDER BY w.id) AS nth FROM (SELECT id, event_key FROM " + pendingInIdOrder + " WHERE " + DUE_PENDING
-                + " AND id >= (SELECT MIN(id) FROM " + table + " WHERE status = " + q(PENDING) + ")"
-                + " ORDER BY id LIMIT ?) w) r WHERE r.event_key IS NULL OR (r.nth = 1"
-                + " AND (NOT EXISTS (SELECT 1 FROM " + table + " WHERE status = " + q(PENDING) + " AND next_attempt_at > "
-                + NOW + ") OR r.id = (SELECT p.id FROM " + table + " p WHERE p.event_key = r.event_key AND p.status = "
-                + q(PENDING) + " ORDER BY p.id LIMIT 1))"
-                + " AND (NOT EXISTS (SELECT 1 FROM " + table + " WHERE status = " + q(SENDING) + ") OR NOT EXISTS (SELECT 1"
-                + " FROM " + table + " p WHERE p.event_key = r.event_key AND p.status = " + q(SENDING)
-                + " AND p.id < r.id))) ORDER BY r.id LIMIT ?";
+        this.keyOrderedCandidates = keyOrderedCandidates(tableName, false);
+        this.keyOrderedCandidatesHolding = keyOrderedCandidates(tableName, true);
+        this.anyKeyHeld = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE status = " + q(DEAD) + " AND holds_key AND "
+                + KEY_HOLDING_TYPE + ")";
         this.markFailed = "UPDATE " + table + " SET " + AFTER_FAILED_ATTEMPT + ", next_attempt_at = " + NOW
                 + PLUS_MILLIS + ", last_error = ?, " + CLEAR_LEASE + " WHERE id = ?"
                 + onNamedRows("attempts = ? AND status IN (" + list(OutboxState.sourcesOfBoth(PENDING, DEAD)) + ")")
@@ -109,7 +97,8 @@ final class MariaDbOutboxSql implements OutboxSql {
         this.finishedRows = "SELECT id FROM " + table + " WHERE status IN (" + list(Set.of(PUBLISHED, CONSUMED)) + ")"
                 + " AND updated_at < " + NOW + " - INTERVAL (? * 1000) MICROSECOND ORDER BY id LIMIT ?"
                 + " FOR UPDATE SKIP LOCKED";
-        this.markDead = "UPDATE " + table + " SET status = " + q(DEAD) + ", last_error = ?, " + CLEAR_LEASE
+        this.markDead = "UPDATE " + table + " SET status = " + q(DEAD) + ", holds_key = " + KEY_HOLDING_TYPE
+                + ", last_error = ?, " + CLEAR_LEASE
                 + " WHERE id = ?" + guard(DEAD) + " AND (? IS NULL OR lease_owner = ?)";
         this.lockByEventId = "SELECT status FROM " + table + " WHERE event_id = ? FOR UPDATE";
         this.markConsumed = "UPDATE " + table + " SET status = " + q(CONSUMED) + ", consumed_time = " + NOW + ", "
@@ -132,6 +121,55 @@ final class MariaDbOutboxSql implements OutboxSql {
                 + " AND next_attempt_at > " + NOW + " AND attempts > 0)";
         this.anyDuePending = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE " + DUE_PENDING + ")";
         this.findByEventId = "SELECT " + COLUMNS + " FROM " + table + " WHERE event_id = ?";
+        this.findById = "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ?";
+    }
+
+    /**
+     * The status index read in id order: with a backlog as large as the delivered history, the
+     * optimizer otherwise walks the primary key from the oldest row and reads the whole history to
+     * claim a batch.
+     */
+    private static String pendingInIdOrder(TableName tableName) {
+        return tableName.qualified() + " FORCE INDEX (" + tableName.name() + "_status_idx)";
+    }
+
+    /**
+     * A plain (not locking) read: rows other claimers hold locked still count as earlier rows of their key.
+     * The window starts at the oldest pending row: without that bound the optimizer may walk the primary key
+     * from the table's first row through every delivered row kept before the backlog (measured: 80,000 reads
+     * per claim with 100,000 rows published). Every due pending row older than a window row is in the window,
+     * so a row is the oldest undelivered of its key when it is its key's first in the window (ROW_NUMBER) and
+     * no pending row waiting for a retry nor a sending row of its key is older. Those two probes run only while
+     * such rows exist at all (an uncorrelated EXISTS, read once per statement; OR stops at the first true), and
+     * each is an equality on (event_key, status) of the key-order index: an IN over the states lets the
+     * optimizer settle for the key alone and walk the key's delivered history. The pending probe reads the
+     * key's first pending row (ORDER BY id LIMIT 1, one index entry): NOT EXISTS an earlier one cannot bound
+     * the index lookup by id and read all of a key's pending rows (200,000 reads per claim of a 200,000
+     * backlog over 1,000 keys, now 2,000, and a third less time than one probe per window row).
+     *
+     * <p>When {@code holding}, a row is not a candidate either while an earlier dead row of its key
+     * holds the key and its type holds keys: one more equality probe on (event_key, status), reading
+     * the key's dead rows only (forced: with few dead rows the optimizer picks the status index,
+     * which reads every key's dead rows once there are many) (parameters: window, key-holding types,
+     * limit).
+     */
+    private static String keyOrderedCandidates(TableName tableName, boolean holding) {
+        String table = tableName.qualified();
+        return "SELECT r.id FROM (SELECT w.id, w.event_key, ROW_NUMBER() OVER (PARTITION BY"
+                + " w.event_key ORDER BY w.id) AS nth FROM (SELECT id, event_key FROM " + pendingInIdOrder(tableName)
+                + " WHERE " + DUE_PENDING
+                + " AND id >= (SELECT MIN(id) FROM " + table + " WHERE status = " + q(PENDING) + ")"
+                + " ORDER BY id LIMIT ?) w) r WHERE r.event_key IS NULL OR (r.nth = 1"
+                + " AND (NOT EXISTS (SELECT 1 FROM " + table + " WHERE status = " + q(PENDING) + " AND next_attempt_at > "
+                + NOW + ") OR r.id = (SELECT p.id FROM " + table + " p WHERE p.event_key = r.event_key AND p.status = "
+                + q(PENDING) + " ORDER BY p.id LIMIT 1))"
+                + " AND (NOT EXISTS (SELECT 1 FROM " + table + " WHERE status = " + q(SENDING) + ") OR NOT EXISTS (SELECT 1"
+                + " FROM " + table + " p WHERE p.event_key = r.event_key AND p.status = " + q(SENDING)
+                + " AND p.id < r.id))"
+                + (holding ? " AND NOT EXISTS (SELECT 1 FROM " + table + " h FORCE INDEX (" + tableName.name()
+                        + "_key_order_idx) WHERE h.event_key = r.event_key AND h.status = "
+                        + q(DEAD) + " AND h.id < r.id AND h.holds_key AND JSON_CONTAINS(?, JSON_QUOTE(h.event_type)))" : "")
+                + ") ORDER BY r.id LIMIT ?";
     }
 
     private static String q(OutboxState state) {
@@ -215,8 +253,8 @@ final class MariaDbOutboxSql implements OutboxSql {
      * their key (or have none), at most a limit of them: window, limit. Not locking: see
      * {@link #lockDueByIds}.
      */
-    String keyOrderedCandidates() {
-        return keyOrderedCandidates;
+    String keyOrderedCandidates(boolean holding) {
+        return holding ? keyOrderedCandidatesHolding : keyOrderedCandidates;
     }
 
     /**
@@ -338,7 +376,17 @@ final class MariaDbOutboxSql implements OutboxSql {
     }
 
     @Override
+    public String anyKeyHeld() {
+        return anyKeyHeld;
+    }
+
+    @Override
     public String findByEventId() {
         return findByEventId;
+    }
+
+    @Override
+    public String findById() {
+        return findById;
     }
 }

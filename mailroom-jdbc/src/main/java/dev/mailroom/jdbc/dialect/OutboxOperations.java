@@ -47,11 +47,22 @@ public abstract class OutboxOperations {
 
     protected final SqlDialect dialect;
     private final OutboxSql sql;
+    /** Event types whose dead rows hold back the later rows of their key ({@code PoisonPolicy.HOLD_KEY}). */
+    protected final Set<String> keyHoldingTypes;
 
-    protected OutboxOperations(SqlDialect dialect, OutboxSql sql) {
+    protected OutboxOperations(SqlDialect dialect, OutboxSql sql, Set<String> keyHoldingTypes) {
         this.dialect = dialect;
         this.sql = sql;
+        this.keyHoldingTypes = Set.copyOf(keyHoldingTypes);
     }
+
+    /** Whether dead rows of some type hold their keys, so key-ordered claims look for them. */
+    protected boolean holdsKeys() {
+        return !keyHoldingTypes.isEmpty();
+    }
+
+    /** Binds the key-holding types as the dialect's statements take them (an array, a JSON array). */
+    protected abstract void bindKeyHoldingTypes(PreparedStatement statement, int index) throws SQLException;
 
     /** The statements, for tools that show or reuse them. */
     public OutboxSql sql() {
@@ -126,10 +137,11 @@ public abstract class OutboxOperations {
     /** Marks a row dead with a reason; with an owner only if leased to it. Returns whether it changed. */
     public boolean markDead(Connection connection, long id, String owner, String reason) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql.markDead())) {
-            statement.setString(1, reason);
-            statement.setLong(2, id);
-            statement.setString(3, owner);
+            bindKeyHoldingTypes(statement, 1);
+            statement.setString(2, reason);
+            statement.setLong(3, id);
             statement.setString(4, owner);
+            statement.setString(5, owner);
             return statement.executeUpdate() == 1;
         }
     }
@@ -182,6 +194,19 @@ public abstract class OutboxOperations {
         return exists(connection, sql.anyRetryWaiting());
     }
 
+    /** Whether a dead row holds back its key (only ever with key-holding types). */
+    public boolean anyKeyHeld(Connection connection) throws SQLException {
+        if (!holdsKeys()) {
+            return false;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(sql.anyKeyHeld())) {
+            bindKeyHoldingTypes(statement, 1);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
     /** Whether a pending row is due (claimable, or held by another claimer or by its key). */
     public boolean anyDuePending(Connection connection) throws SQLException {
         return exists(connection, sql.anyDuePending());
@@ -191,6 +216,15 @@ public abstract class OutboxOperations {
     public <R> Optional<R> findByEventId(Connection connection, UUID eventId, RowMapper<R> mapper) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql.findByEventId())) {
             dialect.setUuid(statement, 1, eventId);
+            List<R> rows = readRows(statement, mapper);
+            return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+        }
+    }
+
+    /** The row of an id. */
+    public <R> Optional<R> findById(Connection connection, long id, RowMapper<R> mapper) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.findById())) {
+            statement.setLong(1, id);
             List<R> rows = readRows(statement, mapper);
             return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
         }

@@ -17,7 +17,10 @@ public interface OutboxSql {
      */
     String insert(int rows);
 
-    /** Marks a row dead: reason, id, lease owner (null for an operator: any unleased or leased row), lease owner again. */
+    /**
+     * Marks a row dead, holding its key when its type is among the key-holding types: key-holding
+     * types, reason, id, lease owner (null for an operator: any unleased or leased row), lease owner again.
+     */
     String markDead();
 
     /** Locks one row by event id and returns its status: event id. */
@@ -42,9 +45,15 @@ public interface OutboxSql {
     /** Whether any pending row waits for a retry. */
     String anyRetryWaiting();
 
+    /** Whether any dead row holds its key while its type holds keys: key-holding types. */
+    String anyKeyHeld();
+
     /** Whether any pending row is due. */
     String anyDuePending();
 
     /** One row by event id: event id. */
     String findByEventId();
+
+    /** One row by id: id. */
+    String findById();
 }

@@ -8,7 +8,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.StringJoiner;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -34,8 +36,18 @@ final class PostgresDialect implements SqlDialect {
     }
 
     @Override
-    public OutboxOperations outbox(TableName table) {
-        return new PostgresOutboxOperations(this, new PostgresOutboxSql(table));
+    public OutboxOperations outbox(TableName table, Set<String> keyHoldingTypes) {
+        return new PostgresOutboxOperations(this, new PostgresOutboxSql(table), keyHoldingTypes);
+    }
+
+    @Override
+    public OperationsSql operations() {
+        return PostgresOperationsSql.INSTANCE;
+    }
+
+    @Override
+    public void setInstant(PreparedStatement statement, int index, Instant value) throws SQLException {
+        statement.setObject(index, value == null ? null : value.atOffset(ZoneOffset.UTC));
     }
 
     /** A trigger on every outbox table {@code NOTIFY}s the service's channel on commit (see V1__outbox.sql). */

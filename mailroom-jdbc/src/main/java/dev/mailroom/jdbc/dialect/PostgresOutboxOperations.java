@@ -20,9 +20,14 @@ final class PostgresOutboxOperations extends OutboxOperations {
 
     private final PostgresOutboxSql sql;
 
-    PostgresOutboxOperations(SqlDialect dialect, PostgresOutboxSql sql) {
-        super(dialect, sql);
+    PostgresOutboxOperations(SqlDialect dialect, PostgresOutboxSql sql, Set<String> keyHoldingTypes) {
+        super(dialect, sql, keyHoldingTypes);
         this.sql = sql;
+    }
+
+    @Override
+    protected void bindKeyHoldingTypes(PreparedStatement statement, int index) throws SQLException {
+        statement.setArray(index, statement.getConnection().createArrayOf("text", keyHoldingTypes.toArray(new String[0])));
     }
 
     @Override
@@ -61,12 +66,12 @@ final class PostgresOutboxOperations extends OutboxOperations {
     @Override
     public <R> List<R> claim(Connection connection, LeaseClaim claim, RowMapper<R> mapper) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-                claim.keyOrdered() ? sql.claimInKeyOrder() : sql.claim())) {
+                claim.keyOrdered() ? sql.claimInKeyOrder(holdsKeys()) : sql.claim())) {
             int index = 1;
             statement.setString(index++, claim.owner());
             statement.setLong(index++, claim.lease().toMillis());
             if (claim.keyOrdered()) {
-                statement.setInt(index++, claim.window());
+                index = bindWindow(statement, index, claim.window());
             }
             statement.setInt(index, claim.limit());
             return readRows(statement, mapper);
@@ -76,14 +81,24 @@ final class PostgresOutboxOperations extends OutboxOperations {
     @Override
     public <R> List<R> lock(Connection connection, boolean keyOrdered, int window, int limit, RowMapper<R> mapper)
             throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(keyOrdered ? sql.lockInKeyOrder() : sql.lock())) {
+        try (PreparedStatement statement = connection.prepareStatement(
+                keyOrdered ? sql.lockInKeyOrder(holdsKeys()) : sql.lock())) {
             int index = 1;
             if (keyOrdered) {
-                statement.setInt(index++, window);
+                index = bindWindow(statement, index, window);
             }
             statement.setInt(index, limit);
             return readRows(statement, mapper);
         }
+    }
+
+    /** The key-ordered window, then the key-holding types when dead rows may hold keys; returns the next index. */
+    private int bindWindow(PreparedStatement statement, int index, int window) throws SQLException {
+        statement.setInt(index++, window);
+        if (holdsKeys()) {
+            bindKeyHoldingTypes(statement, index++);
+        }
+        return index;
     }
 
     @Override
@@ -119,6 +134,7 @@ final class PostgresOutboxOperations extends OutboxOperations {
         try (PreparedStatement statement = connection.prepareStatement(
                 owner == null ? sql.markLockedFailed() : sql.markFailed())) {
             int index = 1;
+            bindKeyHoldingTypes(statement, index++);
             statement.setArray(index++, connection.createArrayOf("bigint", ids));
             if (owner != null) {
                 statement.setArray(index++, connection.createArrayOf("integer", attempts));
@@ -141,7 +157,8 @@ final class PostgresOutboxOperations extends OutboxOperations {
     @Override
     public int reclaimExpired(Connection connection, int limit) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql.reclaimExpired())) {
-            statement.setInt(1, limit);
+            bindKeyHoldingTypes(statement, 1);
+            statement.setInt(2, limit);
             return statement.executeUpdate();
         }
     }

@@ -23,18 +23,22 @@ final class PostgresOutboxSql implements OutboxSql {
 
     private static final String COLUMNS = "id, event_id, event_type, event_key, payload, content_type, headers::text,"
             + " tenant_id, correlation_id, event_version, status, attempts, max_attempts, next_attempt_at,"
-            + " last_error, lease_owner, lease_expires_at, created_at, published_at, consumed_at, updated_at";
+            + " last_error, lease_owner, lease_expires_at, created_at, published_at, consumed_at, updated_at, holds_key";
     private static final String INSERT_ROW = "(?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)";
     private static final String MILLIS = " * interval '1 millisecond'";
     private static final String CLEAR_LEASE = "lease_owner = NULL, lease_expires_at = NULL, updated_at = now()";
+    /** A row going dead holds its key when its type is among the key-holding types (a parameter, text[]). */
+    private static final String HOLDS_KEY_IF_DEAD = "holds_key = (t.attempts + 1 >= t.max_attempts AND t.event_type = ANY(?::text[]))";
 
     private final String table;
     private final String insertPrefix;
     private final String claim;
     private final String claimInKeyOrder;
+    private final String claimInKeyOrderHolding;
     private final String markPublished;
     private final String lock;
     private final String lockInKeyOrder;
+    private final String lockInKeyOrderHolding;
     private final String markLockedPublished;
     private final String anyDuePending;
     private final String deleteLockedPublished;
@@ -51,9 +55,11 @@ final class PostgresOutboxSql implements OutboxSql {
     private final String countByState;
     private final String oldestUndeliveredAge;
     private final String findByEventId;
+    private final String findById;
     private final String nextDueIn;
     private final String anyRetryWaiting;
     private final String deleteByEventIds;
+    private final String anyKeyHeld;
 
     PostgresOutboxSql(TableName tableName) {
         this.table = tableName.qualified();
@@ -65,15 +71,12 @@ final class PostgresOutboxSql implements OutboxSql {
                 + " WHERE status = " + q(PENDING) + " AND next_attempt_at <= now()"
                 + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED))"
                 + guard(SENDING) + " RETURNING " + COLUMNS;
-        this.claimInKeyOrder = "UPDATE " + table + " SET status = " + q(SENDING) + ", lease_owner = ?,"
-                + " lease_expires_at = now() + ?" + MILLIS + ", updated_at = now()"
-                + " WHERE id = ANY(ARRAY(SELECT o.id FROM " + table + " o" + oldestOfTheirKeys(table)
-                + " ORDER BY o.id LIMIT ? FOR UPDATE OF o SKIP LOCKED))"
-                + guard(SENDING) + " RETURNING " + COLUMNS;
+        this.claimInKeyOrder = claimInKeyOrder(table, false);
+        this.claimInKeyOrderHolding = claimInKeyOrder(table, true);
         this.lock = "SELECT " + COLUMNS + " FROM " + table + " WHERE status = " + q(PENDING)
                 + " AND next_attempt_at <= now() ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED";
-        this.lockInKeyOrder = "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ANY(ARRAY(SELECT o.id FROM "
-                + table + " o" + oldestOfTheirKeys(table) + " ORDER BY o.id LIMIT ? FOR UPDATE OF o SKIP LOCKED))";
+        this.lockInKeyOrder = lockInKeyOrder(table, false);
+        this.lockInKeyOrderHolding = lockInKeyOrder(table, true);
         this.anyDuePending = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE status = " + q(PENDING)
                 + " AND next_attempt_at <= now())";
         this.deleteLockedPublished = "DELETE FROM " + table + " WHERE id = ANY(?)" + guard(PUBLISHED);
@@ -81,26 +84,26 @@ final class PostgresOutboxSql implements OutboxSql {
         this.markLockedPublished = "UPDATE " + table + " SET status = " + q(PUBLISHED) + ", published_at = now(),"
                 + " updated_at = now() WHERE id = ANY(?)" + guard(PUBLISHED);
         // a failed row-locked attempt never left pending: it stays there (or goes dead at max attempts)
-        this.markLockedFailed = "UPDATE " + table + " t SET attempts = t.attempts + 1,"
+        this.markLockedFailed = "UPDATE " + table + " t SET " + HOLDS_KEY_IF_DEAD + ", attempts = t.attempts + 1,"
                 + " status = CASE WHEN t.attempts + 1 >= t.max_attempts THEN " + q(DEAD) + " ELSE " + q(PENDING) + " END,"
                 + " next_attempt_at = now() + f.delay_ms" + MILLIS + ", last_error = f.error, updated_at = now()"
                 + " FROM unnest(?::bigint[], ?::bigint[], ?::text[]) AS f(id, delay_ms, error)"
                 + " WHERE t.id = f.id AND t.status = " + q(PENDING) + " RETURNING t.id, t.status";
         this.markPublished = "UPDATE " + table + " SET status = " + q(PUBLISHED) + ", published_at = now(), "
                 + CLEAR_LEASE + " WHERE id = ANY(?)" + guard(PUBLISHED) + " AND lease_owner = ?";
-        this.markFailed = "UPDATE " + table + " t SET attempts = t.attempts + 1,"
+        this.markFailed = "UPDATE " + table + " t SET " + HOLDS_KEY_IF_DEAD + ", attempts = t.attempts + 1,"
                 + " status = CASE WHEN t.attempts + 1 >= t.max_attempts THEN " + q(DEAD) + " ELSE " + q(PENDING) + " END,"
                 + " next_attempt_at = now() + f.delay_ms" + MILLIS + ", last_error = f.error, " + CLEAR_LEASE
                 + " FROM unnest(?::bigint[], ?::int[], ?::bigint[], ?::text[]) AS f(id, attempts, delay_ms, error)"
                 + " WHERE t.id = f.id AND t.attempts = f.attempts"
                 + " AND t.status IN (" + list(OutboxState.sourcesOfBoth(PENDING, DEAD)) + ") AND t.lease_owner = ?"
                 + " RETURNING t.id, t.status";
-        this.markDead = "UPDATE " + table + " SET status = " + q(DEAD) + ", last_error = ?, " + CLEAR_LEASE
-                + " WHERE id = ?" + guard(DEAD) + " AND (?::text IS NULL OR lease_owner = ?)";
+        this.markDead = "UPDATE " + table + " SET status = " + q(DEAD) + ", holds_key = (event_type = ANY(?::text[])),"
+                + " last_error = ?, " + CLEAR_LEASE + " WHERE id = ?" + guard(DEAD) + " AND (?::text IS NULL OR lease_owner = ?)";
         this.lockByEventId = "SELECT status FROM " + table + " WHERE event_id = ? FOR UPDATE";
         this.markConsumed = "UPDATE " + table + " SET status = " + q(CONSUMED) + ", consumed_at = now(), "
                 + CLEAR_LEASE + " WHERE event_id = ?" + guard(CONSUMED);
-        this.reclaimExpired = "UPDATE " + table + " SET attempts = attempts + 1,"
+        this.reclaimExpired = "UPDATE " + table + " t SET " + HOLDS_KEY_IF_DEAD + ", attempts = attempts + 1,"
                 + " status = CASE WHEN attempts + 1 >= max_attempts THEN " + q(DEAD) + " ELSE " + q(PENDING) + " END,"
                 + " last_error = 'lease of ' || coalesce(lease_owner, 'unknown') || ' expired before the delivery was recorded',"
                 + " next_attempt_at = now(), " + CLEAR_LEASE
@@ -128,20 +131,40 @@ final class PostgresOutboxSql implements OutboxSql {
         this.anyRetryWaiting = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE status = " + q(PENDING)
                 + " AND attempts > 0 AND next_attempt_at > now())";
         this.deleteByEventIds = "DELETE FROM " + table + " WHERE event_id = ANY(?)";
+        this.anyKeyHeld = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE holds_key AND event_type = ANY(?::text[]))";
         this.findByEventId = "SELECT " + COLUMNS + " FROM " + table + " WHERE event_id = ?";
+        this.findById = "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ?";
+    }
+
+    private static String claimInKeyOrder(String table, boolean holding) {
+        return "UPDATE " + table + " SET status = " + q(SENDING) + ", lease_owner = ?,"
+                + " lease_expires_at = now() + ?" + MILLIS + ", updated_at = now()"
+                + " WHERE id = ANY(ARRAY(SELECT o.id FROM " + table + " o" + oldestOfTheirKeys(table, holding)
+                + " ORDER BY o.id LIMIT ? FOR UPDATE OF o SKIP LOCKED))"
+                + guard(SENDING) + " RETURNING " + COLUMNS;
+    }
+
+    private static String lockInKeyOrder(String table, boolean holding) {
+        return "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ANY(ARRAY(SELECT o.id FROM "
+                + table + " o" + oldestOfTheirKeys(table, holding) + " ORDER BY o.id LIMIT ? FOR UPDATE OF o SKIP LOCKED))";
     }
 
     /**
      * Rows among the window's oldest due pending ones whose key has no earlier pending or sending
-     * row (or that have no key): parameter window.
+     * row (or that have no key): parameter window. When {@code holding}, nor an earlier dead row that
+     * holds its key while its type holds keys (the held index: only such rows are in it): then a
+     * second parameter, the key-holding types (text[]).
      */
-    private static String oldestOfTheirKeys(String table) {
+    private static String oldestOfTheirKeys(String table, boolean holding) {
         return " WHERE o.id = ANY(ARRAY(SELECT id FROM " + table + " WHERE status = " + q(PENDING)
                 + " AND next_attempt_at <= now() ORDER BY id LIMIT ?))"
                 + " AND o.status = " + q(PENDING) + " AND o.next_attempt_at <= now()"
-                + " AND (o.event_key IS NULL OR NOT EXISTS (SELECT 1 FROM " + table + " p"
+                + " AND (o.event_key IS NULL OR (NOT EXISTS (SELECT 1 FROM " + table + " p"
                 + " WHERE p.event_key = o.event_key AND p.id < o.id"
-                + " AND p.status IN (" + list(Set.of(PENDING, SENDING)) + ")))";
+                + " AND p.status IN (" + list(Set.of(PENDING, SENDING)) + "))"
+                + (holding ? " AND NOT EXISTS (SELECT 1 FROM " + table + " h WHERE h.holds_key"
+                        + " AND h.event_key = o.event_key AND h.id < o.id AND h.event_type = ANY(?::text[]))" : "")
+                + "))";
     }
 
     private static String q(OutboxState state) {
@@ -194,16 +217,16 @@ final class PostgresOutboxSql implements OutboxSql {
         return claim;
     }
 
-    String claimInKeyOrder() {
-        return claimInKeyOrder;
+    String claimInKeyOrder(boolean holding) {
+        return holding ? claimInKeyOrderHolding : claimInKeyOrder;
     }
 
     String lock() {
         return lock;
     }
 
-    String lockInKeyOrder() {
-        return lockInKeyOrder;
+    String lockInKeyOrder(boolean holding) {
+        return holding ? lockInKeyOrderHolding : lockInKeyOrder;
     }
 
     String deleteLockedPublished() {
@@ -287,7 +310,17 @@ final class PostgresOutboxSql implements OutboxSql {
     }
 
     @Override
+    public String anyKeyHeld() {
+        return anyKeyHeld;
+    }
+
+    @Override
     public String findByEventId() {
         return findByEventId;
+    }
+
+    @Override
+    public String findById() {
+        return findById;
     }
 }

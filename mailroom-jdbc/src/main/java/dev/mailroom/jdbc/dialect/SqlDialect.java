@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -69,8 +70,25 @@ public interface SqlDialect {
      */
     <T> T choose(Supplier<T> postgresql, Supplier<T> mariadb);
 
-    /** The operations on one outbox (or inbox) table, with their statements rendered once. */
-    OutboxOperations outbox(TableName table);
+    /** The operations on one outbox (or inbox) table, with their statements rendered once; no dead row holds its key. */
+    default OutboxOperations outbox(TableName table) {
+        return outbox(table, Set.of());
+    }
+
+    /**
+     * The operations on one outbox (or inbox) table, where a row of one of {@code keyHoldingTypes}
+     * that goes dead holds back the later rows of its key ({@code PoisonPolicy.HOLD_KEY}) until an
+     * operator skips or replays it; key-ordered claims then also look for such rows.
+     */
+    OutboxOperations outbox(TableName table, Set<String> keyHoldingTypes);
+
+    /** The statements on the tables every service shares: the operators' audit trail, the relays' heartbeats. */
+    OperationsSql operations();
+
+    /** The operator's statements on one outbox (or inbox) table: search, replay, discard, held keys. */
+    default OperatorSql operator(TableName table) {
+        return new OperatorSql(table, operations());
+    }
 
     /** Whether a commit that inserted outbox rows notifies listeners ({@code LISTEN/NOTIFY}); otherwise relays poll. */
     boolean notifiesOnCommit();
@@ -80,6 +98,9 @@ public interface SqlDialect {
 
     /** Reads an event id column, or null. */
     UUID getUuid(ResultSet rs, int column) throws SQLException;
+
+    /** Binds an instant to a timestamp parameter, as the dialect's columns hold it (UTC). */
+    void setInstant(PreparedStatement statement, int index, Instant value) throws SQLException;
 
     /** Reads a timestamp column as an instant, or null. Stored timestamps are UTC in every dialect. */
     Instant getInstant(ResultSet rs, int column) throws SQLException;

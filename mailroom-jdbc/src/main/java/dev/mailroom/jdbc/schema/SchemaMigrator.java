@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class SchemaMigrator {
 
     private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
+    /** The history's scope of the shared tables' scripts. */
+    public static final String OPERATIONS_SCOPE = "operations";
 
     private final DataSource dataSource;
     private final SqlDialect dialect;
@@ -44,13 +46,26 @@ public final class SchemaMigrator {
         this.outboxScripts = MigrationScript.load(dialect.outboxMigrationsPath());
     }
 
-    /** Migrates the outbox table of every service in the registry; returns the versions applied per service. */
+    /**
+     * Migrates the outbox table of every service in the registry, and the tables services share
+     * ({@link #migrateOperations}); returns the versions applied per service.
+     */
     public Map<String, List<Integer>> migrate(RouteRegistry routes) {
         Map<String, List<Integer>> applied = new HashMap<>();
         for (ServiceRoute service : routes.services()) {
             applied.put(service.name(), migrateOutbox(service));
         }
+        migrateOperations();
         return applied;
+    }
+
+    /**
+     * Creates or upgrades the tables every service shares, once per database: the operators' audit
+     * trail ({@code mailroom_audit}) and the relays' heartbeats ({@code mailroom_relay_instances}).
+     * Returns the versions applied now.
+     */
+    public List<Integer> migrateOperations() {
+        return migrateScripts(OPERATIONS_SCOPE, "dev/mailroom/db/" + dialect.name() + "/operations/", Map.of());
     }
 
     /** Brings one service's outbox table to the newest version; returns the versions applied now. */

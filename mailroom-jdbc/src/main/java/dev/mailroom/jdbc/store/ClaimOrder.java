@@ -10,10 +10,10 @@ import java.util.List;
 /**
  * Which rows a claim hands out, the same way for lease and row-lock claims: plain, in id order; or
  * key-ordered, first over a window of the {@value #KEY_ORDER_WINDOW_FACTOR} × limit oldest due rows
- * and, when that yields nothing while a retry waits (a key can be held back for long only by such
- * a row), over the whole backlog, so a failing key with a long tail never starves the others. Keys
- * held by rows in flight free up within a send timeout, so then it does not: walking a deep
- * backlog on every claim costs more than waiting for them.
+ * and, when that yields nothing while a retry waits or a dead row holds its key (only such rows
+ * hold a key back for long), over the whole backlog, so a failing or held key with a long tail
+ * never starves the others. Keys held by rows in flight free up within a send timeout, so then it
+ * does not: walking a deep backlog on every claim costs more than waiting for them.
  */
 final class ClaimOrder {
 
@@ -36,7 +36,7 @@ final class ClaimOrder {
             rows = query.run(false, limit);
         } else {
             rows = query.run(true, (int) Math.min(Integer.MAX_VALUE, (long) limit * KEY_ORDER_WINDOW_FACTOR));
-            if (rows.isEmpty() && operations.anyRetryWaiting(connection)) {
+            if (rows.isEmpty() && (operations.anyRetryWaiting(connection) || operations.anyKeyHeld(connection))) {
                 rows = query.run(true, Integer.MAX_VALUE);
             }
         }

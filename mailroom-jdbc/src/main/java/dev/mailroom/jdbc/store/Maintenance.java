@@ -37,6 +37,11 @@ final class Maintenance {
         return transactions.retrying("next due", operations::nextDueIn);
     }
 
+    Optional<OutboxRow> find(long id) {
+        OutboxOperations.RowMapper<OutboxRow> mapper = StoreJdbc.rows(transactions);
+        return transactions.retrying("find", connection -> operations.findById(connection, id, mapper));
+    }
+
     Optional<OutboxRow> find(UUID eventId) {
         OutboxOperations.RowMapper<OutboxRow> mapper = StoreJdbc.rows(transactions);
         return transactions.retrying("find", connection -> operations.findByEventId(connection, eventId, mapper));

@@ -45,6 +45,7 @@ final class OutboxRowMapper {
                 dialect.getInstant(rs, 19),
                 dialect.getInstant(rs, 20),
                 dialect.getInstant(rs, 21),
+                rs.getBoolean(22),
                 defect);
     }
 }

@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -37,6 +38,7 @@ public final class OutboxStore {
     private final TableName table;
     private final RetryPolicy retryPolicy;
     private final boolean deletePublished;
+    private final Set<String> keyHoldingTypes;
     private final StoreTransactions transactions;
     private final LeasedRows leased;
     private final RowLocks rowLocks;
@@ -44,14 +46,15 @@ public final class OutboxStore {
     private final Maintenance maintenance;
 
     private OutboxStore(DataSource dataSource, SqlDialect dialect, TableName table, RetryPolicy retryPolicy,
-                        boolean deletePublished, StoreTransactions transactions) {
+                        boolean deletePublished, Set<String> keyHoldingTypes, StoreTransactions transactions) {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.table = table;
         this.retryPolicy = retryPolicy;
         this.deletePublished = deletePublished;
+        this.keyHoldingTypes = keyHoldingTypes;
         this.transactions = transactions;
-        OutboxOperations operations = dialect.outbox(table);
+        OutboxOperations operations = dialect.outbox(table, keyHoldingTypes);
         this.leased = new LeasedRows(transactions, operations, retryPolicy, deletePublished);
         this.rowLocks = new RowLocks(transactions, operations, retryPolicy, deletePublished);
         this.consumption = new Consumption(transactions, operations);
@@ -73,7 +76,7 @@ public final class OutboxStore {
         Arguments.requireNonNull(dialect, "dialect");
         Arguments.requireNonNull(table, "table");
         Arguments.requireNonNull(retry, "retryPolicy");
-        return new OutboxStore(dataSource, dialect, table, retry, false,
+        return new OutboxStore(dataSource, dialect, table, retry, false, Set.of(),
                 new StoreTransactions(dataSource, dialect, table, false, null));
     }
 
@@ -86,7 +89,7 @@ public final class OutboxStore {
      * Removes a disk flush from every relay round trip: lower latency, higher throughput.
      */
     public OutboxStore withAsynchronousCommit() {
-        return new OutboxStore(dataSource, dialect, table, retryPolicy, deletePublished,
+        return new OutboxStore(dataSource, dialect, table, retryPolicy, deletePublished, keyHoldingTypes,
                 transactions.withAsynchronousCommit());
     }
 
@@ -97,7 +100,7 @@ public final class OutboxStore {
      * A delete writes far less than an update (no new row version, no index entries).
      */
     public OutboxStore withPublishedRowsDeleted() {
-        return new OutboxStore(dataSource, dialect, table, retryPolicy, true, transactions);
+        return new OutboxStore(dataSource, dialect, table, retryPolicy, true, keyHoldingTypes, transactions);
     }
 
     /**
@@ -116,8 +119,23 @@ public final class OutboxStore {
         if (timeout == null || timeout.toMillis() < 1) {
             throw new IllegalArgumentException("lock timeout must be at least 1 ms, was " + timeout);
         }
-        return new OutboxStore(dataSource, dialect, table, retryPolicy, deletePublished,
+        return new OutboxStore(dataSource, dialect, table, retryPolicy, deletePublished, keyHoldingTypes,
                 transactions.withLockTimeout(timeout));
+    }
+
+    /**
+     * The same store, where a row of one of {@code eventTypes} that goes dead (attempts used up,
+     * refused as poison, its lease expired at its last attempt) holds back the later rows of its key
+     * ({@link dev.mailroom.routing.PoisonPolicy#HOLD_KEY}): key-ordered claims pass them by until an
+     * operator skips the dead row (it stays dead, the key moves on) or replays it (it goes first).
+     * A row holds its key only while its type is among the key-holding types of the store that
+     * claims, so a route switched back to {@code CONTINUE} frees its keys. Costs one index probe per
+     * claimed candidate, and only in a store with key-holding types.
+     */
+    public OutboxStore withKeysHeldByDeadEventsOf(Set<String> eventTypes) {
+        Arguments.requireNonNull(eventTypes, "eventTypes");
+        return new OutboxStore(dataSource, dialect, table, retryPolicy, deletePublished, Set.copyOf(eventTypes),
+                transactions);
     }
 
     public TableName table() {
@@ -254,6 +272,11 @@ public final class OutboxStore {
      */
     public Optional<Duration> nextDueIn() {
         return maintenance.nextDueIn();
+    }
+
+    /** The row of an id, if there is one. */
+    public Optional<OutboxRow> find(long id) {
+        return maintenance.find(id);
     }
 
     /** The row of an event id, if there is one. */

@@ -16,6 +16,11 @@ final class RowLocks {
      * claimer holds them (or their keys), and finishing sends no notification, so look again soon.
      */
     static final Duration HELD_ROWS_RECHECK = Duration.ofMillis(200);
+    /**
+     * The same, when a dead row holds its key: the due rows left may all wait for an operator, and
+     * each look walks the whole backlog, so look less often.
+     */
+    static final Duration HELD_KEYS_RECHECK = Duration.ofSeconds(1);
 
     private final StoreTransactions transactions;
     private final OutboxOperations operations;
@@ -44,7 +49,7 @@ final class RowLocks {
             }
             Optional<Duration> nextDue = operations.nextDueIn(connection);
             if (nextDue.isEmpty() && operations.anyDuePending(connection)) {
-                nextDue = Optional.of(HELD_ROWS_RECHECK);
+                nextDue = Optional.of(operations.anyKeyHeld(connection) ? HELD_KEYS_RECHECK : HELD_ROWS_RECHECK);
             }
             connection.commit();
             open.end();

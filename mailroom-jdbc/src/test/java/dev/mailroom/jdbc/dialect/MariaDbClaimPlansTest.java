@@ -68,9 +68,9 @@ class MariaDbClaimPlansTest {
         long firstPending = firstPending();
         analyzeTable();
 
-        JsonNode analyzed = plan("ANALYZE FORMAT=JSON", sql.keyOrderedCandidates(), WINDOW, LIMIT);
+        JsonNode analyzed = plan("ANALYZE FORMAT=JSON", sql.keyOrderedCandidates(false), WINDOW, LIMIT);
         assertThat(rowsRead(analyzed)).as("rows the probe read, measured by ANALYZE: %s", analyzed).isLessThan(100);
-        assertThat(handlerReads(sql.keyOrderedCandidates())).as("rows the server's handlers read").isLessThan(100);
+        assertThat(handlerReads(sql.keyOrderedCandidates(false))).as("rows the server's handlers read").isLessThan(100);
         assertThat(candidates()).as("the oldest row of hot, cold, the keyless row, warm")
                 .containsExactly(firstPending, firstPending + 1, firstPending + 3, firstPending + 4);
     }
@@ -92,7 +92,7 @@ class MariaDbClaimPlansTest {
         assertThat(accesses(claim)).singleElement()
                 .satisfies(access -> assertUses(access, "orders_outbox_status_idx", "status"));
         assertThat(rowsRead(claim)).as("rows the claim read: %s", claim).isLessThan(2 * LIMIT);
-        JsonNode keyOrdered = plan("ANALYZE FORMAT=JSON", sql.keyOrderedCandidates(), WINDOW, LIMIT);
+        JsonNode keyOrdered = plan("ANALYZE FORMAT=JSON", sql.keyOrderedCandidates(false), WINDOW, LIMIT);
         assertThat(window(keyOrdered).path("r_rows").asDouble()).as("the window's rows").isLessThan(2 * WINDOW);
     }
 
@@ -110,7 +110,7 @@ class MariaDbClaimPlansTest {
 
         assertThat(accesses(plan("EXPLAIN FORMAT=JSON", sql.lock(), LIMIT))).singleElement()
                 .satisfies(access -> assertUses(access, "orders_outbox_status_idx", "status"));
-        JsonNode keyOrderedPlan = plan("EXPLAIN FORMAT=JSON", sql.keyOrderedCandidates(), WINDOW, LIMIT);
+        JsonNode keyOrderedPlan = plan("EXPLAIN FORMAT=JSON", sql.keyOrderedCandidates(false), WINDOW, LIMIT);
         window(keyOrderedPlan);
         List<JsonNode> keyOrdered = accesses(keyOrderedPlan);
         List<JsonNode> probes = keyOrdered.stream().filter(access -> access.path("table_name").asText().equals("p"))
@@ -118,6 +118,12 @@ class MariaDbClaimPlansTest {
         assertThat(probes).as("one probe per undelivered state").hasSize(2)
                 .allSatisfy(probe -> assertThat(usedKeyParts(probe)).as("never the key alone").contains("status"))
                 .anySatisfy(probe -> assertUses(probe, "orders_outbox_key_order_idx", "event_key", "status"));
+        // the key-holding types bound as an empty JSON array: MariaDB's JSON plan quotes the bound text unescaped
+        JsonNode holdingPlan = plan("EXPLAIN FORMAT=JSON", sql.keyOrderedCandidates(true), WINDOW, "[]", LIMIT);
+        window(holdingPlan);
+        assertThat(accesses(holdingPlan)).filteredOn(access -> access.path("table_name").asText().equals("h"))
+                .as("the held-key probe reads the key's dead rows only").singleElement()
+                .satisfies(probe -> assertUses(probe, "orders_outbox_key_order_idx", "event_key", "status"));
         assertThat(accesses(plan("EXPLAIN FORMAT=JSON", sql.expiredLeases(), LIMIT))).singleElement()
                 .satisfies(access -> assertUses(access, "orders_outbox_status_idx", "status"));
         assertThat(accesses(plan("EXPLAIN FORMAT=JSON", sql.anyRetryWaiting()))).singleElement()
@@ -244,7 +250,7 @@ class MariaDbClaimPlansTest {
     private static List<Long> candidates() throws SQLException {
         List<Long> ids = new ArrayList<>();
         try (Connection connection = outbox.database.dataSource().getConnection();
-             PreparedStatement query = connection.prepareStatement(sql.keyOrderedCandidates())) {
+             PreparedStatement query = connection.prepareStatement(sql.keyOrderedCandidates(false))) {
             query.setInt(1, WINDOW);
             query.setInt(2, LIMIT);
             try (ResultSet rs = query.executeQuery()) {

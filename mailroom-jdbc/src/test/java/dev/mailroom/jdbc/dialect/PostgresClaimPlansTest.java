@@ -44,9 +44,14 @@ class PostgresClaimPlansTest {
         outbox.publishCommitted(events);
         outbox.execute("UPDATE orders_outbox SET status = 'published' WHERE id <= 19000");
         outbox.execute("ANALYZE orders_outbox");
-        String plan = outbox.explainClaim(new PostgresOutboxSql(OutboxFixture.ORDERS.table()).claimInKeyOrder(),
-                "relay", 30_000L, 400, 100);
-        assertThat(plan).contains("orders_outbox_key_order_idx").doesNotContain("Seq Scan");
+        PostgresOutboxSql sql = new PostgresOutboxSql(OutboxFixture.ORDERS.table());
+        String plan = outbox.explainClaim(sql.claimInKeyOrder(false), "relay", 30_000L, 400, 100);
+        assertThat(plan).contains("orders_outbox_key_order_idx").doesNotContain("Seq Scan")
+                .doesNotContain("orders_outbox_held_idx");
+        String holding = outbox.explainClaim(sql.claimInKeyOrder(true), "relay", 30_000L, 400,
+                new String[] {"order.placed"}, 100);
+        assertThat(holding).as("the held-key probe reads only holding rows")
+                .contains("orders_outbox_key_order_idx", "orders_outbox_held_idx").doesNotContain("Seq Scan");
     }
 
     /**
@@ -60,11 +65,16 @@ class PostgresClaimPlansTest {
         var sql = new PostgresOutboxSql(OutboxFixture.ORDERS.table());
         String indexed = "SET LOCAL enable_seqscan TO OFF";
 
-        assertThat(outbox.explainClaimAfter(null, sql.lockInKeyOrder(), 2000, 500))
+        String[] holdingTypes = {"order.placed"};
+        assertThat(outbox.explainClaimAfter(null, sql.lockInKeyOrder(false), 2000, 500))
                 .as("the plan the setting prevents").contains("Seq Scan");
-        assertThat(outbox.explainClaimAfter(indexed, sql.lockInKeyOrder(), 2000, 500)).doesNotContain("Seq Scan");
-        assertThat(outbox.explainClaimAfter(indexed, sql.claimInKeyOrder(), "relay", 30_000L, 2000, 500))
+        assertThat(outbox.explainClaimAfter(indexed, sql.lockInKeyOrder(false), 2000, 500)).doesNotContain("Seq Scan");
+        assertThat(outbox.explainClaimAfter(indexed, sql.lockInKeyOrder(true), 2000, holdingTypes, 500))
                 .doesNotContain("Seq Scan");
+        assertThat(outbox.explainClaimAfter(indexed, sql.claimInKeyOrder(false), "relay", 30_000L, 2000, 500))
+                .doesNotContain("Seq Scan");
+        assertThat(outbox.explainClaimAfter(indexed, sql.claimInKeyOrder(true), "relay", 30_000L, 2000, holdingTypes,
+                500)).doesNotContain("Seq Scan");
         assertThat(outbox.explainClaimAfter(indexed, sql.lock(), 500)).doesNotContain("Seq Scan");
         assertThat(outbox.explainClaimAfter(indexed, sql.claim(), "relay", 30_000L, 500)).doesNotContain("Seq Scan");
     }

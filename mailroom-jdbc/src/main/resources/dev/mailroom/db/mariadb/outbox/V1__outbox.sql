@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS ${table} (
     correlation_id   TEXT,
     event_version    INT          NOT NULL DEFAULT 1 CHECK (event_version >= 1),
     status           CHAR(9)      CHARACTER SET ascii COLLATE ascii_bin NOT NULL DEFAULT 'pending'
-                     CHECK (status IN ('pending', 'sending', 'published', 'consumed', 'dead')),
+                     CHECK (status IN ('pending', 'sending', 'published', 'consumed', 'dead', 'discarded')),
     attempts         INT          NOT NULL DEFAULT 0 CHECK (attempts >= 0),
     max_attempts     INT          NOT NULL DEFAULT 20 CHECK (max_attempts >= 1),
     next_attempt_at  DATETIME(6)  NOT NULL DEFAULT (UTC_TIMESTAMP(6)),
@@ -50,6 +50,8 @@ CREATE TABLE IF NOT EXISTS ${table} (
     published_at     DATETIME(6)  AS (NULLIF(published_time, '1970-01-01 00:00:00')) VIRTUAL,
     consumed_at      DATETIME(6)  AS (NULLIF(consumed_time, '1970-01-01 00:00:00')) VIRTUAL,
     updated_at       DATETIME(6)  NOT NULL DEFAULT (UTC_TIMESTAMP(6)),
+    -- a dead row of a HOLD_KEY route: holds back the later rows of its key until an operator acts
+    holds_key        BOOLEAN      NOT NULL DEFAULT FALSE,
     PRIMARY KEY (id),
     UNIQUE KEY ${table_name}_event_id_key (event_id),
     -- the claim (due rows in id order), the reaper and the oldest-undelivered gauge

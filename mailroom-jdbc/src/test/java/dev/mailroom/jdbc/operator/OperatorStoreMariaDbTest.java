@@ -1,0 +1,7 @@
+package dev.mailroom.jdbc.operator;
+
+import dev.mailroom.testkit.db.WithMariaDb;
+
+@WithMariaDb
+class OperatorStoreMariaDbTest extends OperatorStoreContract {
+}
