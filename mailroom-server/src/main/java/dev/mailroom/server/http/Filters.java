@@ -6,11 +6,11 @@ import dev.mailroom.jdbc.operator.MessageFilter;
 import dev.mailroom.state.OutboxState;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * A {@link MessageFilter} from a search's query parameters or a move's {@code filter} object, by the
@@ -49,36 +49,30 @@ final class Filters {
         if (!filter.isObject()) {
             throw ApiException.badRequest("filter", "filter must be an object of conditions such as {\"state\":[\"dead\"]}");
         }
-        for (Iterator<String> names = filter.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!FIELDS.contains(name)) {
-                throw ApiException.badRequest(prefix + name, "unknown filter condition '" + name + "'; conditions are "
-                        + String.join(", ", new java.util.TreeSet<>(FIELDS)));
-            }
-        }
+        Values.requireKnown(filter, FIELDS, prefix, "filter condition");
         List<String> states = new ArrayList<>();
         JsonNode state = filter.get("state");
         if (state != null && !state.isNull()) {
             if (state.isArray()) {
-                state.forEach(value -> states.add(text(prefix + "state", value)));
+                state.forEach(value -> states.add(Values.text(prefix + "state", value)));
             } else {
-                states.add(text(prefix + "state", state));
+                states.add(Values.text(prefix + "state", state));
             }
         }
-        String eventId = text(prefix + "eventId", filter.get("eventId"));
-        String from = text(prefix + "createdFrom", filter.get("createdFrom"));
-        String before = text(prefix + "createdBefore", filter.get("createdBefore"));
+        UnaryOperator<String> text = name -> Values.text(prefix + name, filter.get(name));
+        String eventId = text.apply("eventId");
+        String from = text.apply("createdFrom");
+        String before = text.apply("createdBefore");
         JsonNode holding = filter.get("holding");
         if (holding != null && !holding.isNull() && !holding.isBoolean()) {
             throw ApiException.badRequest(prefix + "holding", "filter.holding must be true or false");
         }
-        return build(prefix, Values.parseStates(prefix + "state", states), text(prefix + "type", filter.get("type")),
-                text(prefix + "key", filter.get("key")), text(prefix + "tenant", filter.get("tenant")),
-                text(prefix + "correlationId", filter.get("correlationId")),
+        return build(prefix, Values.parseStates(prefix + "state", states), text.apply("type"), text.apply("key"),
+                text.apply("tenant"), text.apply("correlationId"),
                 eventId == null ? null : Values.parseUuid(prefix + "eventId", eventId),
                 from == null ? null : Values.parseInstant(prefix + "createdFrom", from),
-                before == null ? null : Values.parseInstant(prefix + "createdBefore", before),
-                text(prefix + "error", filter.get("error")), holding != null && holding.asBoolean());
+                before == null ? null : Values.parseInstant(prefix + "createdBefore", before), text.apply("error"),
+                holding != null && holding.asBoolean());
     }
 
     private static MessageFilter build(String prefix, Set<OutboxState> states, String type, String key, String tenant,
@@ -87,22 +81,13 @@ final class Filters {
         try {
             return new MessageFilter(states, type, key, tenant, correlationId, eventId, from, before, error, holding);
         } catch (InvalidFilterException e) {
-            throw ApiException.badRequest(prefix + apiName(e.field()), e.getMessage().replace(e.field(), prefix + apiName(e.field())));
+            String field = prefix + apiName(e.field());
+            throw ApiException.badRequest(field, e.getMessage().replace(e.field(), field));
         }
     }
 
     /** The API's name of a store field ({@code eventType} is {@code type}); others are the same. */
     static String apiName(String storeField) {
         return API_NAMES.getOrDefault(storeField, storeField);
-    }
-
-    private static String text(String field, JsonNode value) {
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw ApiException.badRequest(field, field + " must be a string");
-        }
-        return value.textValue();
     }
 }

@@ -5,7 +5,6 @@ import dev.mailroom.jdbc.operator.Actor;
 import dev.mailroom.jdbc.operator.Selection;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
@@ -23,7 +22,7 @@ final class Moves {
     /** A move as asked: which rows, whether to make it, and who asks (only when made). */
     record Move(Selection selection, boolean execute, JsonNode body) {
         Actor actor() {
-            return new Actor(text(body, "operator"), text(body, "reason"));
+            return new Actor(Values.text("operator", body.get("operator")), Values.text("reason", body.get("reason")));
         }
     }
 
@@ -58,7 +57,8 @@ final class Moves {
         if (version == null || !version.canConvertToLong() || !version.isIntegralNumber() || version.asLong() < 0) {
             throw ApiException.badRequest("version", "version is required: the item's version you saw (a whole number)");
         }
-        return new Change(version.asLong(), text(json, "operator"), text(json, "reason"));
+        return new Change(version.asLong(), Values.text("operator", json.get("operator")),
+                Values.text("reason", json.get("reason")));
     }
 
     private static List<Long> ids(JsonNode ids) {
@@ -85,24 +85,7 @@ final class Moves {
         if (json == null || !json.isObject()) {
             throw ApiException.badRequest(null, "the body must be a JSON object");
         }
-        for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!fields.contains(name)) {
-                throw ApiException.badRequest(name, "unknown field '" + Values.shorten(name) + "'; the body takes "
-                        + String.join(", ", new java.util.TreeSet<>(fields)));
-            }
-        }
+        Values.requireKnown(json, fields, "", "field");
         return json;
-    }
-
-    private static String text(JsonNode json, String field) {
-        JsonNode value = json.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw ApiException.badRequest(field, field + " must be a string");
-        }
-        return value.textValue();
     }
 }

@@ -2,6 +2,7 @@ package dev.mailroom.server.http;
 
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.mailroom.state.OutboxState;
@@ -9,8 +10,10 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -80,6 +83,28 @@ final class Values {
             states.add(state);
         }
         return states;
+    }
+
+    /** A string field of a JSON body, or null when absent; any other type is refused. */
+    static String text(String field, JsonNode value) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw ApiException.badRequest(field, field + " must be a string");
+        }
+        return value.textValue();
+    }
+
+    /** Refuses a field of {@code object} not among {@code known}, naming it ({@code prefix} + name). */
+    static void requireKnown(JsonNode object, Set<String> known, String prefix, String what) {
+        for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                throw ApiException.badRequest(prefix + name, "unknown " + what + " '" + shorten(name) + "'; known: "
+                        + String.join(", ", new TreeSet<>(known)));
+            }
+        }
     }
 
     /** A value quoted back in a message, cut so a huge input does not make a huge error. */
