@@ -76,6 +76,10 @@ public final class ConsumerRunner implements AutoCloseable {
                 : new MicrometerConsumerMetrics(builder.meterRegistry, settings.group());
         OutboxStore inbox = OutboxStore.create(dataSource, dialect, inboxTable, builder.retryPolicy)
                 .withAsynchronousCommit();
+        Set<String> keyHoldingTypes = keyHoldingTypes(builder.routes, settings.group());
+        if (!keyHoldingTypes.isEmpty()) {
+            inbox = inbox.withKeysHeldByDeadEventsOf(keyHoldingTypes);
+        }
         Map<String, OutboxStore> sharedOutboxes = new HashMap<>();
         if (builder.sharedOutbox) {
             for (ServiceRoute service : builder.routes.services()) {
@@ -176,6 +180,21 @@ public final class ConsumerRunner implements AutoCloseable {
         started = false;
         receiver.close();
         worker.close();
+    }
+
+    /**
+     * The event types of the services this group reads whose dead events hold their keys
+     * ({@code PoisonPolicy.HOLD_KEY}): a poison event or one whose handler kept failing holds back
+     * the later events of its key in the inbox too, until an operator skips or replays it.
+     */
+    private static Set<String> keyHoldingTypes(RouteRegistry routes, String group) {
+        Set<String> types = new LinkedHashSet<>();
+        for (ServiceRoute service : routes.services()) {
+            if (service.consumerGroup().equals(group)) {
+                types.addAll(routes.keyHoldingTypesOf(service.name()));
+            }
+        }
+        return types;
     }
 
     static TableName defaultInboxTable(String group) {

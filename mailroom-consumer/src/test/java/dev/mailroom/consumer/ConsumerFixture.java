@@ -2,6 +2,7 @@ package dev.mailroom.consumer;
 
 import dev.mailroom.jdbc.schema.SchemaMigrator;
 import dev.mailroom.retry.RetryPolicy;
+import dev.mailroom.routing.PoisonPolicy;
 import dev.mailroom.routing.RouteRegistry;
 import dev.mailroom.testkit.db.TestDatabase;
 import dev.mailroom.testkit.kafka.KafkaBroker;
@@ -94,8 +95,21 @@ final class ConsumerFixture {
         return runner(database.dataSource());
     }
 
+    /** The runner with the counting handler, where a dead {@code order.placed} holds its key ({@code HOLD_KEY}). */
+    ConsumerRunner.Builder runnerHoldingKeys() {
+        RouteRegistry holding = RouteRegistry.builder()
+                .service("orders", s -> s.table("orders_outbox").topic(topic).consumerGroup(group)
+                        .event("order.placed").poisonPolicy(PoisonPolicy.HOLD_KEY))
+                .build();
+        return runner(database.dataSource(), holding);
+    }
+
     /** The runner with the counting handler, working through {@code dataSource}. */
     ConsumerRunner.Builder runner(DataSource dataSource) {
+        return runner(dataSource, routes);
+    }
+
+    private ConsumerRunner.Builder runner(DataSource dataSource, RouteRegistry routes) {
         return ConsumerRunner.builder(dataSource, routes, broker.bootstrapServers())
                 .group(group).retryPolicy(FAST)
                 .handler("order.placed", OrderPlaced.class, Set.of(1), order -> {

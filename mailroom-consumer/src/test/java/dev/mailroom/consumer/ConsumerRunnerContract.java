@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mailroom.event.OutboxEvent;
+import dev.mailroom.jdbc.operator.Actor;
+import dev.mailroom.jdbc.operator.MessageFilter;
+import dev.mailroom.jdbc.operator.OperatorMove;
+import dev.mailroom.jdbc.operator.OperatorStore;
+import dev.mailroom.jdbc.operator.Selection;
 import dev.mailroom.jdbc.publish.OutboxPublisher;
 import dev.mailroom.kafka.KafkaTransport;
 import dev.mailroom.relay.Relay;
@@ -94,6 +99,35 @@ abstract class ConsumerRunnerContract {
             assertThat(fixture.inboxCount(runner, "status = 'dead' AND attempts = 0")).as("never retried").isEqualTo(3);
             assertThat(meters.get("mailroom.inbox.processed").tag("outcome", "dead").counter().count()).isEqualTo(3);
         }
+    }
+
+    @Test
+    void withHoldKeyAPoisonEventHoldsItsKeyInTheInboxUntilAnOperatorSkipsIt() throws Exception {
+        UUID poison = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        UUID third = UUID.randomUUID();
+        UUID otherKey = UUID.randomUUID();
+        fixture.send(onPartitionZero("order-8", poison, "{not json"), onPartitionZero("order-8", second,
+                order("order-8", "2.00")), onPartitionZero("order-8", third, order("order-8", "3.00")),
+                onPartitionZero("order-9", otherKey, order("order-9", "1.00")));
+        try (ConsumerRunner runner = started(fixture.runnerHoldingKeys())) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> fixture.handled.containsKey(otherKey));
+            await().atMost(Duration.ofSeconds(30)).until(() -> fixture.inboxCount(runner, "status = 'dead'") == 1);
+            assertThat(fixture.lastError(runner, poison)).contains("does not parse");
+            assertThat(fixture.inboxCount(runner, "status = 'pending'")).as("order-8's later events wait").isEqualTo(2);
+            OperatorStore inbox = OperatorStore.create(fixture.database().dataSource(), fixture.sql().dialect(),
+                    runner.inboxTable(), "inbox:" + fixture.group(), null);
+            assertThat(inbox.heldKeys(10)).singleElement().satisfies(held -> {
+                assertThat(held.eventId()).isEqualTo(poison);
+                assertThat(held.waiting()).isEqualTo(2);
+            });
+
+            assertThat(inbox.apply(OperatorMove.SKIP, Selection.matching(MessageFilter.any().withHoldingOnly()),
+                    new Actor("ada", "unparseable, dropped")).rows()).isOne();
+            await().atMost(Duration.ofSeconds(30)).until(() -> fixture.handled.containsKey(third));
+        }
+        assertThat(fixture.handled).containsOnlyKeys(second, third, otherKey);
+        assertThat(fixture.count("SELECT count(*) FROM notified")).isEqualTo(3);
     }
 
     @Test

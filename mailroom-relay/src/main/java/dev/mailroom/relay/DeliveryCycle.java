@@ -53,6 +53,7 @@ final class DeliveryCycle {
     private final RouteRegistry routes;
     private final Transport transport;
     private final RelayMetrics metrics;
+    private final Heartbeat heartbeat;
     private final String source;
     /** Without notifications: the adaptive sleep when nothing was found; null when commits wake the relay. */
     private final IdlePolling polling;
@@ -62,7 +63,7 @@ final class DeliveryCycle {
     private final Deque<InFlightBatch> inFlight = new ArrayDeque<>();
 
     DeliveryCycle(RelaySettings settings, OutboxStore store, RouteRegistry routes, Transport transport,
-                  RelayMetrics metrics) {
+                  RelayMetrics metrics, Heartbeat heartbeat) {
         this.settings = settings;
         this.store = store;
         this.claims = settings.claimMode() == ClaimMode.ROW_LOCK ? new RowLockClaims(store, settings)
@@ -70,6 +71,7 @@ final class DeliveryCycle {
         this.routes = routes;
         this.transport = transport;
         this.metrics = metrics;
+        this.heartbeat = heartbeat;
         this.source = settings.source();
         this.polling = settings.listen() ? null : new IdlePolling(settings.minPoll(), settings.maxPoll());
     }
@@ -139,13 +141,18 @@ final class DeliveryCycle {
         return idle(wait.compareTo(WAITING_ROWS_POLL) > 0 ? WAITING_ROWS_POLL : wait);
     }
 
-    /** The sleep after a pass that found nothing: {@code wait}, or sooner when polling says so. */
+    /**
+     * The sleep after a pass that found nothing: {@code wait}, or sooner when polling says so, and
+     * never past the next housekeeping (the heartbeat operators judge liveness by, lease reaping).
+     */
     private Duration idle(Duration wait) {
+        Duration untilHousekeeping = Duration.ofNanos(Math.max(0, nextHousekeepingNanos - System.nanoTime()));
+        Duration capped = untilHousekeeping.compareTo(wait) < 0 ? untilHousekeeping : wait;
         if (polling == null) {
-            return wait;
+            return capped;
         }
         Duration poll = polling.next();
-        return poll.compareTo(wait) < 0 ? poll : wait;
+        return poll.compareTo(capped) < 0 ? poll : capped;
     }
 
     /** After the loop has stopped: waits for the batches still in flight (until the stop deadline) and settles them. */
@@ -189,13 +196,14 @@ final class DeliveryCycle {
         return stopDeadlineNanos != Long.MAX_VALUE;
     }
 
-    /** Lease reaping and the backlog gauge: at start, then at most every reap interval. */
+    /** Lease reaping, the backlog gauge and the heartbeat: at start, then at most every reap interval. */
     private void housekeepingIfDue() {
         long now = System.nanoTime();
         if (now - nextHousekeepingNanos < 0) {
             return;
         }
         nextHousekeepingNanos = now + settings.reapInterval().toNanos();
+        heartbeat.beat();
         int reclaimed = store.reclaimExpiredLeases(settings.batchSize());
         if (reclaimed > 0) {
             LOG.info("Relay {} reclaimed {} rows whose lease expired", settings.owner(), reclaimed);

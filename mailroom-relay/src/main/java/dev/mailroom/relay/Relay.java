@@ -2,6 +2,7 @@ package dev.mailroom.relay;
 
 import dev.mailroom.internal.Arguments;
 import dev.mailroom.jdbc.dialect.SqlDialect;
+import dev.mailroom.jdbc.operator.RelayHeartbeats;
 import dev.mailroom.jdbc.publish.PublishSignals;
 import dev.mailroom.jdbc.store.OutboxStore;
 import dev.mailroom.loop.BackgroundLoop;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Wake-up.</b> On PostgreSQL a dedicated connection {@code LISTEN}s on the service's channel;
  * every commit that inserted rows wakes the claim loop within milliseconds. A fallback poll
- * (default 30 s) covers lost notifications. An idle relay sends no query besides that poll. Where
+ * (default 30 s) covers lost notifications. An idle relay sends no query besides that poll and its
+ * housekeeping every reap interval (heartbeat, expired leases, the backlog gauge). Where
  * the database does not notify (MariaDB), the relay polls adaptively: every 5 ms while it finds
  * rows, doubling up to 500 ms while it finds none, and back to 5 ms as soon as a publisher in the
  * same JVM writes to its table ({@link Builder#pollInterval}).
@@ -37,7 +39,14 @@ import org.slf4j.LoggerFactory;
  * <p><b>Per-key order</b> (on by default). The claim hands out only the oldest undelivered row of
  * each key, and a row waiting for its retry stays the oldest undelivered row of its key, so events
  * of one key reach the transport one at a time in id order across any number of relays, while
- * other keys go on. A dead row no longer holds its key back. Rows without a key are not ordered.
+ * other keys go on. A dead row no longer holds its key back, unless its route's poison policy is
+ * {@link dev.mailroom.routing.PoisonPolicy#HOLD_KEY}: then the later rows of its key wait until an
+ * operator skips or replays it. Rows without a key are not ordered.
+ *
+ * <p><b>Operators.</b> Each instance records a heartbeat (instance id, service, host, claim mode) in
+ * {@code mailroom_relay_instances} every reap interval and marks it stopped when closed; with a
+ * {@linkplain Builder#retention retention age}, a loop of its own deletes delivered rows older
+ * than it in small batches.
  *
  * <p><b>Delivery.</b> A batch is sent without waiting between sends; then successes are marked
  * published in one statement and failures recorded in another (attempts + 1, backoff from the
@@ -62,6 +71,8 @@ public final class Relay implements AutoCloseable {
     public static final Duration DEFAULT_MIN_POLL = Duration.ofMillis(5);
     /** Longest sleep of a polling relay, reached by doubling while it finds nothing. */
     public static final Duration DEFAULT_MAX_POLL = Duration.ofMillis(500);
+    /** How often retention looks for delivered rows past their age (when a retention age is set). */
+    public static final Duration DEFAULT_RETENTION_INTERVAL = Duration.ofMinutes(1);
     private static final Duration ERROR_BACKOFF = Duration.ofSeconds(1);
 
     private final RelaySettings settings;
@@ -70,6 +81,8 @@ public final class Relay implements AutoCloseable {
     private final Transport transport;
     private final DeliveryCycle cycle;
     private final BackgroundLoop loop;
+    private final BackgroundLoop retention;
+    private final Heartbeat heartbeat;
     private final NotificationListener listener;
     private AutoCloseable publishSignals;
     private volatile boolean started;
@@ -88,9 +101,18 @@ public final class Relay implements AutoCloseable {
         if (builder.deletePublished) {
             store = store.withPublishedRowsDeleted();
         }
+        Set<String> keyHoldingTypes = routes.keyHoldingTypesOf(service.name());
+        if (!keyHoldingTypes.isEmpty()) {
+            store = store.withKeysHeldByDeadEventsOf(keyHoldingTypes);
+        }
         RelayMetrics metrics = builder.meterRegistry == null ? RelayMetrics.NOOP
                 : new MicrometerRelayMetrics(builder.meterRegistry, service.name());
-        this.cycle = new DeliveryCycle(settings, store, routes, transport, metrics);
+        this.heartbeat = new Heartbeat(RelayHeartbeats.create(builder.dataSource, builder.dialect), settings);
+        this.cycle = new DeliveryCycle(settings, store, routes, transport, metrics, heartbeat);
+        Retention deleting = builder.retention == null ? null
+                : new Retention(store, builder.retention, builder.retentionInterval, settings.owner());
+        this.retention = deleting == null ? null : BackgroundLoop.scheduled("mailroom-retention-" + service.name(),
+                builder.retentionInterval, ERROR_BACKOFF, deleting::runOnce);
         this.loop = BackgroundLoop.scheduled("mailroom-relay-" + service.name(), settings.fallbackPoll(),
                 ERROR_BACKOFF, cycle::runOnce);
         this.listener = settings.listen()
@@ -119,6 +141,9 @@ public final class Relay implements AutoCloseable {
         }
         transport.verifyDestinations(topics);
         loop.start();
+        if (retention != null) {
+            retention.start();
+        }
         if (listener != null) {
             listener.start();
         } else {
@@ -160,6 +185,9 @@ public final class Relay implements AutoCloseable {
             listener.close();
         }
         closeQuietly(publishSignals);
+        if (retention != null) {
+            retention.close();
+        }
         cycle.stopBy(System.nanoTime() + settings.shutdownTimeout().toNanos());
         if (loop.stop(settings.shutdownTimeout().plusSeconds(5))) {
             try {
@@ -175,6 +203,7 @@ public final class Relay implements AutoCloseable {
             LOG.warn("Relay {} did not stop within {}; rows in flight come back when their locks or leases end",
                     settings.owner(), settings.shutdownTimeout());
         }
+        heartbeat.stopped();
         LOG.info("Relay {} stopped", settings.owner());
     }
 
@@ -215,6 +244,8 @@ public final class Relay implements AutoCloseable {
         private boolean deletePublished;
         private boolean asynchronousCommit = true;
         private MeterRegistry meterRegistry;
+        private Duration retention;
+        private Duration retentionInterval = DEFAULT_RETENTION_INTERVAL;
 
         private Builder(DataSource dataSource, RouteRegistry routes, Transport transport) {
             this.dataSource = Arguments.requireNonNull(dataSource, "dataSource");
@@ -358,6 +389,23 @@ public final class Relay implements AutoCloseable {
             return this;
         }
 
+        /** Deletes delivered rows older than {@code keep}, checking every {@link #DEFAULT_RETENTION_INTERVAL}. */
+        public Builder retention(Duration keep) {
+            return retention(keep, DEFAULT_RETENTION_INTERVAL);
+        }
+
+        /**
+         * Deletes delivered rows (published, consumed, discarded) once they are older than
+         * {@code keep}, checking every {@code interval} ({@link #DEFAULT_RETENTION_INTERVAL}); null
+         * (the default) keeps them. Dead rows are kept until an operator acts. Several relays of one
+         * service may each run it: deletes skip rows another holds.
+         */
+        public Builder retention(Duration keep, Duration interval) {
+            this.retention = keep;
+            this.retentionInterval = interval;
+            return this;
+        }
+
         /** Publish metrics to this registry (Micrometer is optional; without it, metrics cost nothing). */
         public Builder meterRegistry(MeterRegistry meterRegistry) {
             this.meterRegistry = meterRegistry;
@@ -383,6 +431,15 @@ public final class Relay implements AutoCloseable {
             if (maxPoll.compareTo(minPoll) < 0) {
                 throw new IllegalArgumentException("maxPoll (" + maxPoll + ") must not be shorter than minPoll ("
                         + minPoll + ")");
+            }
+            if (retention != null) {
+                requirePositive("retention", retention);
+                requirePositive("retentionInterval", retentionInterval);
+            }
+            Set<String> keyHoldingTypes = routes.keyHoldingTypesOf(service);
+            if (!orderByKey && !keyHoldingTypes.isEmpty()) {
+                throw new IllegalArgumentException("event types " + new java.util.TreeSet<>(keyHoldingTypes)
+                        + " have poison policy HOLD_KEY, which needs key-ordered claims (orderByKey(true))");
             }
             if (sendTimeout.compareTo(lease) >= 0) {
                 throw new IllegalArgumentException("sendTimeout (" + sendTimeout + ") must be shorter than lease ("

@@ -2,6 +2,7 @@ package dev.mailroom.jdbc.dialect;
 
 import static dev.mailroom.state.OutboxState.CONSUMED;
 import static dev.mailroom.state.OutboxState.DEAD;
+import static dev.mailroom.state.OutboxState.DISCARDED;
 import static dev.mailroom.state.OutboxState.PENDING;
 import static dev.mailroom.state.OutboxState.PUBLISHED;
 import static dev.mailroom.state.OutboxState.SENDING;
@@ -94,7 +95,7 @@ final class MariaDbOutboxSql implements OutboxSql {
         // a row a SQL producer inserted as 'sending' without a lease counts as expired
         this.expiredLeases = "SELECT id FROM " + table + " WHERE status = " + q(SENDING) + " AND (lease_expires_at < "
                 + NOW + " OR lease_expires_at IS NULL) ORDER BY lease_expires_at LIMIT ? FOR UPDATE SKIP LOCKED";
-        this.finishedRows = "SELECT id FROM " + table + " WHERE status IN (" + list(Set.of(PUBLISHED, CONSUMED)) + ")"
+        this.finishedRows = "SELECT id FROM " + table + " WHERE status IN (" + list(Set.of(PUBLISHED, CONSUMED, DISCARDED)) + ")"
                 + " AND updated_at < " + NOW + " - INTERVAL (? * 1000) MICROSECOND ORDER BY id LIMIT ?"
                 + " FOR UPDATE SKIP LOCKED";
         this.markDead = "UPDATE " + table + " SET status = " + q(DEAD) + ", holds_key = " + KEY_HOLDING_TYPE
@@ -325,7 +326,7 @@ final class MariaDbOutboxSql implements OutboxSql {
                 + " WHERE id IN " + placeholders(count) + onNamedRows("status = " + q(SENDING)) + " AND lease_owner = ?";
     }
 
-    /** Locks the ids of published and consumed rows last changed before the age: age millis, limit. */
+    /** Locks the ids of published, consumed and discarded rows last changed before the age: age millis, limit. */
     String finishedRows() {
         return finishedRows;
     }

@@ -131,7 +131,7 @@ public abstract class OutboxOperations {
     public abstract int renew(Connection connection, Collection<Long> ids, String owner, Duration lease)
             throws SQLException;
 
-    /** Deletes up to {@code limit} published or consumed rows last changed more than {@code age} ago. */
+    /** Deletes up to {@code limit} published, consumed or discarded rows last changed more than {@code age} ago. */
     public abstract int deleteFinished(Connection connection, Duration age, int limit) throws SQLException;
 
     /** Marks a row dead with a reason; with an owner only if leased to it. Returns whether it changed. */

@@ -2,6 +2,7 @@ package dev.mailroom.jdbc.dialect;
 
 import static dev.mailroom.state.OutboxState.CONSUMED;
 import static dev.mailroom.state.OutboxState.DEAD;
+import static dev.mailroom.state.OutboxState.DISCARDED;
 import static dev.mailroom.state.OutboxState.PENDING;
 import static dev.mailroom.state.OutboxState.PUBLISHED;
 import static dev.mailroom.state.OutboxState.SENDING;
@@ -117,7 +118,7 @@ final class PostgresOutboxSql implements OutboxSql {
         this.renew = "UPDATE " + table + " SET lease_expires_at = now() + ?" + MILLIS + ", updated_at = now()"
                 + " WHERE id = ANY(?) AND status = " + q(SENDING) + " AND lease_owner = ?";
         this.deleteFinished = "DELETE FROM " + table + " WHERE id = ANY(ARRAY(SELECT id FROM " + table
-                + " WHERE status IN (" + list(Set.of(PUBLISHED, CONSUMED)) + ")"
+                + " WHERE status IN (" + list(Set.of(PUBLISHED, CONSUMED, DISCARDED)) + ")"
                 + " AND updated_at < now() - ?" + MILLIS + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED))";
         this.countByState = "SELECT status, count(*) FROM " + table + " GROUP BY status";
         this.oldestUndeliveredAge = "SELECT extract(epoch FROM now() - min(created_at)) FROM ("

@@ -252,9 +252,9 @@ public final class OutboxStore {
     }
 
     /**
-     * Deletes published and consumed rows last changed more than {@code age} ago, {@code batchSize}
-     * rows per transaction so the relay is never blocked for long. Dead rows are kept. Returns the
-     * number deleted.
+     * Deletes published, consumed and discarded rows last changed more than {@code age} ago,
+     * {@code batchSize} rows per transaction so the relay is never blocked for long. Dead rows are
+     * kept until an operator acts. Returns the number deleted.
      */
     public long deleteFinishedOlderThan(Duration age, int batchSize) {
         return maintenance.deleteFinishedOlderThan(age, batchSize);
