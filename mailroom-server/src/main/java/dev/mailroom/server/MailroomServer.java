@@ -42,6 +42,7 @@ public final class MailroomServer implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final Map<String, Relay> relays = new LinkedHashMap<>();
     private AdminHttpServer http;
+    private volatile MailroomAdmin admin;
     private volatile boolean closed;
 
     private MailroomServer() {
@@ -84,7 +85,7 @@ public final class MailroomServer implements AutoCloseable {
                 relay.start();
             }
         }
-        MailroomAdmin admin = admin(pool, dialect, routes, config);
+        admin = admin(pool, dialect, routes, config);
         http = AdminHttpServer.start(config.admin(), admin,
                 new Readiness(pool, broker, relays.keySet(), this::relayRunning), metrics);
         LOG.info("Mailroom server ready: {} services ({} relays), database {}, Kafka {}, API on {} (writes {})",
@@ -158,8 +159,18 @@ public final class MailroomServer implements AutoCloseable {
         return admin.build();
     }
 
+    /**
+     * Started and not closed, and its heartbeat (when it has recorded one) is fresh: a relay whose
+     * loop stopped beating shows as down after {@code admin.relay-expiry}.
+     */
     private boolean relayRunning(String service) {
-        return !closed && relays.containsKey(service);
+        Relay relay = relays.get(service);
+        MailroomAdmin operations = admin;
+        if (closed || relay == null || operations == null) {
+            return false;
+        }
+        return operations.relays().stream().filter(instance -> instance.instanceId().equals(relay.owner()))
+                .allMatch(instance -> instance.alive(operations.relayExpiry()));
     }
 
     /** Where the HTTP API listens. */

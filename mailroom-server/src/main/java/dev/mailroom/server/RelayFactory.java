@@ -18,13 +18,8 @@ final class RelayFactory {
     static Relay build(DataSource dataSource, SqlDialect dialect, RouteRegistry routes, Transport transport,
                        MeterRegistry metrics, ServerConfig.Service service) {
         ServerConfig.Relay settings = service.relay();
-        if (settings.retention() != null) {
-            // Relay.Builder has no retention setting in this build; refusing beats keeping rows the operator asked to delete
-            throw new ConfigException("services." + service.name() + ".relay.retention",
-                    "is not supported by this build's relay yet; remove it (delivered rows are kept)");
-        }
         try {
-            return Relay.builder(dataSource, routes, transport)
+            Relay.Builder relay = Relay.builder(dataSource, routes, transport)
                     .service(service.name())
                     .dialect(dialect)
                     .meterRegistry(metrics)
@@ -38,8 +33,11 @@ final class RelayFactory {
                     .orderByKey(settings.orderByKey())
                     .deletePublished(settings.deletePublished())
                     .pollInterval(settings.pollMin(), settings.pollMax())
-                    .retryPolicy(settings.retry())
-                    .build();
+                    .retryPolicy(settings.retry());
+            if (settings.retention() != null) {
+                relay.retention(settings.retention(), settings.retentionInterval());
+            }
+            return relay.build();
         } catch (IllegalArgumentException e) {
             throw new ConfigException("services." + service.name() + ".relay", e.getMessage());
         }

@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -154,6 +156,11 @@ public final class ConfigLoader {
                 service.choice("poison-policy", PoisonPolicy.class, PoisonPolicy.CONTINUE), events,
                 relay(service.section("relay")));
         checked(service.path(), () -> ServerConfig.routesOf(List.of(parsed)));
+        Set<String> holding = ServerConfig.routesOf(List.of(parsed)).keyHoldingTypesOf(name);
+        if (parsed.relay().enabled() && !parsed.relay().orderByKey() && !holding.isEmpty()) {
+            throw new ConfigException(service.key("relay") + ".order-by-key", "must be true while event types "
+                    + new TreeSet<>(holding) + " have poison-policy HOLD_KEY (a held key needs key-ordered claims)");
+        }
         return parsed;
     }
 
@@ -178,7 +185,8 @@ public final class ConfigLoader {
                 relay.duration("reap-interval", Relay.DEFAULT_REAP_INTERVAL, MIN_DURATION),
                 relay.duration("shutdown-timeout", Relay.DEFAULT_SHUTDOWN_TIMEOUT, MIN_DURATION),
                 relay.bool("order-by-key", true), relay.bool("delete-published", false), pollMin, pollMax,
-                retry(relay.section("retry")), relay.duration("retention", null, Duration.ofSeconds(1)));
+                retry(relay.section("retry")), relay.duration("retention", null, Duration.ofSeconds(1)),
+                relay.duration("retention-interval", Relay.DEFAULT_RETENTION_INTERVAL, Duration.ofSeconds(1)));
     }
 
     private static RetryPolicy retry(Settings retry) {

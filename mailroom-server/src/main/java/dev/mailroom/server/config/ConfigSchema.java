@@ -43,7 +43,7 @@ final class ConfigSchema {
                     "relay", section("enabled", VALUE, "claim-mode", VALUE, "batch-size", VALUE, "lease", VALUE,
                             "send-timeout", VALUE, "fallback-poll", VALUE, "reap-interval", VALUE,
                             "shutdown-timeout", VALUE, "order-by-key", VALUE, "delete-published", VALUE,
-                            "poll-min", VALUE, "poll-max", VALUE, "retention", VALUE,
+                            "poll-min", VALUE, "poll-max", VALUE, "retention", VALUE, "retention-interval", VALUE,
                             "retry", section("initial-delay", VALUE, "max-delay", VALUE, "jitter", VALUE)))),
             "inboxes", new Named(section("table", VALUE)),
             "ledger", section("enabled", VALUE, "table", VALUE),

@@ -59,7 +59,7 @@ public record ServerConfig(Database database, Kafka kafka, Map<String, Service> 
     public record Relay(boolean enabled, ClaimMode claimMode, int batchSize, Duration lease, Duration sendTimeout,
                         Duration fallbackPoll, Duration reapInterval, Duration shutdownTimeout, boolean orderByKey,
                         boolean deletePublished, Duration pollMin, Duration pollMax, RetryPolicy retry,
-                        Duration retention) {
+                        Duration retention, Duration retentionInterval) {
     }
 
     /** {@code ledger}: the compensation ledger operators triage (no executors run here). */

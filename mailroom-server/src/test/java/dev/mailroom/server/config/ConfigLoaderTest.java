@@ -60,6 +60,7 @@ class ConfigLoaderTest {
         assertThat(relay.orderByKey()).isTrue();
         assertThat(relay.deletePublished()).isFalse();
         assertThat(relay.retention()).isNull();
+        assertThat(relay.retentionInterval()).isEqualTo(Relay.DEFAULT_RETENTION_INTERVAL);
         assertThat(config.admin().bind()).isEqualTo("127.0.0.1");
         assertThat(config.admin().port()).isEqualTo(8080);
         assertThat(config.admin().writesEnabled()).isFalse();
@@ -93,7 +94,8 @@ class ConfigLoaderTest {
                 "MAILROOM_SERVICES_ORDERS_RELAY_CLAIM_MODE", "lease",
                 "MAILROOM_SERVICES_ORDERS_EVENTS_ORDER_PAID_POISON_POLICY", "HOLD_KEY",
                 "MAILROOM_KAFKA_PRODUCER_LINGER_MS", "7",
-                "MAILROOM_SERVICES_ORDERS_RELAY_RETRY_MAX_DELAY", "1m"));
+                "MAILROOM_SERVICES_ORDERS_RELAY_RETRY_MAX_DELAY", "1m",
+                "MAILROOM_SERVICES_ORDERS_RELAY_RETENTION", "7d"));
         environment.put("MAILROOM_PG_URL", "ignored: not a section of the server's configuration");
         environment.put("MAILROOM_DEMO_ORDERS", "10");
         ServerConfig config = read(yaml, environment);
@@ -107,6 +109,7 @@ class ConfigLoaderTest {
                 .isEqualTo(new ServerConfig.Event("payments", PoisonPolicy.HOLD_KEY));
         assertThat(config.routes().keyHoldingTypesOf("orders")).containsExactly("order.paid");
         assertThat(config.kafka().producer()).containsEntry("linger.ms", "7");
+        assertThat(config.services().get("orders").relay().retention()).isEqualTo(Duration.ofDays(7));
     }
 
     @Test
@@ -167,6 +170,8 @@ class ConfigLoaderTest {
                         "shorter than services.orders.relay.lease"),
                 Arguments.of(relay + "poll-min: 1s\n      poll-max: 10ms\n", "services.orders.relay.poll-max", "poll-min"),
                 Arguments.of(relay + "order-by-key: maybe\n", "services.orders.relay.order-by-key", "true or false"),
+                Arguments.of(relay.replace("    relay:", "    poison-policy: HOLD_KEY\n    relay:") + "order-by-key: false\n",
+                        "services.orders.relay.order-by-key", "needs key-ordered claims"),
                 Arguments.of(relay + "retention: forever\n", "services.orders.relay.retention", "unit"),
                 Arguments.of(relay + "retry: {jitter: 2}\n", "services.orders.relay.retry.jitter", "from 0.0 to 1.0"),
                 Arguments.of(relay + "retry: {initial-delay: 10s, max-delay: 1s}\n", "services.orders.relay.retry.max-delay",
