@@ -301,7 +301,7 @@ class ServerPostgresIT {
     @Test
     @Order(10)
     void retryingAHeldKeyDeliversTheDeadEventFirstThenTheRest() throws SQLException {
-        List<String> dead = insert("order.paid", "held-2", 1, "dead");
+        List<String> dead = insert("order.paid", "held-2", 1, "dead", true);
         try (Connection connection = db.openConnection(); Statement statement = connection.createStatement()) {
             statement.executeUpdate("UPDATE orders_outbox SET holds_key = TRUE WHERE event_key = 'held-2'");
         }
@@ -339,7 +339,7 @@ class ServerPostgresIT {
         assertThat(discard.get("rowsChanged").asInt()).isEqualTo(1);
         assertThat(discard.get("selection").get("ids").get(0).asLong()).isEqualTo(id);
         JsonNode byFilter = server.json("/api/v1/audit?action=replay&limit=100");
-        assertThat(byFilter).anySatisfy(record -> assertThat(record.get("selection").get("filter").get("errorText").asText())
+        assertThat(byFilter).anySatisfy(record -> assertThat(record.path("selection").path("filter").path("errorText").asText())
                 .isEqualTo("GATEWAY"));
     }
 
