@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ServerMariaDbIT {
 
     @Test
-    void deliversAPlainSqlRowShowsItAndRefusesEveryWriteWhileReadOnly(TestDatabase db, KafkaBroker broker,
+    void deliversAPlainSqlRowShowsItRefusesEveryWriteWhileReadOnlyAndRetentionDeletesIt(TestDatabase db, KafkaBroker broker,
                                                                       @TempDir Path folder) throws Exception {
         Path config = ServerProcess.writeConfig(folder, """
                 database: {url: "%s", user: "%s", password: "%s", migrate: true}
@@ -33,6 +33,7 @@ class ServerMariaDbIT {
                     table: orders_outbox
                     topic: maria.orders
                     events: {order.placed: {}}
+                    relay: {retention: 5s, retention-interval: 1s}
                 ledger: {enabled: true}
                 admin: {port: 0}
                 """.formatted(db.jdbcUrl(), db.user(), db.password(), broker.bootstrapServers()));
@@ -67,6 +68,8 @@ class ServerMariaDbIT {
                 assertThat(refused.get("error").asText()).isEqualTo("read_only");
             }
             assertThat(server.json("/api/v1/audit")).as("nothing was written").isEmpty();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(server.json("/api/v1/services/orders")
+                    .get("counts").get("published").asLong()).as("deleted by relay.retention").isZero());
             assertThat(server.stop()).isZero();
         }
     }
