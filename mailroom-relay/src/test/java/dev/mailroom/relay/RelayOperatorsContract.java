@@ -107,6 +107,49 @@ abstract class RelayOperatorsContract extends EmptyOutboxContract {
         assertThat(keyed(received, "a")).containsExactly(0, 1, 2);
     }
 
+    @ParameterizedTest
+    @EnumSource(ClaimMode.class)
+    void replaysRacingARunningRelayAndEachOtherDeliverEveryReplayedEventExactlyOnceMore(ClaimMode mode)
+            throws Exception {
+        java.util.Map<java.util.UUID, java.util.concurrent.atomic.AtomicInteger> deliveries =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicBoolean refusing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, envelope -> {
+            if (refusing.get() && RelayFixture.sequence(envelope) % 2 == 0) {
+                throw new DeliveryException("refused while the consumer side is broken");
+            }
+            deliveries.computeIfAbsent(envelope.eventId(), id -> new java.util.concurrent.atomic.AtomicInteger())
+                    .incrementAndGet();
+        });
+        outbox.publish(400, "k", 40);
+        OperatorStore operator = operator();
+        try (Relay relay = outbox.relay(transport).retryPolicy(THREE_FAST_TRIES).claimMode(mode).build().start()) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> outbox.count("status = 'dead'") == 200
+                    && deliveries.size() == 200);
+            refusing.set(false);
+            outbox.publish(200, "fresh", 20);
+            java.util.concurrent.ExecutorService operators = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                List<java.util.concurrent.Future<Integer>> replays = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    replays.add(operators.submit(() -> operator.apply(OperatorMove.REPLAY,
+                            Selection.matching(dev.mailroom.jdbc.operator.MessageFilter.any()), ADA).rows()));
+                }
+                int replayed = 0;
+                for (java.util.concurrent.Future<Integer> replay : replays) {
+                    replayed += replay.get();
+                }
+                assertThat(replayed).as("the two replays split the dead rows, none twice").isEqualTo(200);
+            } finally {
+                operators.shutdownNow();
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> deliveries.size() == 600);
+        }
+        assertThat(deliveries.values()).as("every event delivered once").allSatisfy(count ->
+                assertThat(count.get()).isOne());
+        assertThat(outbox.count("status = 'published'")).isEqualTo(600);
+    }
+
     @Test
     void holdKeyNeedsKeyOrderedClaims() {
         assertThatThrownBy(() -> Relay.builder(outbox.database.dataSource(), HOLDING, new InProcessTransport())

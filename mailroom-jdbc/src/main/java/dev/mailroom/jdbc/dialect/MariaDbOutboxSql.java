@@ -1,5 +1,8 @@
 package dev.mailroom.jdbc.dialect;
 
+import static dev.mailroom.jdbc.dialect.SqlText.list;
+import static dev.mailroom.jdbc.dialect.SqlText.placeholders;
+import static dev.mailroom.jdbc.dialect.SqlText.q;
 import static dev.mailroom.state.OutboxState.CONSUMED;
 import static dev.mailroom.state.OutboxState.DEAD;
 import static dev.mailroom.state.OutboxState.DISCARDED;
@@ -10,7 +13,6 @@ import static dev.mailroom.state.OutboxState.SENDING;
 import dev.mailroom.routing.TableName;
 import dev.mailroom.state.OutboxState;
 import java.util.Set;
-import java.util.StringJoiner;
 
 /**
  * MariaDB statements for one outbox table (kept to what MySQL 8.0 also accepts). Status values and
@@ -173,20 +175,6 @@ final class MariaDbOutboxSql implements OutboxSql {
                 + ") ORDER BY r.id LIMIT ?";
     }
 
-    private static String q(OutboxState state) {
-        return "'" + state.dbValue() + "'";
-    }
-
-    private static String list(Set<OutboxState> states) {
-        StringJoiner joined = new StringJoiner(", ");
-        for (OutboxState state : OutboxState.values()) {
-            if (states.contains(state)) {
-                joined.add(q(state));
-            }
-        }
-        return joined.toString();
-    }
-
     /** {@code AND status IN (...)}: the states from which {@code target} may be reached, for rows named by id. */
     private static String guard(OutboxState target) {
         return onNamedRows("status IN (" + list(OutboxState.sourcesOf(target)) + ")");
@@ -203,15 +191,6 @@ final class MariaDbOutboxSql implements OutboxSql {
      */
     private static String onNamedRows(String condition) {
         return " AND (" + condition + ") IS TRUE";
-    }
-
-    /** {@code (?, ?, …)} with {@code count} placeholders. */
-    static String placeholders(int count) {
-        StringBuilder list = new StringBuilder(count * 3 + 2).append('(');
-        for (int i = 0; i < count; i++) {
-            list.append(i == 0 ? "?" : ", ?");
-        }
-        return list.append(')').toString();
     }
 
     @Override

@@ -1,5 +1,8 @@
 package dev.mailroom.jdbc.dialect;
 
+import static dev.mailroom.jdbc.dialect.SqlText.list;
+import static dev.mailroom.jdbc.dialect.SqlText.placeholders;
+import static dev.mailroom.jdbc.dialect.SqlText.q;
 import static dev.mailroom.state.OutboxState.DEAD;
 import static dev.mailroom.state.OutboxState.DISCARDED;
 import static dev.mailroom.state.OutboxState.PENDING;
@@ -139,26 +142,4 @@ public final class OperatorSql {
         return " AND status IN (" + list(OutboxState.operatorSourcesOf(target)) + ")";
     }
 
-    private static String q(OutboxState state) {
-        return "'" + state.dbValue() + "'";
-    }
-
-    private static String list(Set<OutboxState> states) {
-        StringJoiner joined = new StringJoiner(", ");
-        for (OutboxState state : OutboxState.values()) {
-            if (states.contains(state)) {
-                joined.add(q(state));
-            }
-        }
-        return joined.toString();
-    }
-
-    /** {@code (?, ?, …)} with {@code count} placeholders. */
-    static String placeholders(int count) {
-        StringBuilder list = new StringBuilder(count * 3 + 2).append('(');
-        for (int i = 0; i < count; i++) {
-            list.append(i == 0 ? "?" : ", ?");
-        }
-        return list.append(')').toString();
-    }
 }

@@ -1,5 +1,7 @@
 package dev.mailroom.jdbc.dialect;
 
+import static dev.mailroom.jdbc.dialect.SqlText.list;
+import static dev.mailroom.jdbc.dialect.SqlText.q;
 import static dev.mailroom.state.OutboxState.CONSUMED;
 import static dev.mailroom.state.OutboxState.DEAD;
 import static dev.mailroom.state.OutboxState.DISCARDED;
@@ -10,7 +12,6 @@ import static dev.mailroom.state.OutboxState.SENDING;
 import dev.mailroom.routing.TableName;
 import dev.mailroom.state.OutboxState;
 import java.util.Set;
-import java.util.StringJoiner;
 
 /**
  * PostgreSQL statements for one outbox table. Status values and transition guards are rendered
@@ -166,20 +167,6 @@ final class PostgresOutboxSql implements OutboxSql {
                 + (holding ? " AND NOT EXISTS (SELECT 1 FROM " + table + " h WHERE h.holds_key"
                         + " AND h.event_key = o.event_key AND h.id < o.id AND h.event_type = ANY(?::text[]))" : "")
                 + "))";
-    }
-
-    private static String q(OutboxState state) {
-        return "'" + state.dbValue() + "'";
-    }
-
-    private static String list(Set<OutboxState> states) {
-        StringJoiner joined = new StringJoiner(", ");
-        for (OutboxState state : OutboxState.values()) {
-            if (states.contains(state)) {
-                joined.add(q(state));
-            }
-        }
-        return joined.toString();
     }
 
     /** {@code AND status IN (...)}: the states from which {@code target} may be reached. */

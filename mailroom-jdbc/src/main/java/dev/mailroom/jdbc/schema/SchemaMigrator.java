@@ -65,7 +65,11 @@ public final class SchemaMigrator {
      * Returns the versions applied now.
      */
     public List<Integer> migrateOperations() {
-        return migrateScripts(OPERATIONS_SCOPE, "dev/mailroom/db/" + dialect.name() + "/operations/", Map.of());
+        return migrateScripts(OPERATIONS_SCOPE, operationsFolder(), Map.of());
+    }
+
+    private String operationsFolder() {
+        return "dev/mailroom/db/" + dialect.name() + "/operations/";
     }
 
     /** Brings one service's outbox table to the newest version; returns the versions applied now. */
@@ -117,11 +121,62 @@ public final class SchemaMigrator {
         return applied;
     }
 
+    /**
+     * How a service's outbox table and the shared tables stand against the scripts in this jar,
+     * without changing anything: each version applied, pending, or changed since it was applied
+     * (which {@link #migrate} refuses). Needs the history table only to read it; with none, every
+     * version is pending.
+     */
+    public List<MigrationStatus> status(ServiceRoute service) {
+        List<MigrationStatus> status = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection()) {
+            boolean history = historyExists(connection);
+            addStatus(connection, history, "outbox:" + service.table().qualified(), outboxScripts, placeholders(service),
+                    status);
+            addStatus(connection, history, OPERATIONS_SCOPE, MigrationScript.load(operationsFolder()), Map.of(), status);
+        } catch (SQLException e) {
+            throw new MigrationException("Reading the migration history failed (SQL state " + e.getSQLState() + "): "
+                    + e.getMessage(), e);
+        }
+        return status;
+    }
+
+    private void addStatus(Connection connection, boolean history, String scope, List<MigrationScript> scripts,
+                           Map<String, String> placeholders, List<MigrationStatus> status) throws SQLException {
+        for (MigrationScript script : scripts) {
+            Long applied = history ? appliedChecksum(connection, scope, script.version()) : null;
+            MigrationStatus.State state = applied == null ? MigrationStatus.State.PENDING
+                    : applied == MigrationScript.checksum(script.render(placeholders)) ? MigrationStatus.State.APPLIED
+                    : MigrationStatus.State.CHANGED;
+            status.add(new MigrationStatus(scope, script.version(), script.description(), state));
+        }
+    }
+
+    private static boolean historyExists(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.executeQuery("SELECT 1 FROM mailroom_schema_history WHERE 1 = 0").close();
+            return true;
+        } catch (SQLException e) {
+            if (!connection.getAutoCommit()) {
+                connection.rollback();
+            }
+            return false;
+        }
+    }
+
+    /** The SQL of the tables every service shares ({@link #migrateOperations}), for review or your own migrations. */
+    public String renderOperations() {
+        return render(MigrationScript.load(operationsFolder()), Map.of());
+    }
+
     /** The SQL that {@link #migrateOutbox} would run for a service, for review or for your own migrations. */
     public String render(ServiceRoute service) {
-        Map<String, String> placeholders = placeholders(service);
+        return render(outboxScripts, placeholders(service));
+    }
+
+    private static String render(List<MigrationScript> scripts, Map<String, String> placeholders) {
         StringBuilder sql = new StringBuilder();
-        for (MigrationScript script : outboxScripts) {
+        for (MigrationScript script : scripts) {
             sql.append("-- V").append(script.version()).append(' ').append(script.description()).append('\n')
                     .append(script.render(placeholders)).append('\n');
         }
