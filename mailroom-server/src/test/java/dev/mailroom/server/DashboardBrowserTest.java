@@ -19,10 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,9 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -68,12 +65,14 @@ class DashboardBrowserTest {
     static KafkaBroker broker;
     static MailroomServer server;
     static MailroomServer readOnly;
+    static OutboxRows sql;
     static ChromeDriver browser;
     static String base;
 
     @BeforeAll
     static void start(TestDatabase database, KafkaBroker kafka) throws IOException {
         db = database;
+        sql = new OutboxRows(database);
         broker = kafka;
         server = MailroomServer.start(ConfigLoader.load(config("writable.yaml", true, true,
                 "dashboard: {enabled: true}"), Map.of()));
@@ -150,13 +149,13 @@ class DashboardBrowserTest {
     @Test
     @Order(2)
     void theOverviewCountsMatchTheDatabaseAndRefreshByThemselves() throws SQLException {
-        insert("billing_outbox", "invoice.sent", "inv-", 3, "pending", null);
-        insert("billing_outbox", "invoice.sent", "inv-pub-", 2, "published", null);
-        insert("billing_outbox", "invoice.sent", "inv-dead-", 4, "dead", "smtp refused");
-        insert("billing_outbox", "invoice.sent", "inv-gone-", 1, "discarded", "duplicate");
-        List<String> orders = insert("orders_outbox", "order.placed", "flow-", 300, "pending", null);
+        sql.insert("billing_outbox", "invoice.sent", "inv-", 3, "pending", null);
+        sql.insert("billing_outbox", "invoice.sent", "inv-pub-", 2, "published", null);
+        sql.insert("billing_outbox", "invoice.sent", "inv-dead-", 4, "dead", "smtp refused");
+        sql.insert("billing_outbox", "invoice.sent", "inv-gone-", 1, "discarded", "duplicate");
+        List<String> orders = sql.insert("orders_outbox", "order.placed", "flow-", 300, "pending", null);
         browser.get(base + "/dashboard/");
-        Map<String, Long> expected = countsByState("billing_outbox");
+        Map<String, Long> expected = sql.countsByState("billing_outbox");
         assertThat(expected).containsEntry("pending", 3L).containsEntry("dead", 4L);
         for (String state : List.of("pending", "sending", "published", "consumed", "dead", "discarded")) {
             assertThat(count("outbox:billing", state)).as(state).isEqualTo(expected.getOrDefault(state, 0L));
@@ -165,7 +164,7 @@ class DashboardBrowserTest {
         assertThat(text("section[data-box='outbox:billing'] dd[data-fact=oldest]")).isNotEqualTo("none");
 
         String url = browser.getCurrentUrl();
-        insert("billing_outbox", "invoice.sent", "inv-late-", 2, "pending", null);
+        sql.insert("billing_outbox", "invoice.sent", "inv-late-", 2, "pending", null);
         waitUntil(driver -> count("outbox:billing", "pending") == 5);
         assertThat(browser.getCurrentUrl()).isEqualTo(url);
         assertThat(browser.findElement(By.id("overview")).getAttribute("data-refreshed")).as("reloaded by the script")
@@ -182,7 +181,7 @@ class DashboardBrowserTest {
     @Test
     @Order(3)
     void aSearchByKeyFindsTheRowAndItsPageShowsThePayloadPrettyPrinted() throws SQLException {
-        long id = insertOne("orders_outbox", "order.placed", "search-42", "{\"orderId\":\"search-42\",\"items\":[{\"sku\":\"A-1\",\"qty\":2}]}",
+        long id = sql.insertOne("orders_outbox", "order.placed", "search-42", "{\"orderId\":\"search-42\",\"items\":[{\"sku\":\"A-1\",\"qty\":2}]}",
                 "dead", "broker said: NOT_ENOUGH_REPLICAS", "{\"x-origin\":\"checkout\"}");
         browser.get(base + "/dashboard/services/orders/messages");
         WebElement key = browser.findElement(By.name("key"));
@@ -213,7 +212,7 @@ class DashboardBrowserTest {
     @Order(4)
     void storedMarkupInAPayloadAnErrorAndAKeyIsShownAsText() throws SQLException {
         String script = "<script>document.title='pwned'</script><img src=x onerror=\"document.title='pwned'\">";
-        long id = insertOne("orders_outbox", "order.placed", "<b id=xss-key>k</b>", script, "dead",
+        long id = sql.insertOne("orders_outbox", "order.placed", "<b id=xss-key>k</b>", script, "dead",
                 "<script>alert('xss')</script>", "{}");
         browser.get(base + "/dashboard/services/orders/messages/" + id);
         assertThat(text("pre.payload")).isEqualTo(script);
@@ -232,9 +231,9 @@ class DashboardBrowserTest {
     @Test
     @Order(5)
     void aDeadRowReplayedFromItsPageIsDeliveredToTheTopic() throws SQLException {
-        long id = insertOne("orders_outbox", "order.placed", "replay-me", "{\"orderId\":\"replay-me\"}", "dead",
+        long id = sql.insertOne("orders_outbox", "order.placed", "replay-me", "{\"orderId\":\"replay-me\"}", "dead",
                 "broker down", "{}");
-        String eventId = eventId("orders_outbox", id);
+        String eventId = sql.eventId("orders_outbox", id);
         browser.get(base + "/dashboard/services/orders/messages/" + id);
         clickAndLoad(By.xpath("//button[normalize-space()='Replay…']"));
         assertThat(text("section.confirm h2")).isEqualTo("Replay 1 row?");
@@ -249,20 +248,20 @@ class DashboardBrowserTest {
             driver.navigate().refresh();
             return text("h2 .state").equals("published");
         });
-        assertThat(audit("replay", "{\"ids\":[" + id + "]}")).containsEntry("actor", OPERATOR)
+        assertThat(sql.audit("replay", "{\"ids\":[" + id + "]}")).containsEntry("actor", OPERATOR)
                 .containsEntry("reason", "broker fixed, INC-42").containsEntry("rows", "1");
     }
 
     @Test
     @Order(6)
     void bulkReplayPreviewsTheCountOfTheFilterAndAskedForConfirmation() throws SQLException {
-        List<String> timeouts = insert("orders_outbox", "order.placed", "bulk-", 7, "dead", "gateway timeout after 30s");
-        insert("orders_outbox", "order.placed", "other-", 3, "dead", "schema rejected");
+        List<String> timeouts = sql.insert("orders_outbox", "order.placed", "bulk-", 7, "dead", "gateway timeout after 30s");
+        sql.insert("orders_outbox", "order.placed", "other-", 3, "dead", "schema rejected");
         browser.get(base + "/dashboard/services/orders/dead");
         WebElement error = browser.findElement(By.name("error"));
         error.sendKeys("GATEWAY");
         clickAndLoad(By.cssSelector("form.search button"));
-        long matching = scalar("SELECT COUNT(*) FROM orders_outbox WHERE status = 'dead' AND last_error ILIKE '%gateway%'");
+        long matching = sql.scalar("SELECT COUNT(*) FROM orders_outbox WHERE status = 'dead' AND last_error ILIKE '%gateway%'");
         assertThat(matching).isEqualTo(7);
         assertThat(text("b[data-fact=matching]")).isEqualTo("7");
         assertThat(browser.findElements(By.cssSelector("table.rows tbody tr"))).hasSize(7);
@@ -270,8 +269,9 @@ class DashboardBrowserTest {
 
         clickAndLoad(By.xpath("//button[normalize-space()='Replay all 7 matching…']"));
         assertThat(text("section.confirm h2")).isEqualTo("Replay 7 rows?");
+        assertThat(text("code[data-fact=filter]")).isEqualTo("state=dead error=GATEWAY");
         assertThat(text("b[data-fact=preview-rows]")).isEqualTo(String.valueOf(matching));
-        assertThat(scalar("SELECT COUNT(*) FROM orders_outbox WHERE status = 'dead' AND last_error ILIKE '%gateway%'"))
+        assertThat(sql.scalar("SELECT COUNT(*) FROM orders_outbox WHERE status = 'dead' AND last_error ILIKE '%gateway%'"))
                 .as("the preview changed nothing").isEqualTo(7);
         browser.findElement(By.name("reason")).sendKeys("gateway back");
         HeadlessChromium.screenshot(browser, "bulk-replay-confirm");
@@ -289,18 +289,18 @@ class DashboardBrowserTest {
         browser.findElement(By.name("reason")).sendKeys("test orders");
         clickAndLoad(By.xpath("//button[normalize-space()='Discard 2 rows']"));
         assertThat(text("p.notice.ok")).startsWith("Done: discard of 2 rows by " + OPERATOR);
-        assertThat(countsOf("SELECT status, COUNT(*) FROM orders_outbox WHERE event_key LIKE 'other-%' GROUP BY status"))
+        assertThat(sql.countsOf("SELECT status, COUNT(*) FROM orders_outbox WHERE event_key LIKE 'other-%' GROUP BY status"))
                 .isEqualTo(Map.of("discarded", 2L, "dead", 1L));
     }
 
     @Test
     @Order(7)
     void heldKeysAreSkippedOrRetriedAndTheirKeysFlowInOrder() throws SQLException {
-        long skipped = insertOne("orders_outbox", "order.paid", "held-1", "{}", "dead", "card declined", "{}");
-        long retried = insertOne("orders_outbox", "order.paid", "held-2", "{}", "dead", "processor down", "{}");
-        execute("UPDATE orders_outbox SET holds_key = TRUE WHERE id IN (" + skipped + ", " + retried + ")");
-        List<String> afterSkipped = insert("orders_outbox", "order.placed", "held-1", 2, "pending", null, true);
-        List<String> afterRetried = insert("orders_outbox", "order.placed", "held-2", 2, "pending", null, true);
+        long skipped = sql.insertOne("orders_outbox", "order.paid", "held-1", "{}", "dead", "card declined", "{}");
+        long retried = sql.insertOne("orders_outbox", "order.paid", "held-2", "{}", "dead", "processor down", "{}");
+        sql.execute("UPDATE orders_outbox SET holds_key = TRUE WHERE id IN (" + skipped + ", " + retried + ")");
+        List<String> afterSkipped = sql.insert("orders_outbox", "order.placed", "held-1", 2, "pending", null, true);
+        List<String> afterRetried = sql.insert("orders_outbox", "order.placed", "held-2", 2, "pending", null, true);
         browser.get(base + "/dashboard/services/orders/held-keys");
         waitUntil(driver -> {
             driver.navigate().refresh();
@@ -317,13 +317,13 @@ class DashboardBrowserTest {
         clickAndLoad(By.xpath("//button[normalize-space()='Skip 1 row']"));
         assertThat(text("p.notice.ok")).startsWith("Done: skip of 1 row by " + OPERATOR);
         awaitDelivered(afterSkipped);
-        assertThat(state("orders_outbox", skipped)).isEqualTo("dead");
+        assertThat(sql.state("orders_outbox", skipped)).isEqualTo("dead");
 
         clickAndLoad(heldKeyRow("held-2").findElement(By.xpath(".//button[normalize-space()='Retry…']")));
         browser.findElement(By.name("reason")).sendKeys("processor back");
         clickAndLoad(By.xpath("//button[normalize-space()='Retry 1 row']"));
         assertThat(text("p.notice.ok")).startsWith("Done: replay of 1 row by " + OPERATOR);
-        List<String> all = new ArrayList<>(List.of(eventId("orders_outbox", retried)));
+        List<String> all = new ArrayList<>(List.of(sql.eventId("orders_outbox", retried)));
         all.addAll(afterRetried);
         awaitDelivered(all);
         assertThat(TopicRecords.read(broker, TOPIC).stream().filter(record -> "held-2".equals(record.key()))
@@ -356,7 +356,7 @@ class DashboardBrowserTest {
         clickAndLoad(By.xpath("//button[normalize-space()='Resolve']"));
         assertThat(text("p.notice.ok")).isEqualTo("Done: resolve; the item is now resolved.");
         assertThat(text("dl.fields")).contains("by " + OPERATOR).contains("imported by hand");
-        assertThat(countsOf("SELECT resolved_by || '|' || resolution_notes, COUNT(*) FROM mailroom_ledger WHERE id = " + first
+        assertThat(sql.countsOf("SELECT resolved_by || '|' || resolution_notes, COUNT(*) FROM mailroom_ledger WHERE id = " + first
                 + " AND status = 'resolved' GROUP BY 1")).isEqualTo(Map.of(OPERATOR + "|imported by hand", 1L));
 
         browser.get(base + "/dashboard/ledger/" + second);
@@ -380,7 +380,7 @@ class DashboardBrowserTest {
     @Test
     @Order(10)
     void aWriteWithoutTheSessionsCsrfTokenIsRefusedWith403() throws SQLException {
-        long id = insertOne("orders_outbox", "order.placed", "csrf-1", "{}", "dead", "broker down", "{}");
+        long id = sql.insertOne("orders_outbox", "order.placed", "csrf-1", "{}", "dead", "broker down", "{}");
         browser.get(base + "/dashboard/services/orders/messages/" + id);
         browser.executeScript("document.querySelector('form.actions input[name=_csrf]').remove()");
         clickAndLoad(By.xpath("//button[normalize-space()='Replay…']"));
@@ -394,7 +394,7 @@ class DashboardBrowserTest {
                   body: 'action=replay:selected&id=%d&reason=x&_csrf=forged'}).then(r => done(r.status));
                 """.formatted(id));
         assertThat(status).isEqualTo(403L);
-        assertThat(state("orders_outbox", id)).isEqualTo("dead");
+        assertThat(sql.state("orders_outbox", id)).isEqualTo("dead");
     }
 
     @Test
@@ -404,7 +404,7 @@ class DashboardBrowserTest {
         pages.put("login", "/dashboard/login");
         pages.put("overview", "/dashboard/");
         pages.put("messages", "/dashboard/services/orders/messages?key=search-42");
-        pages.put("message", "/dashboard/services/orders/messages/" + scalar(
+        pages.put("message", "/dashboard/services/orders/messages/" + sql.scalar(
                 "SELECT id FROM orders_outbox WHERE event_key = 'search-42'"));
         pages.put("dead-letters", "/dashboard/services/orders/dead");
         pages.put("held-keys", "/dashboard/services/orders/held-keys");
@@ -434,7 +434,7 @@ class DashboardBrowserTest {
     @Test
     @Order(12)
     void aReadOnlyServerHidesEveryWriteAndRefusesOne() throws Exception {
-        long id = insertOne("orders_outbox", "order.placed", "ro-1", "{}", "dead", "broker down", "{}");
+        long id = sql.insertOne("orders_outbox", "order.placed", "ro-1", "{}", "dead", "broker down", "{}");
         URI dashboard = readOnly.dashboardUri().orElseThrow();
         assertThat(dashboard.getPort()).as("a port of its own").isNotEqualTo(readOnly.uri().getPort());
         String roBase = "http://localhost:" + dashboard.getPort();
@@ -461,7 +461,7 @@ class DashboardBrowserTest {
                   .then(r => r.text().then(t => done(r.status + ' ' + t)));
                 """.formatted(id));
         assertThat(status.toString()).startsWith("403 ").contains("read-only");
-        assertThat(state("orders_outbox", id)).isEqualTo("dead");
+        assertThat(sql.state("orders_outbox", id)).isEqualTo("dead");
 
         HttpClient http = HttpClient.newHttpClient();
         assertThat(http.send(HttpRequest.newBuilder(URI.create(roBase + "/api/v1/services")).build(),
@@ -483,9 +483,11 @@ class DashboardBrowserTest {
 
     /** Clicks something that loads a page, and waits until the page it was on is gone. */
     private static void clickAndLoad(WebElement element) {
-        WebElement page = browser.findElement(By.tagName("html"));
+        browser.executeScript("window.mailroomPageBeforeClick = true");
         element.click();
-        new WebDriverWait(browser, WAIT).until(ExpectedConditions.stalenessOf(page));
+        new WebDriverWait(browser, WAIT).ignoring(WebDriverException.class).until(driver -> Boolean.TRUE.equals(
+                browser.executeScript("return window.mailroomPageBeforeClick === undefined"
+                        + " && document.readyState === 'complete'")));
     }
 
     private static void clickAndLoad(By by) {
@@ -515,120 +517,6 @@ class DashboardBrowserTest {
             request.header("Cookie", cookie);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
-
-    // ---------------------------------------------------------------- database helpers
-
-    static List<String> insert(String table, String type, String key, int rows, String status, String error)
-            throws SQLException {
-        return insert(table, type, key, rows, status, error, false);
-    }
-
-    /** Rows as a producer in any language inserts them (plain SQL, one statement); returns their event ids in id order. */
-    static List<String> insert(String table, String type, String key, int rows, String status, String error,
-                               boolean sameKey) throws SQLException {
-        List<String> ids = new ArrayList<>();
-        try (Connection connection = db.dataSource().getConnection();
-             PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table + " (event_type, event_key,"
-                     + " payload, status, attempts, last_error) SELECT ?, k, convert_to('{\"n\":\"' || k || '\"}', 'UTF8'),"
-                     + " ?, ?, ? FROM (SELECT n, CASE WHEN ? THEN ? ELSE ? || (n - 1) END AS k"
-                     + " FROM generate_series(1, ?) AS n) AS keys ORDER BY n RETURNING id, event_id")) {
-            insert.setString(1, type);
-            insert.setString(2, status);
-            insert.setInt(3, status.equals("dead") ? 20 : 0);
-            insert.setString(4, error);
-            insert.setBoolean(5, sameKey);
-            insert.setString(6, key);
-            insert.setString(7, key);
-            insert.setInt(8, rows);
-            Map<Long, String> byId = new java.util.TreeMap<>();
-            try (ResultSet rs = insert.executeQuery()) {
-                while (rs.next()) {
-                    byId.put(rs.getLong(1), rs.getString(2));
-                }
-            }
-            ids.addAll(byId.values());
-        }
-        return ids;
-    }
-
-    static long insertOne(String table, String type, String key, String payload, String status, String error,
-                          String headers) throws SQLException {
-        try (Connection connection = db.dataSource().getConnection();
-             PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table + " (event_type, event_key,"
-                     + " payload, status, attempts, last_error, headers) VALUES (?, ?, convert_to(?, 'UTF8'), ?, ?, ?,"
-                     + " CAST(? AS jsonb)) RETURNING id")) {
-            insert.setString(1, type);
-            insert.setString(2, key);
-            insert.setString(3, payload);
-            insert.setString(4, status);
-            insert.setInt(5, status.equals("dead") ? 20 : 0);
-            insert.setString(6, error);
-            insert.setString(7, headers);
-            try (ResultSet rs = insert.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
-    static void execute(String sql) throws SQLException {
-        try (Connection connection = db.dataSource().getConnection(); Statement statement = connection.createStatement()) {
-            statement.executeUpdate(sql);
-        }
-    }
-
-    static long scalar(String sql) throws SQLException {
-        try (Connection connection = db.dataSource().getConnection(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    static String eventId(String table, long id) throws SQLException {
-        try (Connection connection = db.dataSource().getConnection(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT event_id FROM " + table + " WHERE id = " + id)) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
-    static String state(String table, long id) throws SQLException {
-        try (Connection connection = db.dataSource().getConnection(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT status FROM " + table + " WHERE id = " + id)) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
-    static Map<String, Long> countsByState(String table) throws SQLException {
-        return countsOf("SELECT status, COUNT(*) FROM " + table + " GROUP BY status");
-    }
-
-    static Map<String, Long> countsOf(String sql) throws SQLException {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        try (Connection connection = db.dataSource().getConnection(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(sql)) {
-            while (rs.next()) {
-                counts.put(rs.getString(1), rs.getLong(2));
-            }
-        }
-        return counts;
-    }
-
-    /** The last audit record of this action and selection: actor, reason, rows. */
-    static Map<String, String> audit(String action, String selection) throws SQLException {
-        try (Connection connection = db.dataSource().getConnection();
-             PreparedStatement query = connection.prepareStatement("SELECT actor, reason, rows_changed FROM mailroom_audit"
-                     + " WHERE action = ? AND selection = ? ORDER BY id DESC LIMIT 1")) {
-            query.setString(1, action);
-            query.setString(2, selection);
-            try (ResultSet rs = query.executeQuery()) {
-                assertThat(rs.next()).as("an audit record of " + action + " " + selection).isTrue();
-                return Map.of("actor", rs.getString(1), "reason", rs.getString(2), "rows", rs.getString(3));
-            }
-        }
     }
 
     static void awaitDelivered(List<String> eventIds) {

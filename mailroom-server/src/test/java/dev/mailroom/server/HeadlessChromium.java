@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -23,6 +24,8 @@ final class HeadlessChromium {
     static final Path SCREENSHOTS = Path.of(System.getProperty("mailroom.dashboard.screenshots",
             "target/dashboard-screenshots"));
 
+    private static final int WIDTH = 1280;
+
     private HeadlessChromium() {
     }
 
@@ -38,16 +41,22 @@ final class HeadlessChromium {
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--disable-extensions", "--user-data-dir=" + profile.toAbsolutePath(),
-                "--window-size=1280,1000", "--lang=en-US");
+                "--window-size=" + WIDTH + ",1000", "--lang=en-US");
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
                 .usingAnyFreePort().withTimeout(Duration.ofSeconds(30)).build();
         ChromeDriver driver = new ChromeDriver(service, options);
-        driver.manage().window().setSize(new Dimension(1280, 1000));
+        driver.manage().window().setSize(new Dimension(WIDTH, 1000));
         return driver;
     }
 
-    /** A screenshot of what the browser shows now, as {@code name}.png in {@link #SCREENSHOTS}. */
+    /**
+     * A screenshot of the page, as {@code name}.png in {@link #SCREENSHOTS}: the viewport is made as
+     * tall as the page (400 to 1600 pixels) for the shot (DevTools' device metrics), then set back.
+     */
     static Path screenshot(ChromeDriver driver, String name) {
+        long height = (Long) driver.executeScript("return Math.ceil(document.body.getBoundingClientRect().height) + 16");
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", WIDTH,
+                "height", Math.max(400, Math.min(1600, height)), "deviceScaleFactor", 1, "mobile", false));
         try {
             Files.createDirectories(SCREENSHOTS);
             Path file = SCREENSHOTS.resolve(name + ".png");
@@ -55,6 +64,8 @@ final class HeadlessChromium {
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
         }
     }
 }

@@ -167,6 +167,9 @@ final class MovePages {
         h.raw("<section class=\"confirm\"><h2>").text(request.verb().label + " " + preview.rows() + " "
                 + (preview.rows() == 1 ? "row" : "rows") + "?").raw("</h2><p>")
                 .text(describe(request, mailbox)).raw("</p>");
+        if (request.matching()) {
+            h.raw("<p>Filter: <code data-fact=\"filter\">").text(conditions(call)).raw("</code></p>");
+        }
         if (preview.rows() == 0) {
             Layout.notice(h, "info", "No row is in a state this move takes: nothing to do.");
             h.raw("<p>").link(Layout.box(mailbox) + "/" + request.verb().page, "Back").raw("</p></section>");
@@ -250,6 +253,17 @@ final class MovePages {
         String which = request.matching() ? "Every dead row of " + mailbox.target() + " matching the filter."
                 : "The selected rows of " + mailbox.target() + " (those still dead).";
         return which + " " + what;
+    }
+
+    /** The conditions given, as {@code name=value} pairs, with the state every move by filter adds. */
+    private static String conditions(Call call) {
+        StringBuilder text = new StringBuilder("state=dead");
+        for (String name : new java.util.TreeSet<>(Filters.FIELDS)) {
+            if (!name.equals("state")) {
+                call.all(name).forEach(value -> text.append(' ').append(name).append('=').append(value));
+            }
+        }
+        return text.toString();
     }
 
     /** The outcome of the move just made, read back from the audit trail. */
