@@ -27,12 +27,14 @@ public class MailroomAdminAutoConfiguration {
     MailroomAdmin mailroomAdmin(DataSource dataSource, RouteRegistry routes, MailroomProperties properties,
                                 ObjectProvider<MailroomConsumers> consumers, ObjectProvider<CompensationLedger> ledger) {
         PropertyErrors errors = new PropertyErrors("mailroom.admin");
-        MailroomAdmin.Builder builder = MailroomAdmin.builder(dataSource, routes)
-                .writesEnabled(properties.getAdmin().isWritesEnabled())
-                .relayExpiry(errors.note("relayExpiry", "relay-expiry", properties.getAdmin().getRelayExpiry()));
-        consumers.ifAvailable(found -> found.runners().forEach((group, runner) ->
-                builder.inbox(group, runner.inboxTable().qualified())));
-        ledger.ifAvailable(builder::ledger);
-        return errors.build(builder::build);
+        return errors.build(() -> {
+            MailroomAdmin.Builder builder = MailroomAdmin.builder(dataSource, routes)
+                    .writesEnabled(properties.getAdmin().isWritesEnabled())
+                    .relayExpiry(errors.note("relayExpiry", "relay-expiry", properties.getAdmin().getRelayExpiry()));
+            consumers.ifAvailable(found -> found.runners().forEach((group, runner) ->
+                    builder.inbox(group, runner.inboxTable().qualified())));
+            ledger.ifAvailable(builder::ledger);
+            return builder.build();
+        });
     }
 }

@@ -7,19 +7,16 @@ import dev.mailroom.routing.RouteRegistry;
 import dev.mailroom.spring.MailroomJson;
 import dev.mailroom.spring.TransactionalOutboxPublisher;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
@@ -39,7 +36,6 @@ import org.springframework.transaction.PlatformTransactionManager;
 @ConditionalOnBooleanProperty(name = "mailroom.enabled", matchIfMissing = true)
 @ConditionalOnSingleCandidate(DataSource.class)
 @EnableConfigurationProperties(MailroomProperties.class)
-@Import({MailroomAutoConfiguration.Jackson3.class, MailroomAutoConfiguration.Jackson2.class})
 public class MailroomAutoConfiguration {
 
     @Bean
@@ -91,28 +87,18 @@ public class MailroomAutoConfiguration {
                 SpringTransactions.managerFor(transactionManager, dataSource));
     }
 
-    /** Payload JSON through the application's Jackson 3 mapper, Spring Boot 4's default. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = "tools.jackson.databind.json.JsonMapper")
-    @ConditionalOnBean(type = "tools.jackson.databind.json.JsonMapper")
-    static class Jackson3 {
-
-        @Bean
-        @ConditionalOnMissingBean
-        MailroomJson mailroomJson(tools.jackson.databind.json.JsonMapper mapper) {
-            return new Jackson3Json(mapper);
+    /**
+     * Payload JSON through the application's mapper: its Jackson 3 {@code JsonMapper} (Spring Boot 4's
+     * default), else its Jackson 2 {@code ObjectMapper}, else the plain Java consumer's default mapper.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    MailroomJson mailroomJson(ListableBeanFactory beans, ObjectProvider<ObjectMapper> jackson2) {
+        MailroomJson jackson3 = Jackson3Json.ofApplication(beans);
+        if (jackson3 != null) {
+            return jackson3;
         }
-    }
-
-    /** Otherwise the application's Jackson 2 mapper, or the plain Java consumer's default one. */
-    @Configuration(proxyBeanMethods = false)
-    static class Jackson2 {
-
-        @Bean
-        @ConditionalOnMissingBean
-        MailroomJson mailroomJson(ObjectProvider<ObjectMapper> mapper) {
-            ObjectMapper application = mapper.getIfUnique();
-            return application != null ? new Jackson2Json(application) : Jackson2Json.defaults();
-        }
+        ObjectMapper application = jackson2.getIfUnique();
+        return application != null ? new Jackson2Json(application) : Jackson2Json.defaults();
     }
 }

@@ -36,9 +36,9 @@ public class MailroomLedgerAutoConfiguration {
         schema.ifAvailable(initialized -> { });
         MailroomProperties.Ledger settings = properties.getLedger();
         PropertyErrors errors = new PropertyErrors("mailroom.ledger");
-        CompensationLedger.Builder builder = CompensationLedger.builder(dataSource)
-                .table(errors.note("table", "table", settings.getTable()))
-                .retryPolicy(RetryPolicies.from("mailroom.ledger", settings.getRetry(), "max-attempts",
+        CompensationLedger.Builder builder = CompensationLedger.builder(dataSource);
+        errors.build(() -> builder.table(errors.note("table", "table", settings.getTable())));
+        builder.retryPolicy(RetryPolicies.from("mailroom.ledger", settings.getRetry(), "max-attempts",
                         settings.getMaxAttempts()))
                 .batchSize(errors.note("batchSize", "batch-size", settings.getBatchSize()))
                 .lease(errors.note("lease", "lease", settings.getLease()))

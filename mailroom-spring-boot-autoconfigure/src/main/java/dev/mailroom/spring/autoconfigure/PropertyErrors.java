@@ -1,5 +1,6 @@
 package dev.mailroom.spring.autoconfigure;
 
+import dev.mailroom.MailroomException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -33,7 +34,7 @@ final class PropertyErrors {
     <T> T build(Supplier<T> build) {
         try {
             return build.get();
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | MailroomException e) {
             throw invalid(e);
         }
     }
@@ -45,6 +46,14 @@ final class PropertyErrors {
             if (message.startsWith(setting.getKey() + " ")) {
                 noted = setting.getValue();
                 break;
+            }
+        }
+        if (noted == null) {
+            for (Noted setting : settings.values()) {
+                if (setting.value() != null && message.contains("'" + setting.value() + "'")) {
+                    noted = setting;
+                    break;
+                }
             }
         }
         if (noted == null) {
