@@ -40,7 +40,7 @@ public final class SpringTestEnvironment implements BeforeAllCallback, AfterAllC
     }
 
     /** The Spring Boot properties that point the application at the test schema and broker. */
-    static void register(DynamicPropertyRegistry registry) {
+    public static void register(DynamicPropertyRegistry registry) {
         registry.add("spring.datasource.url", () -> database.jdbcUrl());
         registry.add("spring.datasource.username", () -> database.user());
         registry.add("spring.datasource.password", () -> database.password());
