@@ -1,6 +1,8 @@
 package dev.mailroom.examples.orders;
 
-import dev.mailroom.testkit.kafka.KafkaBroker;
+import dev.mailroom.kafka.embedded.EmbeddedKafka;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.Map;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.SpringApplication;
@@ -13,16 +15,16 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
  *
  * <p>For trying it out: when neither {@code MAILROOM_KAFKA_BOOTSTRAP_SERVERS} nor
  * {@code --mailroom.kafka.bootstrap-servers} names a cluster, an in-process Kafka broker is started
- * here (Mailroom's testkit). In production, point {@code mailroom.kafka.bootstrap-servers} at your
+ * here ({@code mailroom-kafka-embedded}). In production, point {@code mailroom.kafka.bootstrap-servers} at your
  * cluster and leave the testkit out.
  */
 @SpringBootApplication
 public class OrdersApplication {
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         SpringApplication application = new SpringApplication(OrdersApplication.class);
         if (!namesKafka(args) && System.getenv("MAILROOM_KAFKA_BOOTSTRAP_SERVERS") == null) {
-            KafkaBroker broker = KafkaBroker.start();
+            EmbeddedKafka broker = startInProcessKafka();
             // stopped after every bean (relays, consumers) that uses it
             application.addInitializers(context -> ((DefaultListableBeanFactory) context.getBeanFactory())
                     .registerDisposableBean("inProcessKafka", broker::close));
@@ -31,6 +33,12 @@ public class OrdersApplication {
                     "mailroom.kafka.create-missing-topics-partitions", "1"));
         }
         application.run(args);
+    }
+
+    /** For trying it out: a one-node broker in this JVM, its log in a temporary folder. */
+    static EmbeddedKafka startInProcessKafka() throws IOException {
+        return EmbeddedKafka.create(Files.createTempDirectory("orders-example-kafka-"), EmbeddedKafka.freePort(),
+                EmbeddedKafka.freePort()).start();
     }
 
     private static boolean namesKafka(String[] args) {

@@ -2,7 +2,7 @@ package dev.mailroom.examples.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailroom.testkit.kafka.KafkaBroker;
+import dev.mailroom.kafka.embedded.EmbeddedKafka;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -15,13 +15,17 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(properties = "example.demo-orders=3")
 class OrdersApplicationTest {
 
-    private static KafkaBroker broker;
+    private static EmbeddedKafka broker;
 
     @DynamicPropertySource
     static void inProcessKafka(DynamicPropertyRegistry registry) {
         registry.add("example.in-process-kafka", () -> {
             if (broker == null) {
-                broker = KafkaBroker.start();
+                try {
+                    broker = OrdersApplication.startInProcessKafka();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
             }
             return broker.bootstrapServers();
         });
