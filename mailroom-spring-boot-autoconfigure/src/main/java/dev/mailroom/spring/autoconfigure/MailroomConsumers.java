@@ -8,15 +8,11 @@ import dev.mailroom.routing.RouteRegistry;
 import dev.mailroom.spring.MailroomJson;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * One {@link ConsumerRunner} per consumer group that has handler beans, as one lifecycle bean: built
@@ -25,15 +21,15 @@ import org.springframework.context.SmartLifecycle;
  * {@code DataSource}. Each handler runs in a transaction of the application's transaction manager
  * that also records the event in the group's inbox.
  */
-public final class MailroomConsumers implements SmartLifecycle {
-
-    private static final Logger LOG = LoggerFactory.getLogger(MailroomConsumers.class);
-
-    private final Map<String, ConsumerRunner> runners;
-    private volatile boolean running;
+public final class MailroomConsumers extends MailroomLifecycle<ConsumerRunner> {
 
     MailroomConsumers(Map<String, ConsumerRunner> runners) {
-        this.runners = Collections.unmodifiableMap(new LinkedHashMap<>(runners));
+        super(runners);
+    }
+
+    @Override
+    void start(ConsumerRunner runner) {
+        runner.start();
     }
 
     record Wiring(DataSource dataSource, RouteRegistry routes, String bootstrapServers, Map<String, String> kafka,
@@ -109,40 +105,6 @@ public final class MailroomConsumers implements SmartLifecycle {
 
     /** The runners by consumer group. */
     public Map<String, ConsumerRunner> runners() {
-        return runners;
-    }
-
-    @Override
-    public synchronized void start() {
-        if (running) {
-            return;
-        }
-        runners.values().forEach(ConsumerRunner::start);
-        running = true;
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (!running) {
-            return;
-        }
-        running = false;
-        for (ConsumerRunner runner : runners.values()) {
-            try {
-                runner.close();
-            } catch (RuntimeException e) {
-                LOG.warn("Consumer of group {} did not close cleanly: {}", runner.group(), e.toString());
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    @Override
-    public int getPhase() {
-        return MailroomLifecycle.PHASE;
+        return workers();
     }
 }

@@ -5,14 +5,10 @@ import dev.mailroom.routing.RouteRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.mailroom.transport.Transport;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * The relays of this application, one per relayed service, as one lifecycle bean: built (and their
@@ -20,15 +16,15 @@ import org.springframework.context.SmartLifecycle;
  * (stop claiming, wait for acknowledgements, give back unsent rows) when the context closes, before
  * the {@code DataSource} and the transport are destroyed.
  */
-public final class MailroomRelays implements SmartLifecycle {
-
-    private static final Logger LOG = LoggerFactory.getLogger(MailroomRelays.class);
-
-    private final Map<String, Relay> relays;
-    private volatile boolean running;
+public final class MailroomRelays extends MailroomLifecycle<Relay> {
 
     MailroomRelays(Map<String, Relay> relays) {
-        this.relays = Collections.unmodifiableMap(new LinkedHashMap<>(relays));
+        super(relays);
+    }
+
+    @Override
+    void start(Relay relay) {
+        relay.start();
     }
 
     static MailroomRelays build(DataSource dataSource, RouteRegistry routes, Transport transport,
@@ -80,59 +76,16 @@ public final class MailroomRelays implements SmartLifecycle {
 
     /** The relays by service. */
     public Map<String, Relay> relays() {
-        return relays;
+        return workers();
     }
 
     /** Whether the relay of {@code service} was started here and not stopped since. */
     public boolean isRunning(String service) {
-        return running && relays.containsKey(service);
-    }
-
-    @Override
-    public synchronized void start() {
-        if (running) {
-            return;
-        }
-        List<Relay> started = new ArrayList<>();
-        try {
-            for (Relay relay : relays.values()) {
-                started.add(relay.start());
-            }
-        } catch (RuntimeException e) {
-            started.forEach(Relay::close);
-            throw e;
-        }
-        running = true;
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (!running) {
-            return;
-        }
-        running = false;
-        for (Relay relay : relays.values()) {
-            try {
-                relay.close();
-            } catch (RuntimeException e) {
-                LOG.warn("Relay {} did not close cleanly: {}", relay.owner(), e.toString());
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    /** Starts after, and stops before, the web server and other default-phase beans. */
-    @Override
-    public int getPhase() {
-        return MailroomLifecycle.PHASE;
+        return isRunning() && workers().containsKey(service);
     }
 
     /** The services relayed here. */
     public List<String> services() {
-        return List.copyOf(relays.keySet());
+        return List.copyOf(workers().keySet());
     }
 }
