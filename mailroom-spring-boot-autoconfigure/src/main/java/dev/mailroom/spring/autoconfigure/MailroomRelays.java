@@ -2,8 +2,8 @@ package dev.mailroom.spring.autoconfigure;
 
 import dev.mailroom.relay.Relay;
 import dev.mailroom.routing.RouteRegistry;
-import io.micrometer.core.instrument.MeterRegistry;
 import dev.mailroom.transport.Transport;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
