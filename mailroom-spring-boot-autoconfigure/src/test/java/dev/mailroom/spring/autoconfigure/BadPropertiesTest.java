@@ -58,9 +58,7 @@ class BadPropertiesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("badValues")
     void aBadValueIsRefusedAtStartNamingTheProperty(String properties, String named) {
-        runner.withPropertyValues(properties.split(",")).run(context ->
-                assertThat(context).getFailure().satisfies(failure ->
-                        assertThat(messages(failure)).contains(named)));
+        assertRefusedNaming(runner, properties, named);
     }
 
     static Stream<Arguments> badConsumerValues() {
@@ -78,11 +76,8 @@ class BadPropertiesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("badConsumerValues")
     void aBadConsumerValueIsRefusedAtStartNamingTheProperty(String properties, String named) {
-        runner.withPropertyValues("mailroom.relay.enabled=false", "mailroom.kafka.bootstrap-servers=127.0.0.1:1")
-                .withPropertyValues(properties.split(","))
-                .withBean(Handlers.class)
-                .run(context -> assertThat(context).getFailure().satisfies(failure ->
-                        assertThat(messages(failure)).contains(named)));
+        assertRefusedNaming(runner.withPropertyValues("mailroom.relay.enabled=false",
+                "mailroom.kafka.bootstrap-servers=127.0.0.1:1").withBean(Handlers.class), properties, named);
     }
 
     static Stream<Arguments> badKafkaValues() {
@@ -97,14 +92,16 @@ class BadPropertiesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("badKafkaValues")
     void aBadKafkaValueIsRefusedAtStartNamingTheProperty(String properties, String named) {
-        new ApplicationContextRunner().withConfiguration(ContextRunners.MAILROOM)
+        assertRefusedNaming(new ApplicationContextRunner().withConfiguration(ContextRunners.MAILROOM)
                 .withBean(javax.sql.DataSource.class, () -> new org.springframework.jdbc.datasource.DelegatingDataSource(
                         runnerDataSource))
                 .withPropertyValues(ContextRunners.ORDERS)
-                .withPropertyValues("mailroom.kafka.bootstrap-servers=127.0.0.1:1")
-                .withPropertyValues(properties.split(","))
-                .run(context -> assertThat(context).getFailure().satisfies(failure ->
-                        assertThat(messages(failure)).contains(named)));
+                .withPropertyValues("mailroom.kafka.bootstrap-servers=127.0.0.1:1"), properties, named);
+    }
+
+    private static void assertRefusedNaming(ApplicationContextRunner runner, String properties, String named) {
+        runner.withPropertyValues(properties.split(",")).run(context ->
+                assertThat(context).getFailure().satisfies(failure -> assertThat(messages(failure)).contains(named)));
     }
 
     private static javax.sql.DataSource runnerDataSource;
