@@ -89,16 +89,27 @@ public final class ConsumerRunner implements AutoCloseable {
                 }
             }
         }
-        ObjectMapper json = builder.objectMapper != null ? builder.objectMapper
-                : new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        PayloadReader payloads = builder.payloadReader != null ? builder.payloadReader
+                : jackson(builder.objectMapper != null ? builder.objectMapper
+                        : new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false));
         InboxWorker inboxWorker = new InboxWorker(settings, inbox, Map.copyOf(builder.handlers),
-                eventType -> Optional.ofNullable(sharedOutboxes.get(eventType)), json, metrics);
+                eventType -> Optional.ofNullable(sharedOutboxes.get(eventType)), payloads, builder.transactions,
+                metrics);
         this.worker = BackgroundLoop.scheduled("mailroom-inbox-" + settings.group(), settings.idleWait(), ERROR_BACKOFF,
                 inboxWorker::runOnce);
         InboxWriter writer = new InboxWriter(dataSource, dialect, inboxTable, builder.retryPolicy.maxAttempts());
         this.receiver = new KafkaInboxReceiver(new KafkaConsumer<>(consumerConfig(builder, settings.group()),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer()), topics, writer, worker::wake, metrics,
                 "mailroom-receiver-" + settings.group(), clock);
+    }
+
+    private static PayloadReader jackson(ObjectMapper mapper) {
+        return new PayloadReader() {
+            @Override
+            public <T> T read(byte[] payload, Class<T> type) throws Exception {
+                return mapper.readValue(payload, type);
+            }
+        };
     }
 
     public static Builder builder(DataSource dataSource, RouteRegistry routes, String bootstrapServers) {
@@ -226,6 +237,8 @@ public final class ConsumerRunner implements AutoCloseable {
         private boolean sharedOutbox;
         private MeterRegistry meterRegistry;
         private ObjectMapper objectMapper;
+        private PayloadReader payloadReader;
+        private HandlerTransactions transactions;
 
         private Builder(DataSource dataSource, RouteRegistry routes, String bootstrapServers) {
             this.dataSource = Arguments.requireNonNull(dataSource, "dataSource");
@@ -319,6 +332,21 @@ public final class ConsumerRunner implements AutoCloseable {
         /** The Jackson mapper for payloads; defaults to one that ignores unknown properties. */
         public Builder objectMapper(ObjectMapper objectMapper) {
             this.objectMapper = objectMapper;
+            return this;
+        }
+
+        /** Decodes payloads instead of the Jackson 2 mapper (for another JSON library or Jackson version). */
+        public Builder payloadReader(PayloadReader payloadReader) {
+            this.payloadReader = Arguments.requireNonNull(payloadReader, "payloadReader");
+            return this;
+        }
+
+        /**
+         * Runs each handler's transaction (default: one opened on a connection of the consumer's
+         * {@code DataSource}); see {@link HandlerTransactions}.
+         */
+        public Builder handlerTransactions(HandlerTransactions transactions) {
+            this.transactions = Arguments.requireNonNull(transactions, "transactions");
             return this;
         }
 

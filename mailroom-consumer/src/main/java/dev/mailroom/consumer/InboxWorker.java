@@ -1,14 +1,13 @@
 package dev.mailroom.consumer;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailroom.jdbc.store.ClaimResult;
+import dev.mailroom.jdbc.store.ConsumeCallback;
 import dev.mailroom.jdbc.store.ConsumeCallbackException;
 import dev.mailroom.jdbc.store.ConsumeOutcome;
 import dev.mailroom.jdbc.store.OutboxRow;
 import dev.mailroom.jdbc.store.OutboxStore;
 import dev.mailroom.kafka.CloudEventHeaders;
 import dev.mailroom.state.OutboxState;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +32,8 @@ final class InboxWorker {
     private final Map<String, HandlerRegistration<?>> handlers;
     private final UnknownTypePolicy unknownTypes;
     private final Function<String, Optional<OutboxStore>> sharedOutboxOf;
-    private final ObjectMapper json;
+    private final PayloadReader payloads;
+    private final HandlerTransactions transactions;
     private final ConsumerMetrics metrics;
     private final String owner;
     private final String group;
@@ -42,12 +42,14 @@ final class InboxWorker {
     private final Duration idleWait;
 
     InboxWorker(ConsumerSettings settings, OutboxStore inbox, Map<String, HandlerRegistration<?>> handlers,
-                Function<String, Optional<OutboxStore>> sharedOutboxOf, ObjectMapper json, ConsumerMetrics metrics) {
+                Function<String, Optional<OutboxStore>> sharedOutboxOf, PayloadReader payloads,
+                HandlerTransactions transactions, ConsumerMetrics metrics) {
         this.inbox = inbox;
         this.handlers = handlers;
         this.unknownTypes = settings.unknownTypes();
         this.sharedOutboxOf = sharedOutboxOf;
-        this.json = json;
+        this.payloads = payloads;
+        this.transactions = transactions;
         this.metrics = metrics;
         this.owner = settings.owner();
         this.group = settings.group();
@@ -109,25 +111,28 @@ final class InboxWorker {
         }
         T payload;
         try {
-            payload = json.readValue(row.payload(), registration.payloadType());
-            registration.validator().validate(payload);
-        } catch (IOException e) {
+            payload = payloads.read(row.payload(), registration.payloadType());
+        } catch (Exception e) {
             deadLetter(row, "payload does not parse as " + registration.payloadType().getSimpleName() + ": "
                     + e.getMessage());
             return;
+        }
+        try {
+            registration.validator().validate(payload);
         } catch (RuntimeException e) {
             deadLetter(row, "payload failed validation: " + e.getMessage());
             return;
         }
         EventMetadata metadata = metadata(row);
         Optional<OutboxStore> sharedOutbox = sharedOutboxOf.apply(row.eventType());
+        ConsumeCallback work = connection -> {
+            registration.handler().handle(payload, metadata, connection);
+            sharedOutbox.ifPresent(outbox -> outbox.markConsumed(connection, row.eventId()));
+        };
         try {
-            ConsumeOutcome outcome = inbox.consume(row.eventId(), connection -> {
-                registration.handler().handle(payload, metadata, connection);
-                sharedOutbox.ifPresent(outbox -> outbox.markConsumed(connection, row.eventId()));
-            });
+            ConsumeOutcome outcome = consume(row, work);
             metrics.processed(row.eventType(), outcome == ConsumeOutcome.CONSUMED ? "handled" : "duplicate");
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             Throwable cause = e instanceof ConsumeCallbackException ? e.getCause() : e;
             Optional<OutboxState> state = inbox.markFailed(owner, row, cause.toString());
             boolean dead = state.orElse(OutboxState.PENDING) == OutboxState.DEAD;
@@ -135,6 +140,16 @@ final class InboxWorker {
             LOG.warn("Handler of {} failed for event {} (attempt {} of {}){}: {}", row.eventType(), row.eventId(),
                     row.attempts() + 1, row.maxAttempts(), dead ? ", now dead" : ", will retry", cause.toString());
         }
+    }
+
+    /** In the worker's own transaction, or in the one {@link HandlerTransactions} runs. */
+    private ConsumeOutcome consume(OutboxRow row, ConsumeCallback work) throws Exception {
+        if (transactions == null) {
+            return inbox.consume(row.eventId(), work);
+        }
+        ConsumeOutcome[] outcome = new ConsumeOutcome[1];
+        transactions.inNewTransaction(connection -> outcome[0] = inbox.consume(connection, row.eventId(), work));
+        return outcome[0];
     }
 
     private void deadLetter(OutboxRow row, String reason) {

@@ -277,4 +277,51 @@ abstract class ConsumerRunnerContract {
             await().atMost(Duration.ofSeconds(30)).until(() -> fixture.inboxCount(skipping, "status = 'consumed'") == 1);
         }
     }
+
+    @Test
+    void handlerTransactionsRunTheHandlerAndItsInboxRecordInTheCallersTransactionAndAPayloadReaderDecodes()
+            throws Exception {
+        fixture.failuresLeft.put("order-t", new AtomicInteger(1));
+        UUID id = UUID.randomUUID();
+        UUID unreadable = UUID.randomUUID();
+        fixture.send("order-t", id, "order.placed", "1", order("order-t", "4.00"));
+        fixture.send("order-u", unreadable, "order.placed", "1", order("order-u", "5.00"));
+        AtomicInteger commits = new AtomicInteger();
+        AtomicInteger rollbacks = new AtomicInteger();
+        HandlerTransactions callers = work -> {
+            try (Connection connection = fixture.database().dataSource().getConnection()) {
+                connection.setAutoCommit(false);
+                try {
+                    work.accept(connection);
+                    connection.commit();
+                    commits.incrementAndGet();
+                } catch (Exception e) {
+                    connection.rollback();
+                    rollbacks.incrementAndGet();
+                    throw e;
+                }
+            }
+        };
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        PayloadReader refusingOrderU = new PayloadReader() {
+            @Override
+            public <T> T read(byte[] payload, Class<T> type) throws Exception {
+                if (new String(payload, StandardCharsets.UTF_8).contains("order-u")) {
+                    throw new java.io.IOException("reader refuses order-u");
+                }
+                return json.readValue(payload, type);
+            }
+        };
+        try (ConsumerRunner runner = started(fixture.runner().handlerTransactions(callers)
+                .payloadReader(refusingOrderU))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> fixture.inboxCount(runner, "status = 'consumed'") == 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> fixture.inboxCount(runner, "status = 'dead'") == 1);
+            assertThat(fixture.lastError(runner, unreadable)).contains("does not parse").contains("reader refuses order-u");
+        }
+        assertThat(rollbacks).as("the failed first attempt rolled back in the caller's transaction").hasValue(1);
+        assertThat(commits).hasValue(1);
+        assertThat(fixture.handled.get(id)).hasValue(1);
+        assertThat(fixture.count("SELECT count(*) FROM notified WHERE event_id = '" + id + "'")).isEqualTo(1);
+    }
 }

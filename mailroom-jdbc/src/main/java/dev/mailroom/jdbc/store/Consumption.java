@@ -20,22 +20,32 @@ final class Consumption {
 
     ConsumeOutcome consume(UUID eventId, ConsumeCallback work) {
         // not retried on a conflict: the work is the caller's handler, which may act outside the database
-        return transactions.once("consume", connection -> {
-            Optional<OutboxState> locked = operations.lockByEventId(connection, eventId);
-            if (locked.isEmpty()) {
-                return ConsumeOutcome.NOT_FOUND;
-            }
-            OutboxState state = locked.get();
-            if (state == OutboxState.CONSUMED) {
-                return ConsumeOutcome.ALREADY_CONSUMED;
-            }
-            if (state == OutboxState.DEAD) {
-                return ConsumeOutcome.DEAD;
-            }
-            run(eventId, work, connection);
-            operations.markConsumed(connection, eventId);
-            return ConsumeOutcome.CONSUMED;
-        });
+        return transactions.once("consume", connection -> consumeOn(connection, eventId, work));
+    }
+
+    ConsumeOutcome consumeInCallersTransaction(Connection transaction, UUID eventId, ConsumeCallback work) {
+        try {
+            return consumeOn(transaction, eventId, work);
+        } catch (SQLException e) {
+            throw transactions.translate("consume", e);
+        }
+    }
+
+    private ConsumeOutcome consumeOn(Connection connection, UUID eventId, ConsumeCallback work) throws SQLException {
+        Optional<OutboxState> locked = operations.lockByEventId(connection, eventId);
+        if (locked.isEmpty()) {
+            return ConsumeOutcome.NOT_FOUND;
+        }
+        OutboxState state = locked.get();
+        if (state == OutboxState.CONSUMED) {
+            return ConsumeOutcome.ALREADY_CONSUMED;
+        }
+        if (state == OutboxState.DEAD) {
+            return ConsumeOutcome.DEAD;
+        }
+        run(eventId, work, connection);
+        operations.markConsumed(connection, eventId);
+        return ConsumeOutcome.CONSUMED;
     }
 
     boolean markConsumedInCallersTransaction(Connection transaction, UUID eventId) {

@@ -40,6 +40,10 @@ final class LeasedRows {
                             new OutboxOperations.LeaseClaim(owner, lease, keyOrdered, window, limit), mapper));
             Optional<Duration> nextDue = rows.isEmpty() && nextDueWhenEmpty
                     ? operations.nextDueIn(connection) : Optional.empty();
+            if (rows.isEmpty() && nextDueWhenEmpty && nextDue.isEmpty() && operations.anyKeyHeld(connection)) {
+                // an operator may free a held key any moment (from another process, without waking anyone)
+                nextDue = Optional.of(RowLocks.HELD_KEYS_RECHECK);
+            }
             return new ClaimResult(rows, nextDue);
         });
     }

@@ -223,6 +223,17 @@ public final class OutboxStore {
     }
 
     /**
+     * As {@link #consume(UUID, ConsumeCallback)}, but inside the caller's transaction on
+     * {@code transaction} (no commit, no rollback): for a framework that runs the transaction itself
+     * (Spring's transaction manager), so the work's other writes through that framework join it. The
+     * row stays locked until the caller's transaction ends; if {@code work} throws, the caller must
+     * roll back.
+     */
+    public ConsumeOutcome consume(Connection transaction, UUID eventId, ConsumeCallback work) {
+        return consumption.consumeInCallersTransaction(transaction, eventId, work);
+    }
+
+    /**
      * Marks the row of {@code eventId} consumed inside the caller's transaction (no commit, no
      * rollback), for a consumer that shares this outbox's database: its handler's work, its inbox
      * record and this change commit together. Returns whether the row changed (false when it is

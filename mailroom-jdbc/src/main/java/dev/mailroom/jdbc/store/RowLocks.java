@@ -18,7 +18,8 @@ final class RowLocks {
     static final Duration HELD_ROWS_RECHECK = Duration.ofMillis(200);
     /**
      * The same, when a dead row holds its key: the due rows left may all wait for an operator, and
-     * each look walks the whole backlog, so look less often.
+     * each look walks the whole backlog, so look less often (lease claims look this often too, to
+     * see a key an operator freed).
      */
     static final Duration HELD_KEYS_RECHECK = Duration.ofSeconds(1);
 

@@ -222,6 +222,8 @@ abstract class OperatorStoreContract {
                     due -> assertThat(due).isGreaterThanOrEqualTo(Duration.ofMillis(500)));
         }
         assertThat(holding.claimInKeyOrder("relay", 10, LEASE)).as("lease claims hold it too").isEmpty();
+        assertThat(holding.claimOrNextDue("relay", 10, LEASE, true).nextDueIn())
+                .as("a lease claimer looks again soon for a key an operator frees").hasValue(Duration.ofSeconds(1));
         assertThat(store.claimInKeyOrder("relay", 10, LEASE)).as("a store whose types hold no keys").hasSize(1);
         store.release("relay", List.of(2L));
         assertThat(operator.heldKeys(10)).singleElement().satisfies(held -> {

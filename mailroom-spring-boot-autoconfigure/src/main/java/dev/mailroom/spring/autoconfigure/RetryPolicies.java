@@ -1,0 +1,20 @@
+package dev.mailroom.spring.autoconfigure;
+
+import dev.mailroom.retry.RetryPolicy;
+
+/** A {@link RetryPolicy} from {@code <prefix>.retry.*} (and a max-attempts property), errors naming the property. */
+final class RetryPolicies {
+
+    private RetryPolicies() {
+    }
+
+    static RetryPolicy from(String prefix, MailroomProperties.Retry retry, String maxAttemptsProperty, int maxAttempts) {
+        PropertyErrors errors = new PropertyErrors(prefix);
+        RetryPolicy.Builder builder = RetryPolicy.builder()
+                .initialDelay(errors.note("initialDelay", "retry.initial-delay", retry.getInitialDelay()))
+                .maxDelay(errors.note("maxDelay", "retry.max-delay", retry.getMaxDelay()))
+                .jitter(errors.note("jitter", "retry.jitter", retry.getJitter()))
+                .maxAttempts(errors.note("maxAttempts", maxAttemptsProperty, maxAttempts));
+        return errors.build(builder::build);
+    }
+}
