@@ -86,7 +86,7 @@ public final class MailroomServer implements AutoCloseable {
             }
         }
         admin = admin(pool, dialect, routes, config);
-        http = AdminHttpServer.start(config.admin(), admin,
+        http = AdminHttpServer.start(config.admin(), config.dashboard(), admin,
                 new Readiness(pool, broker, relays.keySet(), this::relayRunning), metrics);
         LOG.info("Mailroom server ready: {} services ({} relays), database {}, Kafka {}, API on {} (writes {})",
                 config.services().size(), relays.size(), dialect.name(), bootstrapServers, http.uri(),
@@ -176,6 +176,11 @@ public final class MailroomServer implements AutoCloseable {
     /** Where the HTTP API listens. */
     public java.net.URI uri() {
         return http.uri();
+    }
+
+    /** Where the dashboard's first page is, when {@code dashboard.enabled}. */
+    public java.util.Optional<java.net.URI> dashboardUri() {
+        return http.dashboardUri();
     }
 
     /**

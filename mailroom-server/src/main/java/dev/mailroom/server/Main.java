@@ -48,6 +48,7 @@ public final class Main {
         exitZeroOn("TERM");
         exitZeroOn("INT");
         System.out.println("Mailroom server listening on " + server.uri());
+        server.dashboardUri().ifPresent(uri -> System.out.println("Mailroom dashboard on " + uri));
     }
 
     private static Path configFile(String[] args) {

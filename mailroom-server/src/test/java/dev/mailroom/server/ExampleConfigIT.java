@@ -44,6 +44,10 @@ class ExampleConfigIT {
                     assertThat(server.json("/api/v1/services/orders").get("counts").get("published").asLong()).isEqualTo(1));
             JsonNode message = server.json("/api/v1/services/orders/messages?key=order-1001").get("items").get(0);
             assertThat(message.get("state").asText()).isEqualTo("published");
+            assertThat(server.output()).contains("Mailroom dashboard on " + server.uri() + "/dashboard/");
+            assertThat(server.get("/dashboard/login", null).body()).contains("Admin token");
+            assertThat(server.get("/dashboard/static/dashboard.js", null).statusCode()).as("in the packaged jar")
+                    .isEqualTo(200);
             assertThat(server.stop()).isZero();
         }
     }

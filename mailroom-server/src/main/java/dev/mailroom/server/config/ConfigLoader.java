@@ -38,6 +38,7 @@ public final class ConfigLoader {
     public static final int DEFAULT_EMBEDDED_PORT = 9092;
     public static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
     public static final int MIN_TOKEN_LENGTH = 32;
+    public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofMinutes(30);
     /** Connections one relay may hold: two batches in flight and its {@code LISTEN} connection. */
     static final int CONNECTIONS_PER_RELAY = 3;
 
@@ -79,7 +80,8 @@ public final class ConfigLoader {
         Map<String, ServerConfig.Service> services = services(settings);
         long relays = services.values().stream().filter(service -> service.relay().enabled()).count();
         ServerConfig config = new ServerConfig(database(settings.section("database"), relays), kafka(settings.section("kafka")),
-                services, inboxes(settings), ledger(settings.section("ledger")), admin(settings.section("admin")));
+                services, inboxes(settings), ledger(settings.section("ledger")), admin(settings.section("admin")),
+                dashboard(settings.section("dashboard")));
         try {
             config.routes();
         } catch (MailroomException e) {
@@ -219,14 +221,30 @@ public final class ConfigLoader {
 
     private static ServerConfig.Admin admin(Settings admin) {
         String bind = admin.text("bind", DEFAULT_BIND);
-        if (!bind.matches("[A-Za-z0-9.:\\-\\[\\]]+")) {
-            throw new ConfigException(admin.key("bind"), "must be an IP address or host name, such as 127.0.0.1 or"
-                    + " 0.0.0.0, was '" + bind + "'");
-        }
+        requireBind(admin.key("bind"), bind);
         return new ServerConfig.Admin(bind, admin.integer("port", DEFAULT_PORT, 0, 65_535), token(admin),
                 admin.bool("writes-enabled", false),
                 admin.duration("relay-expiry", MailroomAdmin.DEFAULT_RELAY_EXPIRY, Duration.ofSeconds(1)),
                 admin.integer("max-request-bytes", DEFAULT_MAX_REQUEST_BYTES, 1024, 64 * 1024 * 1024));
+    }
+
+    private static ServerConfig.Dashboard dashboard(Settings dashboard) {
+        String bind = dashboard.text("bind", DEFAULT_BIND);
+        requireBind(dashboard.key("bind"), bind);
+        Integer port = dashboard.has("port") ? dashboard.integer("port", 0, 0, 65_535) : null;
+        if (port == null && dashboard.has("bind")) {
+            throw new ConfigException(dashboard.key("bind"), "applies to a port of the dashboard's own: set"
+                    + " dashboard.port too, or leave both out to serve it on the API's port (admin.bind)");
+        }
+        return new ServerConfig.Dashboard(dashboard.bool("enabled", false), bind, port,
+                dashboard.duration("session-timeout", DEFAULT_SESSION_TIMEOUT, Duration.ofMinutes(1)));
+    }
+
+    private static void requireBind(String key, String bind) {
+        if (!bind.matches("[A-Za-z0-9.:\\-\\[\\]]+")) {
+            throw new ConfigException(key, "must be an IP address or host name, such as 127.0.0.1 or"
+                    + " 0.0.0.0, was '" + bind + "'");
+        }
     }
 
     private static String token(Settings admin) {

@@ -48,7 +48,8 @@ final class ConfigSchema {
             "inboxes", new Named(section("table", VALUE)),
             "ledger", section("enabled", VALUE, "table", VALUE),
             "admin", section("bind", VALUE, "port", VALUE, "token", VALUE, "token-file", VALUE,
-                    "writes-enabled", VALUE, "relay-expiry", VALUE, "max-request-bytes", VALUE));
+                    "writes-enabled", VALUE, "relay-expiry", VALUE, "max-request-bytes", VALUE),
+            "dashboard", section("enabled", VALUE, "bind", VALUE, "port", VALUE, "session-timeout", VALUE));
 
     private ConfigSchema() {
     }

@@ -15,7 +15,7 @@ import java.util.Map;
  * valid. The keys are those of the YAML file (see the README, "Standalone server").
  */
 public record ServerConfig(Database database, Kafka kafka, Map<String, Service> services, Map<String, String> inboxes,
-                           Ledger ledger, Admin admin) {
+                           Ledger ledger, Admin admin, Dashboard dashboard) {
 
     public ServerConfig {
         services = Collections.unmodifiableMap(new LinkedHashMap<>(services));
@@ -73,6 +73,20 @@ public record ServerConfig(Database database, Kafka kafka, Map<String, Service> 
         public String toString() {
             return "Admin[" + bind + ":" + port + ", writes " + (writesEnabled ? "enabled" : "disabled")
                     + ", relay expiry " + relayExpiry + ", max request " + maxRequestBytes + " bytes, token hidden]";
+        }
+    }
+
+    /**
+     * {@code dashboard}: the operator dashboard in the browser, off unless enabled. With no
+     * {@code port} it is served on the API's port under {@code /dashboard/}; with one, on its own
+     * connector at {@code bind} (loopback unless configured). Sessions end after {@code session-timeout}
+     * without a request.
+     */
+    public record Dashboard(boolean enabled, String bind, Integer port, Duration sessionTimeout) {
+
+        /** Whether it listens on a port of its own rather than the API's. */
+        public boolean ownPort() {
+            return port != null;
         }
     }
 

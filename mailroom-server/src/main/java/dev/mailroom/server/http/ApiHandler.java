@@ -1,15 +1,6 @@
 package dev.mailroom.server.http;
 
 import dev.mailroom.admin.MailroomAdmin;
-import dev.mailroom.admin.NoLedgerException;
-import dev.mailroom.admin.UnknownMailboxException;
-import dev.mailroom.admin.WritesDisabledException;
-import dev.mailroom.jdbc.StoreUnavailableException;
-import dev.mailroom.jdbc.operator.InvalidFilterException;
-import dev.mailroom.ledger.IllegalLedgerTransitionException;
-import dev.mailroom.ledger.InvalidLedgerItemException;
-import dev.mailroom.ledger.LedgerItemNotFoundException;
-import dev.mailroom.ledger.StaleVersionException;
 import dev.mailroom.server.Readiness;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -17,16 +8,12 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.Fields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +30,7 @@ final class ApiHandler extends Handler.Abstract {
 
     private final byte[] token;
     private final int maxRequestBytes;
-    private final Router router = new Router();
+    private final Router<Router.Endpoint> router = new Router<>();
 
     ApiHandler(String token, int maxRequestBytes, MailroomAdmin admin, Readiness readiness,
                PrometheusMeterRegistry metrics) {
@@ -64,7 +51,8 @@ final class ApiHandler extends Handler.Abstract {
         try {
             reply = dispatch(request, method, path);
         } catch (RuntimeException e) {
-            reply = failure(e, method, path);
+            ApiException api = ApiException.of(e, method, path);
+            reply = error(api.status(), api.code(), api.getMessage(), api.field());
         }
         if (method.equals("POST") || reply.status() >= 500) {
             LOG.info("{} {} -> {}", method, path, reply.status());
@@ -84,7 +72,7 @@ final class ApiHandler extends Handler.Abstract {
         if (!(method.equals("GET") && path.equals(LIVENESS)) && !authorized(request)) {
             throw new ApiException(401, "unauthorized", "a valid 'Authorization: Bearer <token>' header is required", null);
         }
-        Router.Match match = router.match(method, path);
+        Router.Match<Router.Endpoint> match = router.match(method, path);
         if (match.endpoint() == null) {
             if (!match.allowed().isEmpty()) {
                 throw new ApiException(405, "method_not_allowed", path + " takes " + String.join(", ", match.allowed()), null);
@@ -92,7 +80,7 @@ final class ApiHandler extends Handler.Abstract {
             throw ApiException.notFound("No such endpoint: " + method + " " + path);
         }
         byte[] body = method.equals("POST") ? body(request) : new byte[0];
-        return match.endpoint().handle(new Call(match.parameters(), query(request), body));
+        return match.endpoint().handle(new Call(match.parameters(), Call.query(request), body));
     }
 
     private boolean authorized(Request request) {
@@ -122,20 +110,6 @@ final class ApiHandler extends Handler.Abstract {
         return new ApiException(413, "payload_too_large", "the request body is larger than " + maxRequestBytes + " bytes", null);
     }
 
-    private static Map<String, List<String>> query(Request request) {
-        Fields fields;
-        try {
-            fields = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
-        } catch (RuntimeException e) {
-            throw ApiException.badRequest(null, "the query string is not valid");
-        }
-        Map<String, List<String>> query = new LinkedHashMap<>();
-        for (Fields.Field field : fields) {
-            query.put(field.getName(), field.getValues());
-        }
-        return query;
-    }
-
     private static Reply ready(Readiness readiness) {
         Readiness.Report report = readiness.check();
         var body = Views.object().put("status", report.ready() ? "UP" : "DOWN");
@@ -144,39 +118,6 @@ final class ApiHandler extends Handler.Abstract {
         var relays = checks.putObject("relays");
         report.relays().forEach((service, up) -> relays.put(service, up ? "UP" : "DOWN"));
         return Reply.json(report.ready() ? 200 : 503, body);
-    }
-
-    private static Reply failure(RuntimeException e, String method, String path) {
-        if (e instanceof ApiException api) {
-            return error(api.status(), api.code(), api.getMessage(), api.field());
-        }
-        if (e instanceof InvalidFilterException invalid) {
-            return error(400, "bad_request", invalid.getMessage(), Filters.apiName(invalid.field()));
-        }
-        if (e instanceof InvalidLedgerItemException invalid) {
-            String field = switch (invalid.problem()) {
-                case BLANK_ACTOR -> "operator";
-                case BLANK_NOTES, NOTES_TOO_LONG, NUL_CHARACTER -> "reason";
-                default -> null;
-            };
-            return error(400, "bad_request", invalid.getMessage(), field);
-        }
-        if (e instanceof WritesDisabledException) {
-            return error(403, "read_only", e.getMessage(), null);
-        }
-        if (e instanceof UnknownMailboxException || e instanceof NoLedgerException
-                || e instanceof LedgerItemNotFoundException) {
-            return error(404, "not_found", e.getMessage(), null);
-        }
-        if (e instanceof StaleVersionException || e instanceof IllegalLedgerTransitionException) {
-            return error(409, "conflict", e.getMessage(), null);
-        }
-        if (e instanceof StoreUnavailableException) {
-            LOG.warn("{} {}: the database is unavailable: {}", method, path, e.getMessage());
-            return error(503, "unavailable", "the database is unavailable; try again", null);
-        }
-        LOG.error("{} {} failed", method, path, e);
-        return error(500, "internal", "the server failed to answer; see its log", null);
     }
 
     private static Reply error(int status, String code, String message, String field) {

@@ -3,9 +3,11 @@ package dev.mailroom.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mailroom.jdbc.operator.InvalidFilterException;
 import dev.mailroom.jdbc.operator.MessageFilter;
+import dev.mailroom.jdbc.operator.PageRequest;
 import dev.mailroom.state.OutboxState;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,10 +19,13 @@ import java.util.function.UnaryOperator;
  * API's names ({@code state, type, key, tenant, correlationId, eventId, createdFrom, createdBefore,
  * error, holding}). Every value becomes a bound parameter in the store; none is ever SQL.
  */
-final class Filters {
+public final class Filters {
 
-    static final Set<String> FIELDS = Set.of("state", "type", "key", "tenant", "correlationId", "eventId",
+    public static final Set<String> FIELDS = Set.of("state", "type", "key", "tenant", "correlationId", "eventId",
             "createdFrom", "createdBefore", "error", "holding");
+
+    /** What a search takes: the conditions, and the page ({@code after}, {@code limit}, {@code order}). */
+    public static final Set<String> SEARCH_PARAMETERS = searchParameters();
 
     /** The store's field names, as the API names them. */
     private static final Map<String, String> API_NAMES = Map.of("eventType", "type", "tenantId", "tenant",
@@ -30,7 +35,7 @@ final class Filters {
     }
 
     /** The filter in a search's query parameters. */
-    static MessageFilter fromQuery(Call call) {
+    public static MessageFilter fromQuery(Call call) {
         String eventId = call.single("eventId");
         String from = call.single("createdFrom");
         String before = call.single("createdBefore");
@@ -41,6 +46,23 @@ final class Filters {
                 from == null ? null : Values.parseInstant("createdFrom", from),
                 before == null ? null : Values.parseInstant("createdBefore", before), call.single("error"),
                 holding != null && Values.parseBoolean("holding", holding));
+    }
+
+    /** The page a search asks for: after which id, how many, newest or oldest first. */
+    public static PageRequest pageOf(Call call) {
+        String order = call.single("order");
+        if (order != null && !order.equals("newest") && !order.equals("oldest")) {
+            throw ApiException.badRequest("order", "order must be newest or oldest, was '" + Values.shorten(order) + "'");
+        }
+        return new PageRequest(call.optionalLong("after", 0),
+                (int) call.longValue("limit", PageRequest.DEFAULT_LIMIT, Integer.MIN_VALUE, Integer.MAX_VALUE),
+                !"oldest".equals(order));
+    }
+
+    private static Set<String> searchParameters() {
+        Set<String> names = new HashSet<>(FIELDS);
+        names.addAll(Set.of("after", "limit", "order"));
+        return Set.copyOf(names);
     }
 
     /** The filter object of a move's body; fields are named {@code filter.<name>} in errors. */

@@ -8,15 +8,16 @@ import dev.mailroom.jdbc.operator.Actor;
 import dev.mailroom.jdbc.operator.PageRequest;
 import dev.mailroom.ledger.LedgerFilter;
 import dev.mailroom.ledger.LedgerState;
-import java.util.Arrays;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /** The compensation ledger's triage endpoints and the operators' audit trail. */
-final class LedgerEndpoints {
+public final class LedgerEndpoints {
 
     /** The note a ledger retry records when the operator gives no reason (the spec makes it optional). */
-    static final String NO_REASON = "(no reason given)";
+    public static final String NO_REASON = "(no reason given)";
+
+    /** The changes an operator makes to a ledger item, by the name in their path. */
+    public static final Set<String> CHANGES = Set.of("resolve", "abandon", "retry");
 
     private final MailroomAdmin admin;
 
@@ -24,7 +25,7 @@ final class LedgerEndpoints {
         this.admin = admin;
     }
 
-    void register(Router router) {
+    void register(Router<Router.Endpoint> router) {
         router.add("GET", "/api/v1/ledger/items", this::items)
                 .add("GET", "/api/v1/ledger/items/{id}", this::item)
                 .add("POST", "/api/v1/ledger/items/{id}/resolve", call -> change(call, "resolve"))
@@ -36,7 +37,7 @@ final class LedgerEndpoints {
     private Reply items(Call call) {
         call.allowOnly(Set.of("state", "type", "batch", "after", "limit"));
         String state = call.single("state");
-        LedgerFilter filter = new LedgerFilter(call.single("batch"), state == null ? null : state(state),
+        LedgerFilter filter = new LedgerFilter(call.single("batch"), state == null ? null : Values.parseLedgerState("state", state),
                 call.single("type"), call.longValue("after", 0, 0, Long.MAX_VALUE),
                 (int) call.longValue("limit", LedgerFilter.DEFAULT_LIMIT, 1, LedgerFilter.MAX_LIMIT));
         ArrayNode list = Views.array();
@@ -58,17 +59,26 @@ final class LedgerEndpoints {
         call.allowOnly(Set.of());
         long id = Values.parseLong("id", call.path("id"), 1, Long.MAX_VALUE);
         Moves.Change change = Moves.change(call.body());
+        LedgerState state = change(admin, id, action, change.version(), change.operator(), change.reason());
+        return Reply.json(Views.object().put("id", id).put("state", state.dbValue()));
+    }
+
+    /**
+     * Resolves, abandons or retries ledger item {@code id} at the version the operator saw, as
+     * {@code operator} for {@code reason} (optional for a retry); refused while writes are disabled.
+     */
+    public static LedgerState change(MailroomAdmin admin, long id, String action, long version, String operator,
+                                     String reason) {
         if (!admin.writesEnabled()) {
             throw new WritesDisabledException(action + " ledger item " + id);
         }
-        String reason = change.reason() == null && action.equals("retry") ? NO_REASON : change.reason();
-        Actor actor = new Actor(change.operator(), reason);
-        LedgerState state = switch (action) {
-            case "resolve" -> admin.resolve(id, change.version(), actor);
-            case "abandon" -> admin.abandon(id, change.version(), actor);
-            default -> admin.retryNow(id, change.version(), actor);
+        Actor actor = new Actor(operator, reason == null && action.equals("retry") ? NO_REASON : reason);
+        return switch (action) {
+            case "resolve" -> admin.resolve(id, version, actor);
+            case "abandon" -> admin.abandon(id, version, actor);
+            case "retry" -> admin.retryNow(id, version, actor);
+            default -> throw ApiException.notFound("No ledger change '" + Values.shorten(action) + "'");
         };
-        return Reply.json(Views.object().put("id", id).put("state", state.dbValue()));
     }
 
     private Reply audit(Call call) {
@@ -78,12 +88,5 @@ final class LedgerEndpoints {
                 (int) call.longValue("limit", PageRequest.DEFAULT_LIMIT, Integer.MIN_VALUE, Integer.MAX_VALUE))
                 .forEach(record -> list.add(Views.audit(record)));
         return Reply.json(list);
-    }
-
-    private static LedgerState state(String text) {
-        return Arrays.stream(LedgerState.values()).filter(state -> state.dbValue().equals(text)).findFirst()
-                .orElseThrow(() -> ApiException.badRequest("state", "state must be one of " + Arrays.stream(
-                        LedgerState.values()).map(LedgerState::dbValue).collect(Collectors.joining(", "))
-                        + ", was '" + Values.shorten(text) + "'"));
     }
 }

@@ -4,17 +4,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.mailroom.admin.Mailbox;
 import dev.mailroom.admin.MailroomAdmin;
 import dev.mailroom.admin.WritesDisabledException;
-import dev.mailroom.jdbc.operator.MessageFilter;
 import dev.mailroom.jdbc.operator.MessagePage;
 import dev.mailroom.jdbc.operator.OperatorMove;
 import dev.mailroom.jdbc.operator.PageRequest;
-import java.util.HashSet;
 import java.util.Set;
 
 /** The outbox and inbox endpoints: overviews, relays, search, one message, dead-row moves, held keys. */
 final class MailboxEndpoints {
-
-    private static final Set<String> SEARCH_PARAMETERS = searchParameters();
 
     private final MailroomAdmin admin;
 
@@ -22,7 +18,7 @@ final class MailboxEndpoints {
         this.admin = admin;
     }
 
-    void register(Router router) {
+    void register(Router<Router.Endpoint> router) {
         router.add("GET", "/api/v1/relays", this::relays);
         for (Mailbox.Kind kind : Mailbox.Kind.values()) {
             String prefix = "/api/v1/" + (kind == Mailbox.Kind.OUTBOX ? "services" : "inboxes");
@@ -55,17 +51,9 @@ final class MailboxEndpoints {
     }
 
     private Reply search(Call call, Mailbox.Kind kind) {
-        call.allowOnly(SEARCH_PARAMETERS);
+        call.allowOnly(Filters.SEARCH_PARAMETERS);
         Mailbox mailbox = mailbox(call, kind);
-        MessageFilter filter = Filters.fromQuery(call);
-        String order = call.single("order");
-        if (order != null && !order.equals("newest") && !order.equals("oldest")) {
-            throw ApiException.badRequest("order", "order must be newest or oldest, was '" + Values.shorten(order) + "'");
-        }
-        PageRequest page = new PageRequest(call.optionalLong("after", 0),
-                (int) call.longValue("limit", PageRequest.DEFAULT_LIMIT, Integer.MIN_VALUE, Integer.MAX_VALUE),
-                !"oldest".equals(order));
-        MessagePage found = admin.search(mailbox, filter, page);
+        MessagePage found = admin.search(mailbox, Filters.fromQuery(call), Filters.pageOf(call));
         ArrayNode items = Views.array();
         found.items().forEach(summary -> items.add(Views.summary(summary)));
         var body = Views.object();
@@ -110,11 +98,5 @@ final class MailboxEndpoints {
 
     private static Mailbox mailbox(Call call, Mailbox.Kind kind) {
         return new Mailbox(kind, call.path("name"));
-    }
-
-    private static Set<String> searchParameters() {
-        Set<String> names = new HashSet<>(Filters.FIELDS);
-        names.addAll(Set.of("after", "limit", "order"));
-        return Set.copyOf(names);
     }
 }

@@ -6,45 +6,46 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Matches a method and a decoded path to an endpoint, binding the {@code {name}} segments; routes
- * are tried in the order added, so fixed paths go before patterns they would also match.
+ * Matches a method and a decoded path to an endpoint (of the API or the dashboard), binding the
+ * {@code {name}} segments; routes are tried in the order added, so fixed paths go before patterns
+ * they would also match.
  */
-final class Router {
+public final class Router<E> {
 
-    /** What an endpoint does with a matched request. */
+    /** What an API endpoint does with a matched request. */
     @FunctionalInterface
     interface Endpoint {
         Reply handle(Call call);
     }
 
-    private record Route(String method, String[] segments, Endpoint endpoint) {
+    private record Route<E>(String method, String[] segments, E endpoint) {
     }
 
     /** The endpoint and the path's bound segments, or why none matched (404 or 405). */
-    record Match(Endpoint endpoint, Map<String, String> parameters, List<String> allowed) {
+    public record Match<E>(E endpoint, Map<String, String> parameters, List<String> allowed) {
     }
 
-    private final List<Route> routes = new ArrayList<>();
+    private final List<Route<E>> routes = new ArrayList<>();
 
-    Router add(String method, String pattern, Endpoint endpoint) {
-        routes.add(new Route(method, split(pattern), endpoint));
+    public Router<E> add(String method, String pattern, E endpoint) {
+        routes.add(new Route<>(method, split(pattern), endpoint));
         return this;
     }
 
-    Match match(String method, String path) {
+    public Match<E> match(String method, String path) {
         String[] segments = split(path);
         List<String> allowed = new ArrayList<>();
-        for (Route route : routes) {
+        for (Route<E> route : routes) {
             Map<String, String> parameters = bind(route.segments(), segments);
             if (parameters == null) {
                 continue;
             }
             if (route.method().equals(method)) {
-                return new Match(route.endpoint(), parameters, List.of());
+                return new Match<>(route.endpoint(), parameters, List.of());
             }
             allowed.add(route.method());
         }
-        return new Match(null, Map.of(), allowed);
+        return new Match<>(null, Map.of(), allowed);
     }
 
     private static Map<String, String> bind(String[] pattern, String[] segments) {

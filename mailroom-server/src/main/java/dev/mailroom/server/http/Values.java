@@ -5,7 +5,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.mailroom.ledger.LedgerState;
 import dev.mailroom.state.OutboxState;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
@@ -18,10 +23,10 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /** Parsing of request values, each refusal naming its field. */
-final class Values {
+public final class Values {
 
     /** Strict JSON: duplicate keys and trailing content are refused. */
-    static final ObjectMapper MAPPER = JsonMapper.builder()
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
@@ -32,7 +37,7 @@ final class Values {
     private Values() {
     }
 
-    static long parseLong(String field, String text, long min, long max) {
+    public static long parseLong(String field, String text, long min, long max) {
         long value;
         try {
             value = Long.parseLong(text.strip());
@@ -85,6 +90,13 @@ final class Values {
         return states;
     }
 
+    public static LedgerState parseLedgerState(String field, String text) {
+        return Arrays.stream(LedgerState.values()).filter(state -> state.dbValue().equals(text.strip())).findFirst()
+                .orElseThrow(() -> ApiException.badRequest(field, field + " must be one of " + Arrays.stream(
+                        LedgerState.values()).map(LedgerState::dbValue).collect(Collectors.joining(", "))
+                        + ", was '" + shorten(text) + "'"));
+    }
+
     /** A string field of a JSON body, or null when absent; any other type is refused. */
     static String text(String field, JsonNode value) {
         if (value == null || value.isNull()) {
@@ -104,6 +116,16 @@ final class Values {
                 throw ApiException.badRequest(prefix + name, "unknown " + what + " '" + shorten(name) + "'; known: "
                         + String.join(", ", new TreeSet<>(known)));
             }
+        }
+    }
+
+    /** The bytes as text when they are valid UTF-8, else null. */
+    public static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
         }
     }
 

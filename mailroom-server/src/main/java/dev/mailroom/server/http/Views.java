@@ -15,10 +15,6 @@ import dev.mailroom.jdbc.store.OutboxRow;
 import dev.mailroom.ledger.AuditEntry;
 import dev.mailroom.ledger.LedgerItem;
 import dev.mailroom.state.OutboxState;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -92,7 +88,7 @@ final class Views {
         time(node, "publishedAt", row.publishedAt());
         time(node, "consumedAt", row.consumedAt());
         ObjectNode payload = node.putObject("payload");
-        String utf8 = utf8(row.payload());
+        String utf8 = Values.utf8(row.payload());
         if (utf8 != null) {
             payload.put("encoding", "utf8").put("data", utf8);
         } else {
@@ -183,16 +179,6 @@ final class Views {
 
     private static String text(Object value) {
         return value == null ? null : value.toString();
-    }
-
-    /** The bytes as text when they are valid UTF-8, else null. */
-    private static String utf8(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
     }
 
     static String lower(Enum<?> value) {

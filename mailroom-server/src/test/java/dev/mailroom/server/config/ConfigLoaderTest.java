@@ -47,6 +47,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theDashboardIsServedOnTheApisPortOrOnAPortOfItsOwnAtLoopbackByDefault() {
+        ServerConfig shared = read(MINIMAL + "dashboard: {enabled: true, session-timeout: 2h}\n");
+        assertThat(shared.dashboard().enabled()).isTrue();
+        assertThat(shared.dashboard().ownPort()).isFalse();
+        assertThat(shared.dashboard().sessionTimeout()).isEqualTo(Duration.ofHours(2));
+        ServerConfig own = read(MINIMAL + "dashboard: {enabled: true, port: 9091}\n", Map.of("MAILROOM_ADMIN_TOKEN", TOKEN,
+                "MAILROOM_DASHBOARD_PORT", "9092"));
+        assertThat(own.dashboard().port()).isEqualTo(9092);
+        assertThat(own.dashboard().bind()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
     void defaultsAreTheLibrariesDefaultsAndAReadOnlyLoopbackApi() {
         ServerConfig config = read(MINIMAL);
         ServerConfig.Relay relay = config.services().get("orders").relay();
@@ -72,6 +84,9 @@ class ConfigLoaderTest {
         assertThat(config.kafka().embedded()).isFalse();
         assertThat(config.kafka().createMissingTopics()).isFalse();
         assertThat(config.ledger().enabled()).isFalse();
+        assertThat(config.dashboard().enabled()).as("the dashboard is off unless enabled").isFalse();
+        assertThat(config.dashboard().ownPort()).isFalse();
+        assertThat(config.dashboard().sessionTimeout()).isEqualTo(Duration.ofMinutes(30));
         assertThat(config.services().get("orders").poisonPolicy()).isEqualTo(PoisonPolicy.CONTINUE);
         assertThat(config.routes().route("order.placed").topic()).isEqualTo("orders.events");
     }
@@ -187,6 +202,12 @@ class ConfigLoaderTest {
                 Arguments.of(MINIMAL + "admin: {relay-expiry: 0s}\n", "admin.relay-expiry", "at least 1s"),
                 Arguments.of(MINIMAL + "admin: {writes-enabled: \"on\"}\n", "admin.writes-enabled", "true or false"),
                 Arguments.of(MINIMAL + "admin: {token-file: /no/such/file}\n", "admin.token-file", "not both"),
+                Arguments.of(MINIMAL + "dashboard: {enabled: yes please}\n", "dashboard.enabled", "true or false"),
+                Arguments.of(MINIMAL + "dashboard: {port: 70000}\n", "dashboard.port", "from 0 to 65535"),
+                Arguments.of(MINIMAL + "dashboard: {bind: 0.0.0.0}\n", "dashboard.bind", "set dashboard.port too"),
+                Arguments.of(MINIMAL + "dashboard: {port: 9091, bind: \"x y\"}\n", "dashboard.bind", "IP address"),
+                Arguments.of(MINIMAL + "dashboard: {session-timeout: 10s}\n", "dashboard.session-timeout", "at least"),
+                Arguments.of(MINIMAL + "dashboard: {colour: blue}\n", "dashboard.colour", "unknown setting"),
                 Arguments.of(MINIMAL + "metrics: {}\n", "metrics", "unknown setting"),
                 Arguments.of(MINIMAL + "services: [orders]\n".replace("services", "inboxes"), "inboxes", "mapping"));
     }
