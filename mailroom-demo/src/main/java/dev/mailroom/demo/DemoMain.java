@@ -97,19 +97,15 @@ public final class DemoMain {
 
         System.out.printf("== Placing %d more orders, one transaction each, at %d/s%n", settings.orders(),
                 settings.ratePerSecond());
-        long start = System.nanoTime();
-        long interval = 1_000_000_000L / Math.max(1, settings.ratePerSecond());
-        for (int i = 0; i < settings.orders(); i++) {
-            LockSupport.parkNanos(Math.max(0, start + i * interval - System.nanoTime()));
-            UUID id = orders.placeOrder("order-" + (2000 + i), "customer-" + (i % 50), (10 + i % 90) + ".00", false);
-            committedAt.put(id, System.nanoTime());
-        }
+        Checkout.Placed placed = Checkout.place(settings.orders(), settings.ratePerSecond(),
+                i -> orders.placeOrder("order-" + (2000 + i), "customer-" + (i % 50), (10 + i % 90) + ".00", false));
+        committedAt.putAll(placed.committedAt());
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!reader.arrivals().keySet().containsAll(ids(committedAt)) && System.nanoTime() < deadline) {
             LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
         }
         LockSupport.parkNanos(Duration.ofMillis(300).toNanos());
-        summarize(committedAt, rolledBack, reader, start);
+        summarize(committedAt, rolledBack, reader, placed.start());
         return committedAt.size();
     }
 
