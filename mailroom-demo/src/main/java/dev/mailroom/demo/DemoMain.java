@@ -58,6 +58,9 @@ public final class DemoMain {
                  TopicReader reader = new TopicReader(broker.bootstrapServers(), TOPIC, 3).start();
                  ConsumerRunner notifier = notifications.consumer(ROUTES, broker.bootstrapServers()).start()) {
                 reader.awaitAssignment(Duration.ofSeconds(30));
+                WarmUp.run(settings.warmUpSeconds() * settings.ratePerSecond(), settings.ratePerSecond(), orders,
+                        reader, notifications, database.dataSource());
+                meters.clear(); // the relay's timers start again with their next recording
                 int committed = run(settings, orders, reader);
                 awaitNotifications(notifications, committed);
             }
