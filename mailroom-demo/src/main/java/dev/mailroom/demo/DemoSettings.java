@@ -5,7 +5,8 @@ import java.util.Map;
 
 /** The demo's settings: environment variables with the local servers as defaults. */
 record DemoSettings(String database, String pgUrl, String pgUser, String pgPassword, String mariaDbUrl,
-                    String mariaDbUser, String mariaDbPassword, String schema, int orders, int ratePerSecond) {
+                    String mariaDbUser, String mariaDbPassword, String schema, int warmUpSeconds, int orders,
+                    int ratePerSecond) {
 
     static final String POSTGRESQL = "postgresql";
     static final String MARIADB = "mariadb";
@@ -24,6 +25,7 @@ record DemoSettings(String database, String pgUrl, String pgUser, String pgPassw
                 env.getOrDefault("MAILROOM_MARIADB_USER", "root"),
                 env.getOrDefault("MAILROOM_MARIADB_PASSWORD", ""),
                 env.getOrDefault("MAILROOM_DEMO_SCHEMA", "mailroom_demo"),
+                Integer.parseInt(env.getOrDefault("MAILROOM_DEMO_WARMUP_SECONDS", "10")),
                 Integer.parseInt(env.getOrDefault("MAILROOM_DEMO_ORDERS", "500")),
                 Integer.parseInt(env.getOrDefault("MAILROOM_DEMO_RATE", "250")));
     }

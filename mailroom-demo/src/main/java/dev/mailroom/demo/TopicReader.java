@@ -26,6 +26,7 @@ final class TopicReader implements AutoCloseable {
     private volatile boolean running = true;
     private volatile int records;
     private volatile boolean assigned;
+    private volatile boolean muted;
 
     TopicReader(String bootstrapServers, String topic, int printFirst) {
         Properties properties = new Properties();
@@ -51,7 +52,7 @@ final class TopicReader implements AutoCloseable {
                 long now = System.nanoTime();
                 records++;
                 arrivalNanos.putIfAbsent(CloudEventHeaders.read(record.headers(), CloudEventHeaders.ID), now);
-                if (records <= printFirst) {
+                if (records <= printFirst && !muted) {
                     print(record);
                 }
             }
@@ -80,6 +81,18 @@ final class TopicReader implements AutoCloseable {
         if (!assigned) {
             throw new IllegalStateException("The demo's Kafka consumer got no partitions within " + timeout);
         }
+    }
+
+    /** Prints nothing until {@link #forget()}. */
+    void mute() {
+        muted = true;
+    }
+
+    /** Forgets what arrived so far: the next records are printed and counted as if they were the first. */
+    void forget() {
+        arrivalNanos.clear();
+        records = 0;
+        muted = false;
     }
 
     /** When each event id first arrived ({@link System#nanoTime()}). */
