@@ -5,6 +5,7 @@ import dev.mailroom.admin.MailroomAdmin;
 import dev.mailroom.server.config.ServerConfig;
 import dev.mailroom.server.http.ApiException;
 import dev.mailroom.server.http.Call;
+import dev.mailroom.server.http.RequestBodies;
 import dev.mailroom.server.http.Router;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -124,6 +125,7 @@ public final class DashboardHandler extends Handler.Abstract {
         if (method.equals("POST") || view.status() >= 500) {
             LOG.info("{} {} -> {} ({})", method, path, view.status(), session == null ? "no session" : session.operator());
         }
+        RequestBodies.discardUnread(request, maxRequestBytes);
         write(request, response, callback, view, path.startsWith(StaticAssets.PATH));
         return true;
     }

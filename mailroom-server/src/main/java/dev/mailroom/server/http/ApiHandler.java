@@ -64,6 +64,7 @@ final class ApiHandler extends Handler.Abstract {
         if (reply.status() == 401) {
             response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
         }
+        RequestBodies.discardUnread(request, maxRequestBytes);
         response.write(true, ByteBuffer.wrap(reply.body()), callback);
         return true;
     }
