@@ -46,6 +46,8 @@ public final class BackgroundLoop implements AutoCloseable {
     private final Thread thread;
     private final FailureStreak failures = new FailureStreak(Clock.systemUTC());
     private boolean woken;
+    /** When a {@link #wakeWithin} asked the current (or next) wait to end; {@code Long.MAX_VALUE}: no such ask. */
+    private long wakeAtNanos = Long.MAX_VALUE;
     private volatile boolean running;
 
     public BackgroundLoop(String name, Duration idleWait, Duration errorBackoff, Body body) {
@@ -90,6 +92,24 @@ public final class BackgroundLoop implements AutoCloseable {
         try {
             woken = true;
             signal.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Makes the current wait, if any (or else the next one), end no later than {@code delay} from
+     * now: the body runs again within {@code delay}. For a signal that comes just before the work is
+     * there (a publisher's write, before its commit): running at once would find nothing.
+     */
+    public void wakeWithin(Duration delay) {
+        long at = System.nanoTime() + delay.toNanos();
+        lock.lock();
+        try {
+            if (wakeAtNanos == Long.MAX_VALUE || at - wakeAtNanos < 0) {
+                wakeAtNanos = at;
+                signal.signalAll();
+            }
         } finally {
             lock.unlock();
         }
@@ -170,11 +190,17 @@ public final class BackgroundLoop implements AutoCloseable {
     private void await(Duration wait) {
         lock.lock();
         try {
-            long nanos = wait.toNanos();
-            while (!woken && running && nanos > 0) {
-                nanos = signal.awaitNanos(nanos);
+            long deadline = System.nanoTime() + wait.toNanos();
+            while (!woken && running) {
+                long until = wakeAtNanos != Long.MAX_VALUE && wakeAtNanos - deadline < 0 ? wakeAtNanos : deadline;
+                long nanos = until - System.nanoTime();
+                if (nanos <= 0) {
+                    break;
+                }
+                signal.awaitNanos(nanos);
             }
             woken = false;
+            wakeAtNanos = Long.MAX_VALUE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;

@@ -41,6 +41,26 @@ class BackgroundLoopTest {
     }
 
     @Test
+    void wakeWithinEndsALongWaitAfterTheDelayNotAtOnce() {
+        java.util.List<Long> passes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (BackgroundLoop loop = new BackgroundLoop("test-wake-within", Duration.ofMinutes(5), Duration.ofSeconds(1),
+                () -> {
+                    passes.add(System.nanoTime());
+                    return false;
+                }).start()) {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> passes.size() == 1);
+            long asked = System.nanoTime();
+            loop.wakeWithin(Duration.ofMillis(300));
+            loop.wakeWithin(Duration.ofSeconds(10));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> passes.size() == 2);
+            long waited = passes.get(1) - asked;
+            org.assertj.core.api.Assertions.assertThat(Duration.ofNanos(waited))
+                    .as("not at once, and the later ask did not push it back")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(250)).isLessThan(Duration.ofSeconds(9));
+        }
+    }
+
+    @Test
     void anExceptionIsLoggedAndTheLoopGoesOn() {
         AtomicInteger passes = new AtomicInteger();
         try (BackgroundLoop loop = new BackgroundLoop("failing-loop", LONG, Duration.ofMillis(10), () -> {

