@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -56,10 +57,11 @@ public class MailroomRelayAutoConfiguration {
     @ConditionalOnMissingBean
     @DependsOnDatabaseInitialization
     MailroomRelays mailroomRelays(DataSource dataSource, RouteRegistry routes, Transport transport,
-                                  MailroomProperties properties, ConfigurableListableBeanFactory beans,
-                                  ObjectProvider<MailroomSchemaInitializer> schema) {
+                                  MailroomProperties properties, Environment environment,
+                                  ConfigurableListableBeanFactory beans, ObjectProvider<MailroomSchemaInitializer> schema) {
         schema.ifAvailable(initialized -> { });
-        return MailroomRelays.build(dataSource, routes, transport, properties.getRelay(),
+        return MailroomRelays.build(dataSource, routes, transport,
+                new ServiceRelaySettings(properties.getRelay(), Binder.get(environment)),
                 MicrometerSupport.registry(beans));
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -18,8 +19,15 @@ import javax.sql.DataSource;
  */
 public final class MailroomRelays extends MailroomLifecycle<Relay> {
 
+    private final Map<String, MailroomProperties.RelaySettings> settings;
+
     MailroomRelays(Map<String, Relay> relays) {
+        this(relays, Map.of());
+    }
+
+    private MailroomRelays(Map<String, Relay> relays, Map<String, MailroomProperties.RelaySettings> settings) {
         super(relays);
+        this.settings = Map.copyOf(settings);
     }
 
     @Override
@@ -28,28 +36,32 @@ public final class MailroomRelays extends MailroomLifecycle<Relay> {
     }
 
     static MailroomRelays build(DataSource dataSource, RouteRegistry routes, Transport transport,
-                                MailroomProperties.RelaySettings settings, Object meterRegistry) {
-        List<String> services = new ArrayList<>(settings.getServices());
+                                ServiceRelaySettings settings, Object meterRegistry) {
+        List<String> services = new ArrayList<>(settings.global().getServices());
         if (services.isEmpty()) {
             routes.services().forEach(service -> services.add(service.name()));
         }
         Map<String, Relay> relays = new LinkedHashMap<>();
+        Map<String, MailroomProperties.RelaySettings> used = new LinkedHashMap<>();
         for (String service : services) {
-            relays.put(service, relay(dataSource, routes, transport, settings, meterRegistry, service));
+            try {
+                routes.service(service);
+            } catch (RuntimeException unknown) {
+                throw PropertyErrors.invalid("mailroom.relay.services", service, unknown.getMessage());
+            }
+            used.put(service, settings.of(service));
+            PropertyErrors errors = new PropertyErrors(ServiceRelaySettings.GLOBAL,
+                    property -> settings.prefixOf(service, property));
+            relays.put(service, relay(dataSource, routes, transport, used.get(service), errors, meterRegistry, service));
         }
-        return new MailroomRelays(relays);
+        return new MailroomRelays(relays, used);
     }
 
     private static Relay relay(DataSource dataSource, RouteRegistry routes, Transport transport,
-                               MailroomProperties.RelaySettings settings, Object meterRegistry, String service) {
-        PropertyErrors errors = new PropertyErrors("mailroom.relay");
-        try {
-            routes.service(service);
-        } catch (RuntimeException unknown) {
-            throw PropertyErrors.invalid("mailroom.relay.services", service, unknown.getMessage());
-        }
+                               MailroomProperties.RelaySettings settings, PropertyErrors errors, Object meterRegistry,
+                               String service) {
         Relay.Builder builder = Relay.builder(dataSource, routes, transport).service(service)
-                .retryPolicy(RetryPolicies.from("mailroom.relay", settings.getRetry(), "retry.max-attempts",
+                .retryPolicy(RetryPolicies.from(errors, settings.getRetry(), "retry.max-attempts",
                         dev.mailroom.retry.RetryPolicy.DEFAULT_MAX_ATTEMPTS))
                 .batchSize(errors.note("batchSize", "batch-size", settings.getBatchSize()))
                 .claimMode(settings.getClaimMode())
@@ -82,6 +94,14 @@ public final class MailroomRelays extends MailroomLifecycle<Relay> {
     /** Whether the relay of {@code service} was started here and not stopped since. */
     public boolean isRunning(String service) {
         return isRunning() && workers().containsKey(service);
+    }
+
+    /**
+     * The settings {@code service}'s relay was built with: {@code mailroom.relay.*} with the service's
+     * own {@code mailroom.services.<service>.relay.*} in their place; empty for a service not relayed here.
+     */
+    public Optional<MailroomProperties.RelaySettings> settings(String service) {
+        return Optional.ofNullable(settings.get(service));
     }
 
     /** The services relayed here. */

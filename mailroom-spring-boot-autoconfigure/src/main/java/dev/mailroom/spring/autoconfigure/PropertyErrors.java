@@ -3,6 +3,7 @@ package dev.mailroom.spring.autoconfigure;
 import dev.mailroom.MailroomException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
@@ -18,15 +19,22 @@ final class PropertyErrors {
     }
 
     private final String prefix;
+    /** The prefix a property's value came from (a service's own relay settings or the application's). */
+    private final Function<String, String> prefixOf;
     private final Map<String, Noted> settings = new LinkedHashMap<>();
 
     PropertyErrors(String prefix) {
+        this(prefix, property -> prefix);
+    }
+
+    PropertyErrors(String prefix, Function<String, String> prefixOf) {
         this.prefix = prefix;
+        this.prefixOf = prefixOf;
     }
 
     /** Records that builder setting {@code setting} comes from {@code <prefix>.<property>}; returns the value. */
     <T> T note(String setting, String property, T value) {
-        settings.put(setting, new Noted(prefix + "." + property, value));
+        settings.put(setting, new Noted(prefixOf.apply(property) + "." + property, value));
         return value;
     }
 

@@ -9,7 +9,12 @@ final class RetryPolicies {
     }
 
     static RetryPolicy from(String prefix, MailroomProperties.Retry retry, String maxAttemptsProperty, int maxAttempts) {
-        PropertyErrors errors = new PropertyErrors(prefix);
+        return from(new PropertyErrors(prefix), retry, maxAttemptsProperty, maxAttempts);
+    }
+
+    /** The same, naming the properties as {@code errors} does. */
+    static RetryPolicy from(PropertyErrors errors, MailroomProperties.Retry retry, String maxAttemptsProperty,
+                            int maxAttempts) {
         RetryPolicy.Builder builder = RetryPolicy.builder()
                 .initialDelay(errors.note("initialDelay", "retry.initial-delay", retry.getInitialDelay()))
                 .maxDelay(errors.note("maxDelay", "retry.max-delay", retry.getMaxDelay()))

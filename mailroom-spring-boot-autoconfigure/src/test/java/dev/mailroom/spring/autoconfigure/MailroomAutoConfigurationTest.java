@@ -3,6 +3,7 @@ package dev.mailroom.spring.autoconfigure;
 import static dev.mailroom.spring.autoconfigure.ContextRunners.mailroom;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailroom.admin.MailroomAdmin;
@@ -26,6 +27,9 @@ import dev.mailroom.spring.actuate.MailroomEndpoint;
 import dev.mailroom.spring.actuate.MailroomHealthIndicator;
 import dev.mailroom.testkit.db.TestDatabase;
 import dev.mailroom.testkit.db.WithPostgres;
+import dev.mailroom.transport.InProcessTransport;
+import dev.mailroom.transport.Transport;
+import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,6 +39,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /** Which beans Mailroom's auto-configuration defines, under which conditions, with which defaults. */
 @WithPostgres
@@ -161,6 +166,37 @@ class MailroomAutoConfigurationTest {
                 .withPropertyValues(ContextRunners.ORDERS)
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(RouteRegistry.class)
                         .doesNotHaveBean(TransactionalOutboxPublisher.class));
+    }
+
+    @Test
+    void aServiceTakesItsOwnRelaySettingsInPlaceOfTheApplicationsAndInheritsTheRest() {
+        new ApplicationContextRunner().withConfiguration(ContextRunners.MAILROOM)
+                .withBean("dataSource", DataSource.class, () -> new DelegatingDataSource(dataSource))
+                .withBean("transport", Transport.class, () -> new InProcessTransport()
+                        .subscribe("orders.events", envelope -> { }).subscribe("billing.events", envelope -> { }))
+                .withPropertyValues(ContextRunners.ORDERS)
+                .withPropertyValues("mailroom.services.billing.table=billing_outbox",
+                        "mailroom.services.billing.topic=billing.events", "mailroom.services.billing.events=invoice.sent",
+                        "mailroom.relay.batch-size=50", "mailroom.relay.send-timeout=5s", "mailroom.relay.retry.jitter=0.1",
+                        "mailroom.services.billing.relay.batch-size=7", "mailroom.services.billing.relay.listen=false",
+                        "mailroom.services.billing.relay.retry.jitter=0.3")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    MailroomRelays relays = context.getBean(MailroomRelays.class);
+                    assertThat(relays.services()).containsExactly("orders", "billing");
+                    MailroomProperties.RelaySettings orders = relays.settings("orders").orElseThrow();
+                    MailroomProperties.RelaySettings billing = relays.settings("billing").orElseThrow();
+                    assertThat(orders.getBatchSize()).isEqualTo(50);
+                    assertThat(orders.isListen()).isTrue();
+                    assertThat(orders.getRetry().getJitter()).isEqualTo(0.1);
+                    assertThat(billing.getBatchSize()).isEqualTo(7);
+                    assertThat(billing.isListen()).isFalse();
+                    assertThat(billing.getRetry().getJitter()).isEqualTo(0.3);
+                    assertThat(billing.getSendTimeout()).as("inherited").isEqualTo(Duration.ofSeconds(5));
+                    await().atMost(Duration.ofSeconds(10))
+                            .until(() -> relays.relays().get("orders").listenerConnections() == 1);
+                    assertThat(relays.relays().get("billing").listenerConnections()).as("polls instead").isZero();
+                });
     }
 
     @Test
