@@ -1,0 +1,36 @@
+package dev.mailroom.faults;
+
+/**
+ * How big the scenarios run: {@code small} by default (CI), {@code full} with {@code -Dfaults=full}.
+ * The seed of every scenario's randomness is {@code -Dfaults.seed} when given, else new each run and
+ * printed in the report, so a failure can be run again with the same schedule.
+ */
+final class Scale {
+
+    private Scale() {
+    }
+
+    static boolean full() {
+        return "full".equals(System.getProperty("faults"));
+    }
+
+    /** Events per scenario: 10,000 by default, 100,000 with {@code -Dfaults=full}. */
+    static int events() {
+        return full() ? 100_000 : 10_000;
+    }
+
+    /** Keys per scenario. */
+    static int keys() {
+        return full() ? 1_000 : 300;
+    }
+
+    /** The producer's rate: the scenario's faults happen while events flow. */
+    static int perSecond() {
+        return 2_500;
+    }
+
+    static long seed() {
+        Long given = Long.getLong("faults.seed");
+        return given != null ? given : new java.util.Random().nextLong();
+    }
+}
