@@ -57,7 +57,8 @@ public final class HistoryChecker {
             long highest = highestSequence.getOrDefault(record.key(), Long.MIN_VALUE);
             if (firstDelivery.containsKey(record.id())) {
                 duplicates++;
-                duplicateCauses.merge(cause(history.faults(), record), 1L, Long::sum);
+                long writtenNoEarlierThan = Math.max(record.timestampMillis(), firstDelivery.get(record.id()));
+                duplicateCauses.merge(cause(history.faults(), writtenNoEarlierThan), 1L, Long::sum);
                 if (record.sequence() < highest) {
                     stale++;
                 }
@@ -83,11 +84,15 @@ public final class HistoryChecker {
                 recovery(history.faultsEndedAtMillis(), lost.isEmpty(), firstDelivery));
     }
 
-    /** The last fault injected before the copy was written, or why there is none. */
-    private static String cause(List<Fault> faults, Delivered copy) {
+    /**
+     * The last fault injected before the copy was written, or that there is none. A record's
+     * timestamp is taken when the relay hands it to its producer, which may be before a pause that
+     * held it; the copy was written after the first one, so the later of both times is used.
+     */
+    private static String cause(List<Fault> faults, long writtenNoEarlierThan) {
         String cause = "no fault before it";
         for (Fault fault : faults) {
-            if (fault.atMillis() <= copy.timestampMillis()) {
+            if (fault.atMillis() <= writtenNoEarlierThan) {
                 cause = "resent after " + fault.description();
             }
         }

@@ -1,0 +1,34 @@
+package dev.mailroom.faults;
+
+import dev.mailroom.relay.ClaimMode;
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Scenario f: the Kafka broker stopped for a few seconds during a drain, then started again. */
+class BrokerRestartedTest extends FaultScenario {
+
+    private static final Duration LEASE = Duration.ofSeconds(3);
+    private static final Duration OUTAGE = Duration.ofSeconds(4);
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(ClaimMode.class)
+    void aBrokerOutageDuringADrainLosesNothingAndKeepsEveryKeysOrder(ClaimMode mode) throws Exception {
+        relay("relay-through-broker-outage", mode, LEASE);
+        EventProducer producer = producer(standardPlan());
+        Pacing.between(random, Duration.ofMillis(500), Duration.ofMillis(2000));
+        fault("broker stop");
+        broker.stop();
+        try {
+            Pacing.wait(OUTAGE);
+        } finally {
+            broker.restart();
+        }
+        faultsEnded();
+        producer.awaitDone();
+        awaitEveryCommittedEventDelivered(LEASE.plusSeconds(60));
+
+        FaultReport report = finish("f. broker stopped for " + OUTAGE.toSeconds() + " s during a drain, " + mode);
+        assertSafeAndLive(report, LEASE.plusSeconds(15));
+    }
+}

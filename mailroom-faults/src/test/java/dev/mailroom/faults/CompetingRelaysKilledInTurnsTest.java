@@ -1,0 +1,43 @@
+package dev.mailroom.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailroom.relay.ClaimMode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Scenario c: three relays competing for the same outbox, SIGKILLed in turns and restarted. */
+class CompetingRelaysKilledInTurnsTest extends FaultScenario {
+
+    private static final Duration LEASE = Duration.ofSeconds(3);
+    private static final int RELAYS = 3;
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(ClaimMode.class)
+    void threeRelaysKilledInTurnsLoseNothingAndKeepEveryKeysOrder(ClaimMode mode) throws Exception {
+        List<ChildJvm> relays = new ArrayList<>();
+        for (int i = 0; i < RELAYS; i++) {
+            relays.add(relay("competing-relay-" + i, mode, LEASE));
+        }
+        EventProducer producer = producer(standardPlan());
+        int kills = 0;
+        while (producer.isRunning() || kills < RELAYS) {
+            Pacing.between(random, Duration.ofMillis(200), Duration.ofMillis(1000));
+            int turn = kills % RELAYS;
+            fault("SIGKILL of one of " + RELAYS + " relays");
+            relays.get(turn).kill();
+            kills++;
+            relays.set(turn, relay("competing-relay-" + turn + "-" + kills, mode, LEASE));
+        }
+        faultsEnded();
+        producer.awaitDone();
+        awaitEveryCommittedEventDelivered(LEASE.plusSeconds(60));
+
+        FaultReport report = finish("c. " + RELAYS + " relays competing, SIGKILLed " + kills + " times in turns, " + mode);
+        assertThat(report.faults()).isEqualTo(kills);
+        assertSafeAndLive(report, LEASE.plusSeconds(10));
+    }
+}
