@@ -32,6 +32,7 @@ final class ChildJvm implements AutoCloseable {
     private static final Path LOGS = Path.of("target", "fault-logs");
 
     static {
+        deleteOldLogs();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(ChildJvm::close), "fault-children-reaper"));
     }
 
@@ -42,6 +43,17 @@ final class ChildJvm implements AutoCloseable {
     private ChildJvm(String name, Process process) {
         this.name = name;
         this.process = process;
+    }
+
+    /** Logs of an earlier run go, so that each child's log holds this run only (children append: one name may be started again). */
+    private static void deleteOldLogs() {
+        try (java.util.stream.Stream<Path> logs = Files.exists(LOGS) ? Files.list(LOGS) : java.util.stream.Stream.empty()) {
+            for (Path log : (Iterable<Path>) logs::iterator) {
+                Files.delete(log);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not clear " + LOGS, e);
+        }
     }
 
     static ChildJvm start(String name, Class<?> main, List<String> args) {

@@ -6,8 +6,9 @@ import dev.mailroom.relay.ClaimMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Scenario c: three relays competing for the same outbox, SIGKILLed in turns and restarted. */
 class CompetingRelaysKilledInTurnsTest extends FaultScenario {
@@ -16,7 +17,7 @@ class CompetingRelaysKilledInTurnsTest extends FaultScenario {
     private static final int RELAYS = 3;
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(ClaimMode.class)
+    @MethodSource
     void threeRelaysKilledInTurnsLoseNothingAndKeepEveryKeysOrder(ClaimMode mode) throws Exception {
         List<ChildJvm> relays = new ArrayList<>();
         for (int i = 0; i < RELAYS; i++) {
@@ -39,5 +40,10 @@ class CompetingRelaysKilledInTurnsTest extends FaultScenario {
         FaultReport report = finish("c. " + RELAYS + " relays competing, SIGKILLed " + kills + " times in turns, " + mode);
         assertThat(report.faults()).isEqualTo(kills);
         assertSafeAndLive(report, LEASE.plusSeconds(10));
+    }
+
+    /** ROW_LOCK by default; both claim modes with {@code -Dfaults=full}. */
+    static Stream<ClaimMode> threeRelaysKilledInTurnsLoseNothingAndKeepEveryKeysOrder() {
+        return Scale.modes(ClaimMode.ROW_LOCK);
     }
 }

@@ -66,8 +66,25 @@ abstract class FaultScenario {
 
     /** Starts a relay in a child JVM and waits until it runs. */
     ChildJvm relay(String owner, ClaimMode mode, Duration lease) {
-        ChildJvm child = ChildJvm.start(owner, RelayMain.class, List.of(relayJdbcUrl(), database.user(),
-                database.password(), broker.bootstrapServers(), topic, mode.name(), Long.toString(lease.toMillis()), owner));
+        return child(owner, RelayMain.class, relayJdbcUrl(), mode.name(), Long.toString(lease.toMillis()), owner);
+    }
+
+    /** Starts Mailroom's inbox consumer in a child JVM; with {@code pause} it stops between its commits now and then. */
+    ChildJvm inboxConsumer(String name, boolean pause) {
+        return child(name, dev.mailroom.consumer.InboxConsumerMain.class, database.jdbcUrl(), Boolean.toString(pause),
+                Long.toString(random.nextLong()));
+    }
+
+    /**
+     * Starts {@code main} in a child JVM with the arguments every child takes first (JDBC URL, user,
+     * password, bootstrap servers, topic; the URL given first in {@code extra}), then the rest of
+     * {@code extra}, and waits until it prints {@code @STARTED}.
+     */
+    ChildJvm child(String name, Class<?> main, String jdbcUrl, String... extra) {
+        List<String> args = new ArrayList<>(List.of(jdbcUrl, database.user(), database.password(),
+                broker.bootstrapServers(), topic));
+        args.addAll(List.of(extra));
+        ChildJvm child = ChildJvm.start(getClass().getSimpleName() + "-" + name, main, args);
         children.add(child);
         child.awaitMarker("@STARTED", Duration.ofSeconds(60));
         return child;
@@ -101,6 +118,13 @@ abstract class FaultScenario {
     void awaitEveryCommittedEventDelivered(Duration atMost) {
         Awaitility.await("every committed event on the topic").atMost(atMost).pollInterval(Duration.ofMillis(100))
                 .until(() -> history.committedDelivered() == history.committed());
+    }
+
+    /** Waits until every committed event that is not poison has an effect. */
+    void awaitEveryEffectApplied(Duration atMost) {
+        long due = history.produced().stream().filter(event -> event.committed() && !event.poison()).count();
+        Awaitility.await("every committed event applied").atMost(atMost).pollInterval(Duration.ofMillis(200))
+                .until(() -> FaultEffects.distinctEvents(database) == due);
     }
 
     /** Stops every child, reads the topic to its end, checks the history and reports. */

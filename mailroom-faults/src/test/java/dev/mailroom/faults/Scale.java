@@ -29,6 +29,11 @@ final class Scale {
         return 2_500;
     }
 
+    /** The claim modes a scenario runs in: its default ones, and every mode with {@code -Dfaults=full}. */
+    static java.util.stream.Stream<dev.mailroom.relay.ClaimMode> modes(dev.mailroom.relay.ClaimMode... defaults) {
+        return full() ? java.util.stream.Stream.of(dev.mailroom.relay.ClaimMode.values()) : java.util.stream.Stream.of(defaults);
+    }
+
     static long seed() {
         Long given = Long.getLong("faults.seed");
         return given != null ? given : new java.util.Random().nextLong();
