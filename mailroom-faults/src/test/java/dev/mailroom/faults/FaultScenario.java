@@ -90,6 +90,10 @@ abstract class FaultScenario {
         return child;
     }
 
+    String databaseProduct() {
+        return database.jdbcUrl().startsWith("jdbc:mariadb:") ? "MariaDB" : "PostgreSQL";
+    }
+
     /** The relays' sessions are named {@code <schema>_relay} on PostgreSQL, so a test can find and end them. */
     String relayJdbcUrl() {
         return database.jdbcUrl().replace("ApplicationName=" + database.name(), "ApplicationName=" + relayApplicationName());
@@ -131,8 +135,8 @@ abstract class FaultScenario {
     FaultReport finish(String scenario) {
         children.forEach(ChildJvm::close);
         reader.awaitCaughtUp(Duration.ofSeconds(30));
-        FaultReport report = HistoryChecker.check(scenario + " [seed " + seed + (Scale.full() ? ", full" : "") + "]",
-                history);
+        FaultReport report = HistoryChecker.check(scenario + " [" + databaseProduct() + ", seed " + seed
+                + (Scale.full() ? ", full" : "") + "]", history);
         System.out.println("FAULT REPORT " + report.details());
         report.writeTo(REPORTS);
         return report;
