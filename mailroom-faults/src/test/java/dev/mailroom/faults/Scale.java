@@ -26,7 +26,7 @@ final class Scale {
 
     /** The producer's rate: the scenario's faults happen while events flow. */
     static int perSecond() {
-        return 2_500;
+        return full() ? 5_000 : 2_500;
     }
 
     /** The claim modes a scenario runs in: its default ones, and every mode with {@code -Dfaults=full}. */
