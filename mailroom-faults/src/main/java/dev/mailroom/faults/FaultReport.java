@@ -15,7 +15,8 @@ import java.util.UUID;
  * fault injected before the copy was sent. A stale redelivery is a duplicate written after a later
  * event of its key (a consumer without an inbox would see the key go back). Liveness:
  * {@link #recoveryMillis} is the time from the end of the last fault to the first delivery of the
- * last committed event (0 when it was delivered before the fault ended, -1 when some are lost).
+ * last event committed before it ended (0 when it was delivered before the fault ended, -1 when
+ * some are lost); events committed later arrive with the relay's normal latency.
  */
 public record FaultReport(String scenario, long committed, long rolledBack, long records, long lost,
                           List<UUID> lostSample, long abortedReads, long unexpected, long duplicates,

@@ -18,6 +18,7 @@ public final class History {
     private final List<Fault> faults = new ArrayList<>();
     private boolean effectsRecorded;
     private long faultsEndedAtMillis;
+    private int producedBeforeFaultsEnded;
 
     public synchronized void produced(Produced event) {
         produced.add(event);
@@ -38,9 +39,14 @@ public final class History {
         faults.add(new Fault(atMillis, description));
     }
 
-    /** The last fault ended (a killed process restarted, a paused one continued, the broker back). */
+    /**
+     * The last fault ended (a killed process restarted, a paused one continued, the broker back).
+     * Recovery is measured for the events produced until now: those produced later are delivered
+     * with the relay's normal latency.
+     */
     public synchronized void faultsEnded(long atMillis) {
         faultsEndedAtMillis = atMillis;
+        producedBeforeFaultsEnded = produced.size();
     }
 
     public synchronized List<Produced> produced() {
@@ -65,6 +71,11 @@ public final class History {
 
     public synchronized long faultsEndedAtMillis() {
         return faultsEndedAtMillis;
+    }
+
+    /** The events produced before the last fault ended, in production order. */
+    public synchronized List<Produced> producedBeforeFaultsEnded() {
+        return List.copyOf(produced.subList(0, producedBeforeFaultsEnded));
     }
 
     /** How many distinct committed events have been read from the topic so far. */

@@ -81,7 +81,7 @@ public final class HistoryChecker {
                 lost.stream().limit(SAMPLE).toList(), abortedReads.size(), unexpected, duplicates, duplicateCauses,
                 stale, inversions, inversionSample, history.effectsRecorded(), effects.missing(), effects.doubled(),
                 effects.poisonApplied(), history.faults().size(),
-                recovery(history.faultsEndedAtMillis(), lost.isEmpty(), firstDelivery));
+                recovery(history, lost.isEmpty(), firstDelivery));
     }
 
     /**
@@ -99,11 +99,14 @@ public final class HistoryChecker {
         return cause;
     }
 
-    private static long recovery(long faultsEndedAt, boolean nothingLost, Map<UUID, Long> firstDelivery) {
+    /** From the end of the last fault to the first delivery of the last event committed before it ended. */
+    private static long recovery(History history, boolean nothingLost, Map<UUID, Long> firstDelivery) {
         if (!nothingLost) {
             return -1;
         }
-        long lastFirstDelivery = firstDelivery.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        long faultsEndedAt = history.faultsEndedAtMillis();
+        long lastFirstDelivery = history.producedBeforeFaultsEnded().stream().filter(Produced::committed)
+                .mapToLong(event -> firstDelivery.get(event.id())).max().orElse(faultsEndedAt);
         return faultsEndedAt == 0 ? 0 : Math.max(0, lastFirstDelivery - faultsEndedAt);
     }
 

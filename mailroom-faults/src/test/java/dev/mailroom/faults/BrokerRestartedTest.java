@@ -18,13 +18,7 @@ class BrokerRestartedTest extends FaultScenario {
         relay("relay-through-broker-outage", mode, LEASE);
         EventProducer producer = producer(standardPlan());
         Pacing.between(random, Duration.ofMillis(500), Duration.ofMillis(2000));
-        fault("broker stop");
-        broker.stop();
-        try {
-            Pacing.wait(OUTAGE);
-        } finally {
-            broker.restart();
-        }
+        outage("broker stop", broker::stop, OUTAGE, broker::restart);
         faultsEnded();
         producer.awaitDone();
         awaitEveryCommittedEventDelivered(LEASE.plusSeconds(60));

@@ -16,7 +16,7 @@ class CheckerMutationTest extends FaultScenario {
     private static final int EVENTS = 2_000;
 
     private EventProducer.Plan smallPlan() {
-        return new EventProducer.Plan(EVENTS, 100, Scale.perSecond(), 0.05, 0);
+        return new EventProducer.Plan(EVENTS, 100, perSecond(), 0.05, 0);
     }
 
     @Test

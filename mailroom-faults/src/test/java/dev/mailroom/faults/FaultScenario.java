@@ -108,26 +108,51 @@ abstract class FaultScenario {
     }
 
     EventProducer.Plan standardPlan() {
-        return new EventProducer.Plan(Scale.events(), Scale.keys(), Scale.perSecond(), 0.05, 0);
+        return new EventProducer.Plan(Scale.events(), Scale.keys(), perSecond(), 0.05, 0);
+    }
+
+    int perSecond() {
+        return Scale.perSecond(databaseProduct().equals("MariaDB"));
     }
 
     void fault(String description) {
         history.fault(System.currentTimeMillis(), description);
     }
 
+    /** A fault that lasts: {@code stop}, wait {@code outage}, then {@code start} (even when the wait is interrupted). */
+    void outage(String description, Runnable stop, Duration outage, Runnable start) {
+        fault(description);
+        stop.run();
+        try {
+            Pacing.wait(outage);
+        } finally {
+            start.run();
+        }
+    }
+
     void faultsEnded() {
         history.faultsEnded(System.currentTimeMillis());
     }
 
+    /**
+     * Waits until every committed event is on the topic: {@code atMost}, plus a second per 1,000
+     * events for a backlog on a machine other builds share (recovery is asserted on the report).
+     */
     void awaitEveryCommittedEventDelivered(Duration atMost) {
-        Awaitility.await("every committed event on the topic").atMost(atMost).pollInterval(Duration.ofMillis(100))
+        Awaitility.await("every committed event on the topic").atMost(atMost.plusSeconds(Scale.events() / 1_000))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> history.committedDelivered() == history.committed());
     }
 
-    /** Waits until every committed event that is not poison has an effect. */
+    /**
+     * Waits until every committed event that is not poison has an effect: {@code atMost}, plus a
+     * second per 1,000 events for the inbox worker, which applies events more slowly than the relay
+     * delivers them.
+     */
     void awaitEveryEffectApplied(Duration atMost) {
         long due = history.produced().stream().filter(event -> event.committed() && !event.poison()).count();
-        Awaitility.await("every committed event applied").atMost(atMost).pollInterval(Duration.ofMillis(200))
+        Awaitility.await("every committed event applied").atMost(atMost.plusSeconds(Scale.events() / 1_000))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> FaultEffects.distinctEvents(database) == due);
     }
 

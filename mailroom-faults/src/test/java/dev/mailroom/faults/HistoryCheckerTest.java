@@ -115,6 +115,17 @@ class HistoryCheckerTest {
     }
 
     @Test
+    void recoveryCountsOnlyTheEventsCommittedBeforeTheLastFaultEnded() {
+        Produced before = commit("a", 1);
+        history.faultsEnded(100);
+        Produced after = commit("a", 2);
+        read(before, 130);
+        read(after, 900);
+
+        assertThat(check().recoveryMillis()).isEqualTo(30);
+    }
+
+    @Test
     void anEventAppliedTwiceIsADoubleEffectAndOneNeverAppliedIsAMissingEffect() {
         Produced a1 = commit("a", 1);
         Produced a2 = commit("a", 2);

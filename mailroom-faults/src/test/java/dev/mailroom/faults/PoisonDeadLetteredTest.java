@@ -24,7 +24,7 @@ class PoisonDeadLetteredTest extends FaultScenario {
         FaultEffects.createTable(database);
         relay("relay", ClaimMode.ROW_LOCK, Duration.ofSeconds(3));
         inboxConsumer("inbox-consumer", false);
-        EventProducer producer = producer(new EventProducer.Plan(Scale.events(), Scale.keys(), Scale.perSecond(), 0.05, 0.02));
+        EventProducer producer = producer(new EventProducer.Plan(Scale.events(), Scale.keys(), perSecond(), 0.05, 0.02));
         producer.awaitDone();
         awaitEveryCommittedEventDelivered(Duration.ofSeconds(60));
         awaitEveryEffectApplied(Duration.ofSeconds(60));

@@ -36,13 +36,7 @@ class PostgresCrashedTest extends FaultScenario {
         producer(new EventProducer.Plan(Scale.events(), Scale.keys(), 1_000_000, 0.05, 0)).awaitDone();
         relay("relay-through-database-crash", mode, LEASE);
         Pacing.between(random, Duration.ofMillis(300), Duration.ofMillis(1000));
-        fault("PostgreSQL crash (stop -m immediate)");
-        cluster.crash();
-        try {
-            Pacing.wait(OUTAGE);
-        } finally {
-            cluster.start();
-        }
+        outage("PostgreSQL crash (stop -m immediate)", cluster::crash, OUTAGE, cluster::start);
         faultsEnded();
         awaitEveryCommittedEventDelivered(LEASE.plusSeconds(90));
 

@@ -6,6 +6,7 @@ import dev.mailroom.relay.ClaimMode;
 import dev.mailroom.relay.Relay;
 import dev.mailroom.retry.RetryPolicy;
 import java.time.Duration;
+import javax.sql.DataSource;
 
 /**
  * A relay in a child JVM, delivering the scenario's outbox to Kafka. Prints {@code @STARTED} once it
@@ -21,15 +22,24 @@ public final class RelayMain {
 
     public static void main(String[] args) throws Exception {
         ChildMain.exitWithParent();
-        Duration lease = Duration.ofMillis(Long.parseLong(args[6]));
+        run(pool(args), args);
+    }
+
+    static HikariDataSource pool(String[] args) {
         HikariDataSource pool = new HikariDataSource();
         pool.setJdbcUrl(args[0]);
         pool.setUsername(args[1]);
         pool.setPassword(args[2]);
         pool.setMaximumPoolSize(6);
         pool.setConnectionTimeout(5_000);
+        return pool;
+    }
+
+    /** Starts the relay on {@code dataSource}, prints {@code @STARTED} and parks. */
+    static void run(DataSource dataSource, String[] args) throws InterruptedException {
+        Duration lease = Duration.ofMillis(Long.parseLong(args[6]));
         KafkaTransport transport = KafkaTransport.builder(args[3]).deliveryTimeout(Duration.ofSeconds(2)).build();
-        Relay.builder(pool, FaultRoutes.of(args[4]), transport)
+        Relay.builder(dataSource, FaultRoutes.of(args[4]), transport)
                 .service(FaultRoutes.SERVICE)
                 .owner(args[7])
                 .claimMode(ClaimMode.valueOf(args[5]))
