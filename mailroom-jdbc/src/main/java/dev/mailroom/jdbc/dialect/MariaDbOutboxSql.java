@@ -76,6 +76,11 @@ final class MariaDbOutboxSql implements OutboxSql {
     private final String anyDuePending;
     private final String findByEventId;
     private final String findById;
+    private final String claims;
+    private final String recordClaim;
+    private final String holdClaim;
+    private final String forgetClaim;
+    private final String unheldClaims;
 
     MariaDbOutboxSql(TableName tableName) {
         this.table = tableName.qualified();
@@ -125,6 +130,11 @@ final class MariaDbOutboxSql implements OutboxSql {
         this.anyDuePending = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE " + DUE_PENDING + ")";
         this.findByEventId = "SELECT " + COLUMNS + " FROM " + table + " WHERE event_id = ?";
         this.findById = "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ?";
+        this.claims = table + "_claims";
+        this.recordClaim = "INSERT INTO " + claims + " (row_ids) VALUES (?)";
+        this.holdClaim = "SELECT id FROM " + claims + " WHERE id = ? FOR UPDATE";
+        this.forgetClaim = "DELETE FROM " + claims + " WHERE id = ?";
+        this.unheldClaims = "SELECT id, row_ids FROM " + claims + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED";
     }
 
     /**
@@ -368,5 +378,46 @@ final class MariaDbOutboxSql implements OutboxSql {
     @Override
     public String findById() {
         return findById;
+    }
+
+    @Override
+    public String recordClaim() {
+        return recordClaim;
+    }
+
+    @Override
+    public String holdClaim() {
+        return holdClaim;
+    }
+
+    @Override
+    public String forgetClaim() {
+        return forgetClaim;
+    }
+
+    @Override
+    public String unheldClaims() {
+        return unheldClaims;
+    }
+
+    /** Locks the rows among the ids that are pending, skipping rows another claimer holds: ids. */
+    String lockPendingByIds(int count) {
+        return "SELECT id FROM " + table + " WHERE id IN " + placeholders(count) + onNamedRows("status = " + q(PENDING))
+                + " FOR UPDATE SKIP LOCKED";
+    }
+
+    /**
+     * Counts the attempt of a lost row-lock claim for locked pending rows (dead at max attempts,
+     * holding its key when its type holds keys): key-holding types, the error, ids.
+     */
+    String countLostClaim(int count) {
+        return "UPDATE " + table + " SET " + AFTER_FAILED_ATTEMPT + ", last_error = ?, next_attempt_at = " + NOW
+                + ", updated_at = " + NOW + " WHERE id IN " + placeholders(count) + onNamedRows("status = " + q(PENDING));
+    }
+
+    /** Whether any of the rows is pending: ids. */
+    String anyPendingOf(int count) {
+        return "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE id IN " + placeholders(count) + " AND status = "
+                + q(PENDING) + ")";
     }
 }
