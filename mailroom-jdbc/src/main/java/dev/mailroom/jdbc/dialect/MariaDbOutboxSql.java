@@ -76,11 +76,7 @@ final class MariaDbOutboxSql implements OutboxSql {
     private final String anyDuePending;
     private final String findByEventId;
     private final String findById;
-    private final String claims;
-    private final String recordClaim;
-    private final String holdClaim;
-    private final String forgetClaim;
-    private final String unheldClaims;
+    private final ClaimJournalSql claimJournal;
 
     MariaDbOutboxSql(TableName tableName) {
         this.table = tableName.qualified();
@@ -130,11 +126,10 @@ final class MariaDbOutboxSql implements OutboxSql {
         this.anyDuePending = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE " + DUE_PENDING + ")";
         this.findByEventId = "SELECT " + COLUMNS + " FROM " + table + " WHERE event_id = ?";
         this.findById = "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ?";
-        this.claims = table + "_claims";
-        this.recordClaim = "INSERT INTO " + claims + " (row_ids) VALUES (?)";
-        this.holdClaim = "SELECT id FROM " + claims + " WHERE id = ? FOR UPDATE";
-        this.forgetClaim = "DELETE FROM " + claims + " WHERE id = ?";
-        this.unheldClaims = "SELECT id, row_ids FROM " + claims + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED";
+        String claims = table + "_claims";
+        this.claimJournal = new ClaimJournalSql("INSERT INTO " + claims + " (row_ids) VALUES (?)",
+                "SELECT id FROM " + claims + " WHERE id = ? FOR UPDATE", "DELETE FROM " + claims + " WHERE id = ?",
+                "SELECT id, row_ids FROM " + claims + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED");
     }
 
     /**
@@ -380,26 +375,6 @@ final class MariaDbOutboxSql implements OutboxSql {
         return findById;
     }
 
-    @Override
-    public String recordClaim() {
-        return recordClaim;
-    }
-
-    @Override
-    public String holdClaim() {
-        return holdClaim;
-    }
-
-    @Override
-    public String forgetClaim() {
-        return forgetClaim;
-    }
-
-    @Override
-    public String unheldClaims() {
-        return unheldClaims;
-    }
-
     /** Locks the rows among the ids that are pending, skipping rows another claimer holds: ids. */
     String lockPendingByIds(int count) {
         return "SELECT id FROM " + table + " WHERE id IN " + placeholders(count) + onNamedRows("status = " + q(PENDING))
@@ -419,5 +394,10 @@ final class MariaDbOutboxSql implements OutboxSql {
     String anyPendingOf(int count) {
         return "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE id IN " + placeholders(count) + " AND status = "
                 + q(PENDING) + ")";
+    }
+
+    @Override
+    public ClaimJournalSql claimJournal() {
+        return claimJournal;
     }
 }

@@ -149,7 +149,7 @@ public abstract class OutboxOperations {
      * transaction commits before the rows are sent); returns the record's id.
      */
     public long recordClaim(Connection connection, List<Long> rowIds) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql.recordClaim(), new String[] {"id"})) {
+        try (PreparedStatement statement = connection.prepareStatement(sql.claimJournal().record(), new String[] {"id"})) {
             bindRowIds(statement, 1, rowIds);
             statement.executeUpdate();
             try (ResultSet keys = statement.getGeneratedKeys()) {
@@ -163,7 +163,7 @@ public abstract class OutboxOperations {
 
     /** Locks a claim record in the claiming transaction, so other claims see its claim alive. Returns whether it exists. */
     public boolean holdClaim(Connection connection, long recordId) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql.holdClaim())) {
+        try (PreparedStatement statement = connection.prepareStatement(sql.claimJournal().hold())) {
             statement.setLong(1, recordId);
             try (ResultSet rs = statement.executeQuery()) {
                 return rs.next();
@@ -173,7 +173,7 @@ public abstract class OutboxOperations {
 
     /** Removes a claim record. */
     public void forgetClaim(Connection connection, long recordId) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql.forgetClaim())) {
+        try (PreparedStatement statement = connection.prepareStatement(sql.claimJournal().forget())) {
             statement.setLong(1, recordId);
             statement.executeUpdate();
         }
@@ -181,7 +181,7 @@ public abstract class OutboxOperations {
 
     /** Locks up to {@code limit} claim records that no claiming transaction holds, oldest first. */
     public List<ClaimRecord> lockUnheldClaims(Connection connection, int limit) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql.unheldClaims())) {
+        try (PreparedStatement statement = connection.prepareStatement(sql.claimJournal().unheld())) {
             statement.setInt(1, limit);
             return readRows(statement, rs -> new ClaimRecord(rs.getLong(1), readRowIds(rs, 2)));
         }

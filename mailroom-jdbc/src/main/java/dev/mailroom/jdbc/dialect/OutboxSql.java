@@ -57,21 +57,6 @@ public interface OutboxSql {
     /** One row by id: id. */
     String findById();
 
-    /**
-     * Records the rows of a row-lock claim in the table's claim journal ({@code <table>_claims}),
-     * before the batch is sent: the row ids (the dialect's id list). The generated key is the record's id.
-     */
-    String recordClaim();
-
-    /** Locks a claim record for the claim's transaction, so other claims pass it by: record id. */
-    String holdClaim();
-
-    /** Removes a claim record (in the transaction that settles its batch): record id. */
-    String forgetClaim();
-
-    /**
-     * Locks the oldest claim records no transaction holds, skipping held ones: limit. Answers the
-     * record id and its row ids (the dialect's id list).
-     */
-    String unheldClaims();
+    /** The statements of the table's claim journal, which row-lock claims keep. */
+    ClaimJournalSql claimJournal();
 }

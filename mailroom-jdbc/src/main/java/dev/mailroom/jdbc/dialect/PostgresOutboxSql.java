@@ -61,14 +61,11 @@ final class PostgresOutboxSql implements OutboxSql {
     private final String oldestUndeliveredAge;
     private final String findByEventId;
     private final String findById;
+    private final ClaimJournalSql claimJournal;
     private final String nextDueIn;
     private final String anyRetryWaiting;
     private final String deleteByEventIds;
     private final String anyKeyHeld;
-    private final String recordClaim;
-    private final String holdClaim;
-    private final String forgetClaim;
-    private final String unheldClaims;
     private final String countLostClaim;
     private final String anyPendingOf;
 
@@ -144,10 +141,9 @@ final class PostgresOutboxSql implements OutboxSql {
         this.findByEventId = "SELECT " + COLUMNS + " FROM " + table + " WHERE event_id = ?";
         this.findById = "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ?";
         String claims = table + "_claims";
-        this.recordClaim = "INSERT INTO " + claims + " (row_ids) VALUES (?::bigint[])";
-        this.holdClaim = "SELECT id FROM " + claims + " WHERE id = ? FOR UPDATE";
-        this.forgetClaim = "DELETE FROM " + claims + " WHERE id = ?";
-        this.unheldClaims = "SELECT id, row_ids FROM " + claims + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED";
+        this.claimJournal = new ClaimJournalSql("INSERT INTO " + claims + " (row_ids) VALUES (?::bigint[])",
+                "SELECT id FROM " + claims + " WHERE id = ? FOR UPDATE", "DELETE FROM " + claims + " WHERE id = ?",
+                "SELECT id, row_ids FROM " + claims + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED");
         // rows another claimer holds are passed by: their claim is alive, or a later one took them
         this.countLostClaim = "UPDATE " + table + " t SET " + FAILED_ATTEMPT + ", next_attempt_at = now(),"
                 + " last_error = ?, updated_at = now() WHERE t.id = ANY(ARRAY(SELECT id FROM " + table
@@ -331,26 +327,6 @@ final class PostgresOutboxSql implements OutboxSql {
         return findById;
     }
 
-    @Override
-    public String recordClaim() {
-        return recordClaim;
-    }
-
-    @Override
-    public String holdClaim() {
-        return holdClaim;
-    }
-
-    @Override
-    public String forgetClaim() {
-        return forgetClaim;
-    }
-
-    @Override
-    public String unheldClaims() {
-        return unheldClaims;
-    }
-
     /**
      * Counts the attempt of a lost row-lock claim for each of its rows still pending that no one
      * holds (dead at max attempts, holding its key when its type holds keys): key-holding types,
@@ -363,5 +339,10 @@ final class PostgresOutboxSql implements OutboxSql {
     /** Whether any of the rows is pending: row ids. */
     String anyPendingOf() {
         return anyPendingOf;
+    }
+
+    @Override
+    public ClaimJournalSql claimJournal() {
+        return claimJournal;
     }
 }
