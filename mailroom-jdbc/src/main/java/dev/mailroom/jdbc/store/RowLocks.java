@@ -27,6 +27,7 @@ final class RowLocks {
     private final OutboxOperations operations;
     private final RetryPolicy retryPolicy;
     private final boolean deletePublished;
+    private final ClaimJournal journal;
 
     RowLocks(StoreTransactions transactions, OutboxOperations operations, RetryPolicy retryPolicy,
              boolean deletePublished) {
@@ -34,6 +35,7 @@ final class RowLocks {
         this.operations = operations;
         this.retryPolicy = retryPolicy;
         this.deletePublished = deletePublished;
+        this.journal = new ClaimJournal(transactions, operations);
     }
 
     LockedBatch lockOrNextDue(int limit, boolean inKeyOrder) {
@@ -42,11 +44,18 @@ final class RowLocks {
         StoreTransactions.OpenTransaction open = null;
         try {
             open = transactions.openClaimTransaction();
+            if (journal.countLostClaims(open.connection())) {
+                // what was counted commits now; the rows' claim is a transaction of its own
+                open.connection().commit();
+                open.end();
+                open = null;
+                open = transactions.openClaimTransaction();
+            }
             Connection connection = open.connection();
             List<OutboxRow> rows = ClaimOrder.claimable(connection, operations, inKeyOrder, limit,
                     (keyOrdered, window) -> operations.lock(connection, keyOrdered, window, limit, mapper));
             if (!rows.isEmpty()) {
-                return batch(open, rows, Optional.empty());
+                return batch(open, journal.record(connection, rows), rows, Optional.empty());
             }
             Optional<Duration> nextDue = operations.nextDueIn(connection);
             if (nextDue.isEmpty() && operations.anyDuePending(connection)) {
@@ -54,7 +63,7 @@ final class RowLocks {
             }
             connection.commit();
             open.end();
-            return batch(null, rows, nextDue);
+            return batch(null, 0, rows, nextDue);
         } catch (SQLException | RuntimeException e) {
             if (open != null) {
                 open.end();
@@ -63,7 +72,9 @@ final class RowLocks {
         }
     }
 
-    private LockedBatch batch(StoreTransactions.OpenTransaction open, List<OutboxRow> rows, Optional<Duration> nextDue) {
-        return new LockedBatch(open, operations, transactions, retryPolicy, deletePublished, rows, nextDue);
+    private LockedBatch batch(StoreTransactions.OpenTransaction open, long record, List<OutboxRow> rows,
+                              Optional<Duration> nextDue) {
+        return new LockedBatch(open, record, operations, journal, transactions, retryPolicy, deletePublished, rows,
+                nextDue);
     }
 }
