@@ -81,12 +81,18 @@ abstract class FaultScenario {
      * {@code extra}, and waits until it prints {@code @STARTED}.
      */
     ChildJvm child(String name, Class<?> main, String jdbcUrl, String... extra) {
+        ChildJvm child = launch(name, main, jdbcUrl, extra);
+        child.awaitMarker("@STARTED", Duration.ofSeconds(60));
+        return child;
+    }
+
+    /** {@link #child} without waiting for it to start. */
+    ChildJvm launch(String name, Class<?> main, String jdbcUrl, String... extra) {
         List<String> args = new ArrayList<>(List.of(jdbcUrl, database.user(), database.password(),
                 broker.bootstrapServers(), topic));
         args.addAll(List.of(extra));
         ChildJvm child = ChildJvm.start(getClass().getSimpleName() + "-" + name, main, args);
         children.add(child);
-        child.awaitMarker("@STARTED", Duration.ofSeconds(60));
         return child;
     }
 

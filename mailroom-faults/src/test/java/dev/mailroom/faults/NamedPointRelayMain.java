@@ -43,7 +43,7 @@ public final class NamedPointRelayMain {
             Object result = method.invoke(pool, callArgs);
             return method.getName().equals("getConnection") ? stopping((Connection) result, point, stopAt) : result;
         });
-        RelayMain.run(stopping, Arrays.copyOf(args, 8));
+        RelayMain.run(stopping, Arrays.copyOf(args, 8), RelayMain.kafka(args));
     }
 
     private static Connection stopping(Connection connection, Point point, int stopAt) {

@@ -5,6 +5,7 @@ import dev.mailroom.kafka.KafkaTransport;
 import dev.mailroom.relay.ClaimMode;
 import dev.mailroom.relay.Relay;
 import dev.mailroom.retry.RetryPolicy;
+import dev.mailroom.transport.Transport;
 import java.time.Duration;
 import javax.sql.DataSource;
 
@@ -22,7 +23,12 @@ public final class RelayMain {
 
     public static void main(String[] args) throws Exception {
         ChildMain.exitWithParent();
-        run(pool(args), args);
+        run(pool(args), args, kafka(args));
+    }
+
+    /** The relay's Kafka transport: sends give up after 2 s (the relay's send timeout is longer). */
+    static KafkaTransport kafka(String[] args) {
+        return KafkaTransport.builder(args[3]).deliveryTimeout(Duration.ofSeconds(2)).build();
     }
 
     static HikariDataSource pool(String[] args) {
@@ -35,10 +41,9 @@ public final class RelayMain {
         return pool;
     }
 
-    /** Starts the relay on {@code dataSource}, prints {@code @STARTED} and parks. */
-    static void run(DataSource dataSource, String[] args) throws InterruptedException {
+    /** Starts the relay on {@code dataSource} and {@code transport}, prints {@code @STARTED} and parks. */
+    static void run(DataSource dataSource, String[] args, Transport transport) throws InterruptedException {
         Duration lease = Duration.ofMillis(Long.parseLong(args[6]));
-        KafkaTransport transport = KafkaTransport.builder(args[3]).deliveryTimeout(Duration.ofSeconds(2)).build();
         Relay.builder(dataSource, FaultRoutes.of(args[4]), transport)
                 .service(FaultRoutes.SERVICE)
                 .owner(args[7])
