@@ -1,7 +1,5 @@
 package dev.mailroom.faults;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.mailroom.relay.ClaimMode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,13 +31,8 @@ class CompetingRelaysKilledInTurnsTest extends FaultScenario {
             kills++;
             relays.set(turn, relay("competing-relay-" + turn + "-" + kills, mode, LEASE));
         }
-        faultsEnded();
-        producer.awaitDone();
-        awaitEveryCommittedEventDelivered(LEASE.plusSeconds(60));
-
-        FaultReport report = finish("c. " + RELAYS + " relays competing, SIGKILLed " + kills + " times in turns, " + mode);
-        assertThat(report.faults()).isEqualTo(kills);
-        assertSafeAndLive(report, LEASE.plusSeconds(10));
+        endAfterRelayFaults(producer, LEASE, "c. " + RELAYS + " relays competing, SIGKILLed " + kills
+                + " times in turns, " + mode, kills);
     }
 
     /** ROW_LOCK by default; both claim modes with {@code -Dfaults=full}. */

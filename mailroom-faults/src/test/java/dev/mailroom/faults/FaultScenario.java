@@ -162,6 +162,21 @@ abstract class FaultScenario {
                 .until(() -> FaultEffects.distinctEvents(database) == due);
     }
 
+    /**
+     * The end of a scenario whose {@code faults} relay faults are over: the producer done, every
+     * event delivered, the report safe, every fault in it, and recovery within the lease + 10 s.
+     */
+    FaultReport endAfterRelayFaults(EventProducer producer, Duration lease, String scenario, int faults)
+            throws InterruptedException {
+        faultsEnded();
+        producer.awaitDone();
+        awaitEveryCommittedEventDelivered(lease.plusSeconds(60));
+        FaultReport report = finish(scenario);
+        assertThat(report.faults()).as("faults in the report").isEqualTo(faults);
+        assertSafeAndLive(report, lease.plusSeconds(10));
+        return report;
+    }
+
     /** Stops every child, reads the topic to its end, checks the history and reports. */
     FaultReport finish(String scenario) {
         children.forEach(ChildJvm::close);

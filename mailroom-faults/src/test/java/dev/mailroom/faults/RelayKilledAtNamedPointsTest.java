@@ -1,7 +1,5 @@
 package dev.mailroom.faults;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.mailroom.faults.NamedPointRelayMain.Point;
 import dev.mailroom.relay.ClaimMode;
 import java.time.Duration;
@@ -33,13 +31,7 @@ class RelayKilledAtNamedPointsTest extends FaultScenario {
             relay.kill();
         }
         relay("relay-after-the-kills", mode, LEASE);
-        faultsEnded();
-        producer.awaitDone();
-        awaitEveryCommittedEventDelivered(LEASE.plusSeconds(60));
-
-        FaultReport report = finish("a. relay SIGKILLed " + KILLS + " times at " + point + ", " + mode);
-        assertThat(report.faults()).isEqualTo(KILLS);
-        assertSafeAndLive(report, LEASE.plusSeconds(10));
+        endAfterRelayFaults(producer, LEASE, "a. relay SIGKILLed " + KILLS + " times at " + point + ", " + mode, KILLS);
     }
 
     /** Both points in lease mode by default; both modes with {@code -Dfaults=full}. */

@@ -1,7 +1,5 @@
 package dev.mailroom.faults;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.mailroom.relay.ClaimMode;
 import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,12 +24,6 @@ class RelayKilledRepeatedlyTest extends FaultScenario {
             kills++;
             relay = relay("killed-relay-" + (kills + 1), mode, LEASE);
         }
-        faultsEnded();
-        producer.awaitDone();
-        awaitEveryCommittedEventDelivered(LEASE.plusSeconds(60));
-
-        FaultReport report = finish("a. relay SIGKILLed " + kills + " times, " + mode);
-        assertThat(report.faults()).isEqualTo(kills);
-        assertSafeAndLive(report, LEASE.plusSeconds(10));
+        endAfterRelayFaults(producer, LEASE, "a. relay SIGKILLed " + kills + " times, " + mode, kills);
     }
 }
