@@ -68,7 +68,7 @@ final class ClaimJournal {
      */
     long record(Connection claim, List<OutboxRow> rows) throws SQLException {
         List<Long> ids = rows.stream().map(OutboxRow::id).toList();
-        long record = transactions.relay("record claim", false, connection -> operations.recordClaim(connection, ids));
+        long record = transactions.relayStatement("record claim", connection -> operations.recordClaim(connection, ids));
         if (!operations.holdClaim(claim, record)) {
             throw new SQLException("the claim journal's record " + record + " vanished before its claim held it");
         }
