@@ -16,8 +16,8 @@ import java.util.List;
  * transaction holds counts one attempt for each of its rows still pending and free (dead at max
  * attempts, holding its key under {@code HOLD_KEY}), then removes it.
  *
- * <p>Costs per batch: one insert in its own transaction, one locking read and one delete in the
- * batch's, and one read of the (usually empty) unheld records at each claim.
+ * <p>Costs per batch: one insert in its own transaction, and in the batch's one read of the
+ * (usually no) unheld records, one locking read of its own record and one delete.
  */
 final class ClaimJournal {
 
@@ -35,11 +35,21 @@ final class ClaimJournal {
         this.operations = operations;
     }
 
+    /** Whether a record no transaction holds exists (it is locked in {@code claim} until that ends). */
+    boolean anyLostClaim(Connection claim) throws SQLException {
+        return !operations.lockUnheldClaims(claim, 1).isEmpty();
+    }
+
+    /** {@link #countLostClaims(Connection)} in a transaction of its own, committed. */
+    void countLostClaims() {
+        transactions.relay("count lost claims", false, this::countLostClaims);
+    }
+
     /**
      * Counts the attempt of every claim lost by its relay, in {@code transaction} (the caller commits).
      * A record whose rows are all held by other transactions stays: its claim may be alive (between
      * its record's commit and its lock) or a later claim took the rows. Returns whether any record was
-     * looked at, so the caller commits before it locks rows of its own.
+     * looked at.
      */
     boolean countLostClaims(Connection transaction) throws SQLException {
         List<ClaimRecord> records = operations.lockUnheldClaims(transaction, RECORDS_PER_CLAIM);
@@ -58,7 +68,7 @@ final class ClaimJournal {
      */
     long record(Connection claim, List<OutboxRow> rows) throws SQLException {
         List<Long> ids = rows.stream().map(OutboxRow::id).toList();
-        long record = transactions.relay("record claim", false, connection -> operations.recordClaim(connection, ids));
+        long record = transactions.relayStatement("record claim", connection -> operations.recordClaim(connection, ids));
         if (!operations.holdClaim(claim, record)) {
             throw new SQLException("the claim journal's record " + record + " vanished before its claim held it");
         }
