@@ -79,6 +79,7 @@ final class MariaDbBench implements BenchDatabase {
     @Override
     public void reset(BenchEnvironment env, String table) throws SQLException {
         env.execute("TRUNCATE TABLE " + table);
+        env.execute("TRUNCATE TABLE " + table + "_claims");
         analyze(env, table);
     }
 

@@ -67,7 +67,7 @@ final class PostgresBench implements BenchDatabase {
 
     @Override
     public void reset(BenchEnvironment env, String table) throws SQLException {
-        env.execute("TRUNCATE " + table + " RESTART IDENTITY");
+        env.execute("TRUNCATE " + table + ", " + table + "_claims RESTART IDENTITY");
         analyze(env, table);
     }
 

@@ -31,6 +31,12 @@ public final class JdbcTestSql {
                 () -> Arrays.stream(tables).map(table -> "TRUNCATE TABLE " + table).toList());
     }
 
+    /** Ids as a claim journal record keeps them: a {@code bigint[]} literal, or a JSON array. */
+    public String idList(long... ids) {
+        String list = java.util.Arrays.stream(ids).mapToObj(Long::toString).collect(java.util.stream.Collectors.joining(","));
+        return dialect.choose(() -> "'{" + list + "}'", () -> "'[" + list + "]'");
+    }
+
     /** The database's current time, in the time the outbox columns hold (MariaDB: UTC). */
     public String now() {
         return dialect.choose(() -> "now()", () -> "UTC_TIMESTAMP(6)");

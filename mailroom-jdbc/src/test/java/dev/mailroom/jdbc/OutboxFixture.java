@@ -55,7 +55,7 @@ public final class OutboxFixture {
 
     /** Empties the outbox tables; ids start at 1 again. */
     public void reset() throws SQLException {
-        emptyTables("orders_outbox", "billing_outbox");
+        emptyTables("orders_outbox", "billing_outbox", "orders_outbox_claims", "billing_outbox_claims");
     }
 
     public void emptyTables(String... tables) throws SQLException {

@@ -51,6 +51,12 @@ final class RelayFixture {
 
     void reset() throws SQLException {
         execute(sql.emptyTable("orders_outbox"));
+        execute(sql.emptyTable("orders_outbox_claims"));
+    }
+
+    /** Records in the claim journal: row-lock batches in flight, or lost with their relay and not yet counted. */
+    long claimRecords() throws SQLException {
+        return queryLong("SELECT count(*) FROM orders_outbox_claims");
     }
 
     Relay.Builder relay(dev.mailroom.transport.Transport transport) {

@@ -177,6 +177,12 @@ final class MariaDbDialect implements SqlDialect {
         };
     }
 
+    /** MariaDB sets nothing per transaction that one statement needs (its timeouts guard open transactions). */
+    @Override
+    public boolean singleStatementNeedsTransaction(RelayTransaction settings) {
+        return false;
+    }
+
     @Override
     public SqlErrorKind classify(SQLException error) {
         int code = error.getErrorCode();

@@ -282,6 +282,58 @@ final class MariaDbOutboxOperations extends OutboxOperations {
         }
     }
 
+    @Override
+    protected void bindRowIds(PreparedStatement statement, int index, List<Long> ids) throws SQLException {
+        try {
+            statement.setString(index, JSON.writeValueAsString(ids));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("ids are always JSON", e);
+        }
+    }
+
+    @Override
+    protected List<Long> readRowIds(ResultSet rs, int column) throws SQLException {
+        try {
+            return List.of(JSON.readValue(rs.getString(column), Long[].class));
+        } catch (JsonProcessingException e) {
+            throw new SQLException("a claim record's row ids are not a JSON array of ids", "22032", e);
+        }
+    }
+
+    /** Locks the pending rows no one holds, then counts their attempt by id. */
+    @Override
+    public List<Long> countLostClaim(Connection connection, List<Long> rowIds, String error) throws SQLException {
+        List<Long> lost = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql.lockPendingByIds(rowIds.size()))) {
+            bindIds(statement, 1, rowIds);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    lost.add(rs.getLong(1));
+                }
+            }
+        }
+        if (lost.isEmpty()) {
+            return lost;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(sql.countLostClaim(lost.size()))) {
+            bindKeyHoldingTypes(statement, 1);
+            statement.setString(2, error);
+            bindIds(statement, 3, lost);
+            statement.executeUpdate();
+        }
+        return lost;
+    }
+
+    @Override
+    public boolean anyPending(Connection connection, List<Long> rowIds) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.anyPendingOf(rowIds.size()))) {
+            bindIds(statement, 1, rowIds);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
     /** Ids from a locking query whose parameters are an optional number, then the limit. */
     private static List<Long> lockedIds(Connection connection, String query, Long first, int limit)
             throws SQLException {

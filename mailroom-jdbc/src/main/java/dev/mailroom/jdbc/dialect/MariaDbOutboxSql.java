@@ -76,6 +76,7 @@ final class MariaDbOutboxSql implements OutboxSql {
     private final String anyDuePending;
     private final String findByEventId;
     private final String findById;
+    private final ClaimJournalSql claimJournal;
 
     MariaDbOutboxSql(TableName tableName) {
         this.table = tableName.qualified();
@@ -125,6 +126,10 @@ final class MariaDbOutboxSql implements OutboxSql {
         this.anyDuePending = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE " + DUE_PENDING + ")";
         this.findByEventId = "SELECT " + COLUMNS + " FROM " + table + " WHERE event_id = ?";
         this.findById = "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ?";
+        String claims = table + "_claims";
+        this.claimJournal = new ClaimJournalSql("INSERT INTO " + claims + " (row_ids) VALUES (?)",
+                "SELECT id FROM " + claims + " WHERE id = ? FOR UPDATE", "DELETE FROM " + claims + " WHERE id = ?",
+                "SELECT id, row_ids FROM " + claims + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED");
     }
 
     /**
@@ -368,5 +373,31 @@ final class MariaDbOutboxSql implements OutboxSql {
     @Override
     public String findById() {
         return findById;
+    }
+
+    /** Locks the rows among the ids that are pending, skipping rows another claimer holds: ids. */
+    String lockPendingByIds(int count) {
+        return "SELECT id FROM " + table + " WHERE id IN " + placeholders(count) + onNamedRows("status = " + q(PENDING))
+                + " FOR UPDATE SKIP LOCKED";
+    }
+
+    /**
+     * Counts the attempt of a lost row-lock claim for locked pending rows (dead at max attempts,
+     * holding its key when its type holds keys): key-holding types, the error, ids.
+     */
+    String countLostClaim(int count) {
+        return "UPDATE " + table + " SET " + AFTER_FAILED_ATTEMPT + ", last_error = ?, next_attempt_at = " + NOW
+                + ", updated_at = " + NOW + " WHERE id IN " + placeholders(count) + onNamedRows("status = " + q(PENDING));
+    }
+
+    /** Whether any of the rows is pending: ids. */
+    String anyPendingOf(int count) {
+        return "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE id IN " + placeholders(count) + " AND status = "
+                + q(PENDING) + ")";
+    }
+
+    @Override
+    public ClaimJournalSql claimJournal() {
+        return claimJournal;
     }
 }

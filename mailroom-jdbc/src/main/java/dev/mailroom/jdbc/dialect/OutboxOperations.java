@@ -45,6 +45,10 @@ public abstract class OutboxOperations {
     public record LeaseClaim(String owner, Duration lease, boolean keyOrdered, int window, int limit) {
     }
 
+    /** A row-lock claim's record in the claim journal: its id and the ids of the rows it locked. */
+    public record ClaimRecord(long id, List<Long> rowIds) {
+    }
+
     protected final SqlDialect dialect;
     private final OutboxSql sql;
     /** Event types whose dead rows hold back the later rows of their key ({@code PoisonPolicy.HOLD_KEY}). */
@@ -133,6 +137,66 @@ public abstract class OutboxOperations {
 
     /** Deletes up to {@code limit} published, consumed or discarded rows last changed more than {@code age} ago. */
     public abstract int deleteFinished(Connection connection, Duration age, int limit) throws SQLException;
+
+    /** Binds row ids as the dialect's claim journal keeps them (an array, a JSON array). */
+    protected abstract void bindRowIds(PreparedStatement statement, int index, List<Long> ids) throws SQLException;
+
+    /** Reads row ids as the dialect's claim journal keeps them. */
+    protected abstract List<Long> readRowIds(ResultSet rs, int column) throws SQLException;
+
+    /**
+     * Records the rows of a row-lock claim in the claim journal (on a connection of its own, whose
+     * transaction commits before the rows are sent); returns the record's id.
+     */
+    public long recordClaim(Connection connection, List<Long> rowIds) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.claimJournal().record(), new String[] {"id"})) {
+            bindRowIds(statement, 1, rowIds);
+            statement.executeUpdate();
+            try (ResultSet keys = statement.getGeneratedKeys()) {
+                if (!keys.next()) {
+                    throw new SQLException("the claim journal returned no id for its record");
+                }
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    /** Locks a claim record in the claiming transaction, so other claims see its claim alive. Returns whether it exists. */
+    public boolean holdClaim(Connection connection, long recordId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.claimJournal().hold())) {
+            statement.setLong(1, recordId);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** Removes a claim record. */
+    public void forgetClaim(Connection connection, long recordId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.claimJournal().forget())) {
+            statement.setLong(1, recordId);
+            statement.executeUpdate();
+        }
+    }
+
+    /** Locks up to {@code limit} claim records that no claiming transaction holds, oldest first. */
+    public List<ClaimRecord> lockUnheldClaims(Connection connection, int limit) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.claimJournal().unheld())) {
+            statement.setInt(1, limit);
+            return readRows(statement, rs -> new ClaimRecord(rs.getLong(1), readRowIds(rs, 2)));
+        }
+    }
+
+    /**
+     * Counts the attempt of a lost row-lock claim ({@code error}) for each of {@code rowIds} that is
+     * pending and that no transaction holds: attempts + 1, due at once, dead at max attempts (holding
+     * its key when its type holds keys). Returns the ids counted.
+     */
+    public abstract List<Long> countLostClaim(Connection connection, List<Long> rowIds, String error)
+            throws SQLException;
+
+    /** Whether any of the rows is pending. */
+    public abstract boolean anyPending(Connection connection, List<Long> rowIds) throws SQLException;
 
     /** Marks a row dead with a reason; with an owner only if leased to it. Returns whether it changed. */
     public boolean markDead(Connection connection, long id, String owner, String reason) throws SQLException {

@@ -56,4 +56,7 @@ public interface OutboxSql {
 
     /** One row by id: id. */
     String findById();
+
+    /** The statements of the table's claim journal, which row-lock claims keep. */
+    ClaimJournalSql claimJournal();
 }

@@ -145,6 +145,11 @@ final class PostgresDialect implements SqlDialect {
     }
 
     @Override
+    public boolean singleStatementNeedsTransaction(RelayTransaction settings) {
+        return settings.asynchronousCommit();
+    }
+
+    @Override
     public SqlErrorKind classify(SQLException error) {
         String state = error.getSQLState();
         if (state == null) {

@@ -191,6 +191,36 @@ final class PostgresOutboxOperations extends OutboxOperations {
         }
     }
 
+    @Override
+    protected void bindRowIds(PreparedStatement statement, int index, List<Long> ids) throws SQLException {
+        statement.setArray(index, ids(statement.getConnection(), ids));
+    }
+
+    @Override
+    protected List<Long> readRowIds(ResultSet rs, int column) throws SQLException {
+        return List.of((Long[]) rs.getArray(column).getArray());
+    }
+
+    @Override
+    public List<Long> countLostClaim(Connection connection, List<Long> rowIds, String error) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.countLostClaim())) {
+            bindKeyHoldingTypes(statement, 1);
+            statement.setString(2, error);
+            bindRowIds(statement, 3, rowIds);
+            return readRows(statement, rs -> rs.getLong(1));
+        }
+    }
+
+    @Override
+    public boolean anyPending(Connection connection, List<Long> rowIds) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.anyPendingOf())) {
+            bindRowIds(statement, 1, rowIds);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
     private static java.sql.Array ids(Connection connection, Collection<Long> ids) throws SQLException {
         return connection.createArrayOf("bigint", ids.toArray(new Long[0]));
     }

@@ -31,6 +31,9 @@ final class PostgresOutboxSql implements OutboxSql {
     private static final String CLEAR_LEASE = "lease_owner = NULL, lease_expires_at = NULL, updated_at = now()";
     /** A row going dead holds its key when its type is among the key-holding types (a parameter, text[]). */
     private static final String HOLDS_KEY_IF_DEAD = "holds_key = (t.attempts + 1 >= t.max_attempts AND t.event_type = ANY(?::text[]))";
+    /** A counted attempt of the row {@code t}: pending again, or dead (holding its key) at its max attempts. */
+    private static final String FAILED_ATTEMPT = HOLDS_KEY_IF_DEAD + ", attempts = t.attempts + 1,"
+            + " status = CASE WHEN t.attempts + 1 >= t.max_attempts THEN " + q(DEAD) + " ELSE " + q(PENDING) + " END";
 
     private final String table;
     private final String insertPrefix;
@@ -58,10 +61,13 @@ final class PostgresOutboxSql implements OutboxSql {
     private final String oldestUndeliveredAge;
     private final String findByEventId;
     private final String findById;
+    private final ClaimJournalSql claimJournal;
     private final String nextDueIn;
     private final String anyRetryWaiting;
     private final String deleteByEventIds;
     private final String anyKeyHeld;
+    private final String countLostClaim;
+    private final String anyPendingOf;
 
     PostgresOutboxSql(TableName tableName) {
         this.table = tableName.qualified();
@@ -86,15 +92,13 @@ final class PostgresOutboxSql implements OutboxSql {
         this.markLockedPublished = "UPDATE " + table + " SET status = " + q(PUBLISHED) + ", published_at = now(),"
                 + " updated_at = now() WHERE id = ANY(?)" + guard(PUBLISHED);
         // a failed row-locked attempt never left pending: it stays there (or goes dead at max attempts)
-        this.markLockedFailed = "UPDATE " + table + " t SET " + HOLDS_KEY_IF_DEAD + ", attempts = t.attempts + 1,"
-                + " status = CASE WHEN t.attempts + 1 >= t.max_attempts THEN " + q(DEAD) + " ELSE " + q(PENDING) + " END,"
+        this.markLockedFailed = "UPDATE " + table + " t SET " + FAILED_ATTEMPT + ","
                 + " next_attempt_at = now() + f.delay_ms" + MILLIS + ", last_error = f.error, updated_at = now()"
                 + " FROM unnest(?::bigint[], ?::bigint[], ?::text[]) AS f(id, delay_ms, error)"
                 + " WHERE t.id = f.id AND t.status = " + q(PENDING) + " RETURNING t.id, t.status";
         this.markPublished = "UPDATE " + table + " SET status = " + q(PUBLISHED) + ", published_at = now(), "
                 + CLEAR_LEASE + " WHERE id = ANY(?)" + guard(PUBLISHED) + " AND lease_owner = ?";
-        this.markFailed = "UPDATE " + table + " t SET " + HOLDS_KEY_IF_DEAD + ", attempts = t.attempts + 1,"
-                + " status = CASE WHEN t.attempts + 1 >= t.max_attempts THEN " + q(DEAD) + " ELSE " + q(PENDING) + " END,"
+        this.markFailed = "UPDATE " + table + " t SET " + FAILED_ATTEMPT + ","
                 + " next_attempt_at = now() + f.delay_ms" + MILLIS + ", last_error = f.error, " + CLEAR_LEASE
                 + " FROM unnest(?::bigint[], ?::int[], ?::bigint[], ?::text[]) AS f(id, attempts, delay_ms, error)"
                 + " WHERE t.id = f.id AND t.attempts = f.attempts"
@@ -136,6 +140,17 @@ final class PostgresOutboxSql implements OutboxSql {
         this.anyKeyHeld = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE holds_key AND event_type = ANY(?::text[]))";
         this.findByEventId = "SELECT " + COLUMNS + " FROM " + table + " WHERE event_id = ?";
         this.findById = "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ?";
+        String claims = table + "_claims";
+        this.claimJournal = new ClaimJournalSql("INSERT INTO " + claims + " (row_ids) VALUES (?::bigint[])",
+                "SELECT id FROM " + claims + " WHERE id = ? FOR UPDATE", "DELETE FROM " + claims + " WHERE id = ?",
+                "SELECT id, row_ids FROM " + claims + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED");
+        // rows another claimer holds are passed by: their claim is alive, or a later one took them
+        this.countLostClaim = "UPDATE " + table + " t SET " + FAILED_ATTEMPT + ", next_attempt_at = now(),"
+                + " last_error = ?, updated_at = now() WHERE t.id = ANY(ARRAY(SELECT id FROM " + table
+                + " WHERE id = ANY(?::bigint[]) AND status = " + q(PENDING) + " FOR UPDATE SKIP LOCKED))"
+                + " AND t.status = " + q(PENDING) + " RETURNING t.id";
+        this.anyPendingOf = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE id = ANY(?::bigint[]) AND status = "
+                + q(PENDING) + ")";
     }
 
     private static String claimInKeyOrder(String table, boolean holding) {
@@ -310,5 +325,24 @@ final class PostgresOutboxSql implements OutboxSql {
     @Override
     public String findById() {
         return findById;
+    }
+
+    /**
+     * Counts the attempt of a lost row-lock claim for each of its rows still pending that no one
+     * holds (dead at max attempts, holding its key when its type holds keys): key-holding types,
+     * the error, row ids. Answers the ids counted.
+     */
+    String countLostClaim() {
+        return countLostClaim;
+    }
+
+    /** Whether any of the rows is pending: row ids. */
+    String anyPendingOf() {
+        return anyPendingOf;
+    }
+
+    @Override
+    public ClaimJournalSql claimJournal() {
+        return claimJournal;
     }
 }

@@ -130,6 +130,13 @@ public interface SqlDialect {
      */
     SessionChanges beginRelayTransaction(Connection connection, RelayTransaction settings) throws SQLException;
 
+    /**
+     * Whether one statement of the relay's bookkeeping outside a claim needs a transaction of its
+     * own to honour {@code settings} (PostgreSQL: an asynchronous commit is set per transaction), or
+     * may run in auto-commit, one round trip instead of the transaction's setup, statement and commit.
+     */
+    boolean singleStatementNeedsTransaction(RelayTransaction settings);
+
     SqlErrorKind classify(SQLException error);
 
     /** A session lock held until closed. */

@@ -16,13 +16,17 @@ import java.util.Optional;
  * while they are sent, and are settled in that same transaction, so a delivered event costs one row
  * write. Other claimers skip the locked rows, and the key-ordered claim holds back later rows of
  * their keys. If the holder dies, its connection closes, the transaction rolls back and the rows
- * are claimable again at once (that attempt is not counted). Not thread-safe: one thread sends and
- * settles a batch. {@link #close()} gives the connection back, rolling back what was not settled.
+ * are claimable again at once; the batch's record in the claim journal, committed before the rows
+ * were handed out, makes the next claim count that attempt (see {@code ClaimJournal}), so an event
+ * that kills its relay ends dead. Not thread-safe: one thread sends and settles a batch.
+ * {@link #close()} gives the connection back, rolling back what was not settled.
  */
 public final class LockedBatch implements AutoCloseable {
 
     private final StoreTransactions.OpenTransaction transaction;
+    private final long record;
     private final OutboxOperations operations;
+    private final ClaimJournal journal;
     private final StoreTransactions transactions;
     private final RetryPolicy retryPolicy;
     private final boolean deletePublished;
@@ -30,11 +34,13 @@ public final class LockedBatch implements AutoCloseable {
     private final Optional<Duration> nextDueIn;
     private boolean open;
 
-    LockedBatch(StoreTransactions.OpenTransaction transaction, OutboxOperations operations,
-                StoreTransactions transactions, RetryPolicy retryPolicy, boolean deletePublished, List<OutboxRow> rows,
+    LockedBatch(StoreTransactions.OpenTransaction transaction, long record, OutboxOperations operations,
+                ClaimJournal journal, StoreTransactions transactions, RetryPolicy retryPolicy, boolean deletePublished, List<OutboxRow> rows,
                 Optional<Duration> nextDueIn) {
         this.transaction = transaction;
+        this.record = record;
         this.operations = operations;
+        this.journal = journal;
         this.transactions = transactions;
         this.retryPolicy = retryPolicy;
         this.deletePublished = deletePublished;
@@ -76,6 +82,7 @@ public final class LockedBatch implements AutoCloseable {
                 }
                 Map<Long, OutboxState> states = failures.isEmpty() ? Map.of()
                         : operations.markFailed(connection, LeasedRows.attempts(failures, retryPolicy), null);
+                journal.forget(connection, record);
                 connection.commit();
                 return states;
             });
@@ -84,7 +91,11 @@ public final class LockedBatch implements AutoCloseable {
         }
     }
 
-    /** Rolls back whatever was not settled (the rows stay pending, no attempt counted) and gives the connection back. */
+    /**
+     * Rolls back whatever was not settled and gives the connection back. The rows stay pending and
+     * the batch's record stays in the claim journal: the next claim counts one attempt for each row,
+     * as for a relay that died (the rows may have been sent; the lease mode counts such a batch too).
+     */
     @Override
     public void close() {
         if (!open) {

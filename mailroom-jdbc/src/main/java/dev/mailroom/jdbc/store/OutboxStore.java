@@ -176,6 +176,10 @@ public final class OutboxStore {
      * pending rows, in key order like {@link #claimInKeyOrder} when {@code inKeyOrder}, and returns
      * them with the transaction still open. When nothing was claimable the transaction is already
      * finished and the batch answers {@link #nextDueIn()} instead. The caller must settle or close it.
+     * Before it returns rows it records them in the table's claim journal ({@code <table>_claims}),
+     * committed on a second pooled connection borrowed for that statement: a batch that is closed
+     * unsettled, or whose holder dies or loses its connection, has its attempt counted by the next
+     * claim (dead at max attempts), and each claim first counts such lost batches.
      */
     public LockedBatch lockOrNextDue(int limit, boolean inKeyOrder) {
         return rowLocks.lockOrNextDue(limit, inKeyOrder);

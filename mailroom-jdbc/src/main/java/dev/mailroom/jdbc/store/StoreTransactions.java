@@ -58,6 +58,25 @@ final class StoreTransactions {
     }
 
     /**
+     * One statement of the relay's bookkeeping, committed before it returns: in auto-commit where
+     * the dialect allows (one round trip), else as {@link #relay} without claim settings.
+     */
+    <T> T relayStatement(String operation, Transactions.SqlWork<T> work) {
+        RelayTransaction settings = new RelayTransaction(false, asynchronousCommit, lockTimeout);
+        if (dialect.singleStatementNeedsTransaction(settings)) {
+            return relay(operation, false, work);
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            if (!connection.getAutoCommit()) {
+                connection.setAutoCommit(true);
+            }
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw translate(operation, e);
+        }
+    }
+
+    /**
      * Mailroom's own statements (retention, counts, look-ups), with the session a relay transaction
      * without its timeouts has (MariaDB: {@code READ COMMITTED}); a transaction lost to a deadlock or
      * serialization failure is run again.

@@ -54,7 +54,10 @@ abstract class LockTimeoutContract {
 
         assertThatThrownBy(() -> hung.settle(List.of(1L, 2L), List.of())).as("the ended session settles nothing")
                 .isInstanceOf(StoreException.class);
-        assertThat(rows("status = 'pending' AND attempts = 0 AND published_at IS NULL")).isEqualTo(3);
+        assertThat(rows("status = 'pending' AND published_at IS NULL")).isEqualTo(3);
+        assertThat(rows("id IN (1, 2) AND attempts >= 1 AND last_error LIKE '%died or lost its database connection%'"))
+                .as("the ended session's attempt counted by the next claim (as each unsettled one after it)").isEqualTo(2);
+        assertThat(rows("id = 3 AND attempts = 0")).isOne();
         try (LockedBatch afterwards = store.lockOrNextDue(10, true)) {
             assertThat(ids(afterwards.rows())).as("the store works on").containsExactly(1L, 2L);
             afterwards.settle(List.of(1L, 2L), List.of());
@@ -83,29 +86,32 @@ abstract class LockTimeoutContract {
     }
 
     @Test
-    void theTimeoutEndsWithTheTransactionAndLeavesThePooledSessionAsItWas() throws Exception {
+    void theTimeoutEndsWithTheTransactionAndLeavesThePooledSessionsAsTheyWere() throws Exception {
         outbox.publishKeys("a", "b");
-        try (HikariDataSource oneSession = new HikariDataSource()) {
-            oneSession.setJdbcUrl(outbox.database.jdbcUrl());
-            oneSession.setUsername(outbox.database.user());
-            oneSession.setPassword(outbox.database.password());
-            oneSession.setMaximumPoolSize(1);
-            OutboxStore onOneSession = OutboxStore.create(oneSession, outbox.dialect, OutboxFixture.ORDERS.table(),
+        try (HikariDataSource twoSessions = new HikariDataSource()) {
+            twoSessions.setJdbcUrl(outbox.database.jdbcUrl());
+            twoSessions.setUsername(outbox.database.user());
+            twoSessions.setPassword(outbox.database.password());
+            // a row-lock claim records its rows in the claim journal on a second session
+            twoSessions.setMaximumPoolSize(2);
+            OutboxStore onTwoSessions = OutboxStore.create(twoSessions, outbox.dialect, OutboxFixture.ORDERS.table(),
                     RetryPolicy.defaults()).withLockTimeout(TIMEOUT);
             List<String> fresh;
             int freshIsolation;
-            try (Connection session = oneSession.getConnection()) {
+            try (Connection session = twoSessions.getConnection()) {
                 fresh = timeouts(session);
                 freshIsolation = session.getTransactionIsolation();
             }
-            try (LockedBatch batch = onOneSession.lockOrNextDue(1, false)) {
+            try (LockedBatch batch = onTwoSessions.lockOrNextDue(1, false)) {
                 batch.settle(List.of(1L), List.of());
             }
-            assertThat(onOneSession.claim("relay-a", 1, Duration.ofMinutes(1))).hasSize(1);
-            try (Connection session = oneSession.getConnection()) {
-                assertThat(timeouts(session)).as("as the session came").isEqualTo(fresh);
-                assertThat(session.getTransactionIsolation()).isEqualTo(freshIsolation);
-                assertThat(session.getAutoCommit()).isTrue();
+            assertThat(onTwoSessions.claim("relay-a", 1, Duration.ofMinutes(1))).hasSize(1);
+            try (Connection first = twoSessions.getConnection(); Connection second = twoSessions.getConnection()) {
+                for (Connection session : List.of(first, second)) {
+                    assertThat(timeouts(session)).as("as the session came").isEqualTo(fresh);
+                    assertThat(session.getTransactionIsolation()).isEqualTo(freshIsolation);
+                    assertThat(session.getAutoCommit()).isTrue();
+                }
             }
         }
     }

@@ -3,6 +3,7 @@ package dev.mailroom.jdbc.store;
 import static dev.mailroom.jdbc.OutboxFixture.ids;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.mailroom.jdbc.OutboxFixture;
 import dev.mailroom.jdbc.StoreException;
@@ -80,15 +81,67 @@ abstract class RowLockClaimContract {
     }
 
     @Test
-    void closingWithoutSettlingGivesTheRowsBackWithoutCountingAnAttempt() throws Exception {
+    void closingWithoutSettlingGivesTheRowsBackAndTheNextClaimCountsTheAttempt() throws Exception {
         outbox.publishKeys("a", "b");
         try (LockedBatch batch = store.lockOrNextDue(10, false)) {
             assertThat(batch.rows()).hasSize(2);
+            assertThat(claimRecords()).as("recorded before the rows are handed out").isOne();
         }
         try (LockedBatch again = store.lockOrNextDue(10, false)) {
             assertThat(ids(again.rows())).containsExactly(1L, 2L);
-            assertThat(again.rows()).allSatisfy(row -> assertThat(row.attempts()).isZero());
+            assertThat(again.rows()).allSatisfy(row -> {
+                assertThat(row.attempts()).isOne();
+                assertThat(row.lastError()).isEqualTo(ClaimJournal.LOST_CLAIM_ERROR);
+            });
+            assertThat(claimRecords()).as("the lost claim's record removed, this claim's written").isOne();
+            again.settle(List.of(1L, 2L), List.of());
         }
+        assertThat(claimRecords()).as("a settled batch leaves no record").isZero();
+    }
+
+    @Test
+    void aRowWhoseClaimingSessionKeepsDyingIsDeadAtItsMaxAttemptsAndHoldsItsKey() throws Exception {
+        OutboxStore holding = store.withKeysHeldByDeadEventsOf(java.util.Set.of("order.placed"));
+        outbox.publishKeys("a", "a", "b");
+        outbox.execute("UPDATE orders_outbox SET max_attempts = 2 WHERE id = 1");
+        for (int death = 1; death <= 2; death++) {
+            LockedBatch batch = holding.lockOrNextDue(10, true);
+            assertThat(ids(batch.rows())).as("death " + death).containsExactly(1L, 3L);
+            // MariaDB's information_schema.innodb_trx is a snapshot refreshed at most every 100 ms
+            await("the batch's session ended").atMost(Duration.ofSeconds(5)).until(this::endIdleTransactions, ended -> ended == 1);
+            assertThatThrownBy(() -> batch.settle(List.of(1L, 3L), List.of())).isInstanceOf(StoreException.class);
+        }
+        try (LockedBatch after = holding.lockOrNextDue(10, true)) {
+            assertThat(ids(after.rows())).as("row 1 dead and holding key a; row 3 retried").containsExactly(3L);
+            assertThat(after.rows().get(0).attempts()).isEqualTo(2);
+            after.settle(List.of(3L), List.of());
+        }
+        assertThat(rows("id = 1 AND status = 'dead' AND attempts = 2 AND holds_key AND last_error = '"
+                + ClaimJournal.LOST_CLAIM_ERROR + "'")).isOne();
+        assertThat(rows("id = 2 AND status = 'pending' AND attempts = 0")).as("held behind its key").isOne();
+        assertThat(claimRecords()).isZero();
+    }
+
+    @Test
+    void aClaimPassesByTheRecordsOfLiveClaimsAndForgetsRecordsOfRowsNoLongerPending() throws Exception {
+        outbox.publishKeys("a", "b", "c", "d");
+        try (LockedBatch first = store.lockOrNextDue(2, false)) {
+            // a record whose claim is alive but does not hold it yet: its rows are locked
+            outbox.execute("INSERT INTO orders_outbox_claims (row_ids) VALUES (" + outbox.sql.idList(1L, 2L) + ")");
+            try (LockedBatch second = store.lockOrNextDue(10, false)) {
+                assertThat(ids(second.rows())).containsExactly(3L, 4L);
+                assertThat(rows("attempts = 0")).as("no attempt counted for rows held by a live claim").isEqualTo(4);
+                assertThat(claimRecords()).isEqualTo(3);
+                second.settle(List.of(3L, 4L), List.of());
+            }
+            first.settle(List.of(1L, 2L), List.of());
+        }
+        assertThat(claimRecords()).as("the unheld record of rows 1, 2").isOne();
+        try (LockedBatch nothing = store.lockOrNextDue(10, false)) {
+            assertThat(nothing.rows()).isEmpty();
+        }
+        assertThat(claimRecords()).as("rows published: the record is forgotten").isZero();
+        assertThat(rows("status = 'published' AND attempts = 0")).isEqualTo(4);
     }
 
     @Test
@@ -106,14 +159,13 @@ abstract class RowLockClaimContract {
     void aConnectionLostBeforeTheSettlementIsAStoreErrorAndLosesNothing() throws Exception {
         outbox.publishKeys("a", "b");
         LockedBatch batch = store.lockOrNextDue(10, false);
-        try (Connection connection = outbox.database.dataSource().getConnection()) {
-            assertThat(outbox.sql.endIdleTransactions(connection)).as("the batch's session").isOne();
-        }
+        await("the batch's session ended").atMost(Duration.ofSeconds(5)).until(this::endIdleTransactions, ended -> ended == 1);
 
         assertThatThrownBy(() -> batch.settle(List.of(1L, 2L), List.of())).isInstanceOf(StoreException.class);
         assertThat(rows("status = 'pending' AND attempts = 0")).isEqualTo(2);
         try (LockedBatch again = store.lockOrNextDue(10, false)) {
-            assertThat(again.rows()).hasSize(2);
+            assertThat(again.rows()).hasSize(2).allSatisfy(row -> assertThat(row.attempts())
+                    .as("the lost session's attempt, counted by this claim").isOne());
         }
     }
 
@@ -143,6 +195,16 @@ abstract class RowLockClaimContract {
         assertThatThrownBy(() -> store.lockOrNextDue(0, false)).isInstanceOf(IllegalArgumentException.class);
     }
 
+
+    private long endIdleTransactions() throws SQLException {
+        try (Connection connection = outbox.database.dataSource().getConnection()) {
+            return outbox.sql.endIdleTransactions(connection);
+        }
+    }
+
+    private long claimRecords() throws SQLException {
+        return outbox.queryLong("SELECT count(*) FROM orders_outbox_claims");
+    }
 
     private long rows(String where) throws SQLException {
         return outbox.queryLong("SELECT count(*) FROM orders_outbox WHERE " + where);

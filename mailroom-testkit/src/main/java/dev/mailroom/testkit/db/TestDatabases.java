@@ -26,7 +26,11 @@ public final class TestDatabases {
      * pick its own: {@code WHERE application_name = current_setting('application_name')}.
      */
     public static TestDatabase freshPostgresSchema(String label) {
-        DatabaseSettings settings = DatabaseSettings.postgres();
+        return freshPostgresSchema(DatabaseSettings.postgres(), label);
+    }
+
+    /** A fresh schema as {@link #freshPostgresSchema(String)}, on the PostgreSQL server of {@code settings}. */
+    public static TestDatabase freshPostgresSchema(DatabaseSettings settings, String label) {
         String schema = uniqueName(label);
         execute(settings, "CREATE SCHEMA " + schema);
         String url = settings.url() + (settings.url().contains("?") ? "&" : "?") + "currentSchema=" + schema
