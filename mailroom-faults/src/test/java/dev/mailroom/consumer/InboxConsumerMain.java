@@ -1,21 +1,27 @@
 package dev.mailroom.consumer;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.mailroom.faults.AfterOffsetCommitPause;
 import dev.mailroom.faults.FaultEffects;
 import dev.mailroom.retry.RetryPolicy;
 import dev.mailroom.routing.RouteRegistry;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Mailroom's inbox consumer in a child JVM. Its handler writes one effect row per event in the
- * transaction that records the event in the inbox ({@link FaultEffects}). With {@code pause}, after
- * some inbox writes and before their offsets are committed, it prints {@code @BETWEEN_COMMITS} and
- * waits 1.5 s there, so the test can SIGKILL it exactly between its two commits (through the package's
- * test hook {@code ConsumerRunner#beforeOffsetCommit}, hence this package).
+ * transaction that records the event in the inbox ({@link FaultEffects}). It may stop now and then
+ * at a named point, printing it and waiting 1.5 s there, so the test can SIGKILL it exactly there:
+ * {@code BETWEEN_COMMITS}, after some inbox writes and before their offsets are committed (through
+ * the package's test hook {@code ConsumerRunner#beforeOffsetCommit}, hence this package), or
+ * {@code AFTER_OFFSET_COMMIT}, after some offset commits ({@link AfterOffsetCommitPause}, a Kafka
+ * consumer interceptor).
  *
- * <p>Arguments: JDBC URL, user, password, bootstrap servers, topic, pause (true/false), seed.
+ * <p>Arguments: JDBC URL, user, password, bootstrap servers, topic, named point ({@code NONE},
+ * {@code BETWEEN_COMMITS} or {@code AFTER_OFFSET_COMMIT}), seed.
  */
 public final class InboxConsumerMain {
 
@@ -30,9 +36,15 @@ public final class InboxConsumerMain {
         pool.setPassword(args[2]);
         pool.setMaximumPoolSize(4);
         RouteRegistry routes = FaultEffects.routes(args[4]);
+        String point = args[5];
+        long seed = Long.parseLong(args[6]);
+        Map<String, Object> consumerConfig = new HashMap<>(FaultEffects.restartableMember());
+        if (point.equals("AFTER_OFFSET_COMMIT")) {
+            consumerConfig.putAll(AfterOffsetCommitPause.config(seed));
+        }
         ConsumerRunner runner = ConsumerRunner.builder(pool, routes, args[3])
                 .group(FaultEffects.GROUP)
-                .consumerConfig(FaultEffects.restartableMember())
+                .consumerConfig(consumerConfig)
                 .lease(Duration.ofSeconds(2))
                 .retryPolicy(RetryPolicy.builder().initialDelay(Duration.ofMillis(50)).maxDelay(Duration.ofMillis(200))
                         .maxAttempts(3).build())
@@ -40,8 +52,8 @@ public final class InboxConsumerMain {
                         (effect, metadata, transaction) -> FaultEffects.apply(transaction, metadata.eventId(), effect))
                 .build();
         runner.migrate();
-        if (Boolean.parseBoolean(args[5])) {
-            Random random = new Random(Long.parseLong(args[6]));
+        if (point.equals("BETWEEN_COMMITS")) {
+            Random random = new Random(seed);
             runner.beforeOffsetCommit(() -> {
                 if (random.nextInt(4) == 0) {
                     FaultEffects.marker("BETWEEN_COMMITS");

@@ -7,41 +7,63 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * Scenario g: Mailroom's inbox consumer in a child JVM SIGKILLed between its inbox commit and its
- * Kafka offset commit (several times), and once more at a random moment; restarted each time. The
- * records it had stored but not acknowledged are read again: none may take effect twice.
+ * Scenario g: Mailroom's inbox consumer in a child JVM SIGKILLed at named points, several times at
+ * each: between its inbox commit and its Kafka offset commit, then after its offset commit; and
+ * once more at a random moment; restarted each time. The records it had stored but not acknowledged
+ * are read again, the events it had stored and acknowledged but not yet applied are applied by the
+ * restarted worker: each takes effect exactly once.
  */
 class ConsumerKilledBetweenCommitsTest extends FaultScenario {
 
     private static final Duration LEASE = Duration.ofSeconds(3);
-    private static final int KILLS_BETWEEN_COMMITS = 3;
+    private static final int KILLS_PER_POINT = 3;
+
+    private int consumers;
 
     @Test
-    void anInboxConsumerKilledBetweenItsCommitsAppliesEveryEventOnce() throws Exception {
+    void anInboxConsumerKilledAtItsCommitsAppliesEveryEventOnce() throws Exception {
         FaultEffects.createTable(database);
         relay("relay", ClaimMode.ROW_LOCK, LEASE);
-        ChildJvm consumer = inboxConsumer("inbox-consumer-1", true);
         EventProducer producer = producer(standardPlan());
-        for (int kill = 1; kill <= KILLS_BETWEEN_COMMITS; kill++) {
-            consumer.awaitMarker("@BETWEEN_COMMITS", Duration.ofSeconds(60));
-            fault("SIGKILL of the consumer between its inbox commit and its offset commit");
-            consumer.kill();
-            consumer = inboxConsumer("inbox-consumer-" + (kill + 1), kill < KILLS_BETWEEN_COMMITS);
-        }
+        ChildJvm consumer = nextConsumer(ConsumerPoint.BETWEEN_COMMITS);
+        consumer = killAtPoint(consumer, ConsumerPoint.BETWEEN_COMMITS,
+                "SIGKILL of the consumer between its inbox commit and its offset commit", ConsumerPoint.AFTER_OFFSET_COMMIT);
+        consumer = killAtPoint(consumer, ConsumerPoint.AFTER_OFFSET_COMMIT, "SIGKILL of the consumer after its offset commit",
+                ConsumerPoint.NONE);
         Pacing.between(random, Duration.ofMillis(200), Duration.ofMillis(1500));
         fault("SIGKILL of the consumer at a random moment");
         consumer.kill();
-        inboxConsumer("inbox-consumer-last", false);
+        nextConsumer(ConsumerPoint.NONE);
         faultsEnded();
         producer.awaitDone();
         awaitEveryCommittedEventDelivered(Duration.ofSeconds(60));
         awaitEveryEffectApplied(Duration.ofSeconds(60));
         history.effects(FaultEffects.read(database));
 
-        FaultReport report = finish("g. inbox consumer SIGKILLed " + KILLS_BETWEEN_COMMITS
-                + " times between its commits and once at random");
+        FaultReport report = finish("g. inbox consumer SIGKILLed " + KILLS_PER_POINT + " times between its commits, "
+                + KILLS_PER_POINT + " times after its offset commit and once at random");
         assertThat(report.effectsChecked()).isTrue();
-        assertThat(report.faults()).isEqualTo(KILLS_BETWEEN_COMMITS + 1);
+        assertThat(report.faults()).isEqualTo(2 * KILLS_PER_POINT + 1);
+        assertThat(report.missingEffects()).isZero();
+        assertThat(report.doubleEffects()).isZero();
         assertSafeAndLive(report, Duration.ofSeconds(15));
+    }
+
+    /**
+     * Kills {@code consumer} at {@code point} {@value #KILLS_PER_POINT} times, restarting it after
+     * each kill; the last restart stops at {@code next}. Returns the consumer running now.
+     */
+    private ChildJvm killAtPoint(ChildJvm consumer, ConsumerPoint point, String fault, ConsumerPoint next) {
+        for (int kill = 1; kill <= KILLS_PER_POINT; kill++) {
+            consumer.awaitMarker(point.marker(), Duration.ofSeconds(60));
+            fault(fault);
+            consumer.kill();
+            consumer = nextConsumer(kill < KILLS_PER_POINT ? point : next);
+        }
+        return consumer;
+    }
+
+    private ChildJvm nextConsumer(ConsumerPoint point) {
+        return inboxConsumer("inbox-consumer-" + ++consumers, point);
     }
 }

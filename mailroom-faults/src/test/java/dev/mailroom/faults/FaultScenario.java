@@ -69,9 +69,18 @@ abstract class FaultScenario {
         return child(owner, RelayMain.class, relayJdbcUrl(), mode.name(), Long.toString(lease.toMillis()), owner);
     }
 
-    /** Starts Mailroom's inbox consumer in a child JVM; with {@code pause} it stops between its commits now and then. */
-    ChildJvm inboxConsumer(String name, boolean pause) {
-        return child(name, dev.mailroom.consumer.InboxConsumerMain.class, database.jdbcUrl(), Boolean.toString(pause),
+    /** A named point where an inbox consumer child stops now and then (printing {@code @<name>}), or none. */
+    enum ConsumerPoint {
+        NONE, BETWEEN_COMMITS, AFTER_OFFSET_COMMIT;
+
+        String marker() {
+            return "@" + name();
+        }
+    }
+
+    /** Starts Mailroom's inbox consumer in a child JVM; it stops at {@code point} now and then. */
+    ChildJvm inboxConsumer(String name, ConsumerPoint point) {
+        return child(name, dev.mailroom.consumer.InboxConsumerMain.class, database.jdbcUrl(), point.name(),
                 Long.toString(random.nextLong()));
     }
 

@@ -23,7 +23,7 @@ class PoisonDeadLetteredTest extends FaultScenario {
     void poisonIsDeadLetteredAndEverythingElseIsAppliedOnce() throws Exception {
         FaultEffects.createTable(database);
         relay("relay", ClaimMode.ROW_LOCK, Duration.ofSeconds(3));
-        inboxConsumer("inbox-consumer", false);
+        inboxConsumer("inbox-consumer", ConsumerPoint.NONE);
         EventProducer producer = producer(new EventProducer.Plan(Scale.events(), Scale.keys(), perSecond(), 0.05, 0.02));
         producer.awaitDone();
         awaitEveryCommittedEventDelivered(Duration.ofSeconds(60));
