@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailroom.relay.ClaimMode;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,5 +61,41 @@ class CheckerMutationTest extends FaultScenario {
         FaultReport report = finish("mutant: consumer without inbox dedupe, killed between its commits");
         assertThat(report.doubleEffects()).isPositive();
         assertThat(report.safe()).isFalse();
+    }
+
+    /**
+     * Scenario b with the fence removed: a LEASE relay claims rows and pauses past its lease, while a
+     * real relay takes the rows over and delivers everything; when the paused relay wakes it sends
+     * its batch (duplicates, which the inbox absorbs, as in b) and settles it without the owner or
+     * state fence: every row it had claimed, published by the other relay meanwhile, is rewritten.
+     * Scenario b's check (no row may change after the paused relay wakes) reports it; in b, where
+     * the real relay wakes, no row changes.
+     */
+    @Test
+    void aLeaseRelayWhoseSettlementIsNotFencedRewritesRowsAnotherRelayPublishedAndTheRowCheckReportsIt()
+            throws Exception {
+        Duration lease = Duration.ofSeconds(3);
+        OutboxRows rows = new OutboxRows(database);
+        producer(smallPlan()).awaitDone();
+        try (UnfencedLeaseRelay broken = new UnfencedLeaseRelay(database, broker, topic)) {
+            int claimed = broken.claim(500, lease);
+            assertThat(claimed).as("rows the unfenced relay claimed").isEqualTo(500);
+            fault("pause of an unfenced LEASE relay holding leases, past them");
+            relay("taking-over-relay", ClaimMode.LEASE, lease);
+            faultsEnded();
+            awaitEveryCommittedEventDelivered(lease.plusSeconds(60));
+            assertThat(rows.leasedTo(UnfencedLeaseRelay.OWNER)).as("none of its leases survived").isZero();
+            Map<Long, String> settled = rows.states();
+
+            fault("wake-up of the unfenced relay");
+            assertThat(broken.sendAndSettle()).as("rows its late settlement changed").isEqualTo(claimed);
+            Map<Long, String> after = rows.states();
+            long changed = settled.keySet().stream().filter(id -> !settled.get(id).equals(after.get(id))).count();
+            assertThat(changed).as("rows changed after the paused relay woke").isEqualTo(claimed);
+
+            FaultReport report = finish("mutant: LEASE relay settling without the lease-owner fence, paused past its lease");
+            assertThat(report.duplicates()).as("its late sends").isGreaterThanOrEqualTo(claimed);
+            assertThat(report.lost()).isZero();
+        }
     }
 }
