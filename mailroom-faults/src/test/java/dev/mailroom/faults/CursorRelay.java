@@ -2,16 +2,11 @@ package dev.mailroom.faults;
 
 import dev.mailroom.testkit.db.TestDatabase;
 import dev.mailroom.testkit.kafka.KafkaBroker;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * A deliberately broken relay for the checker's mutation tests: it advances an id cursor
@@ -30,9 +25,7 @@ final class CursorRelay implements AutoCloseable {
 
     CursorRelay(TestDatabase database, KafkaBroker broker, String topic) {
         this.database = database;
-        Map<String, Object> config = broker.clientConfig();
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        this.producer = RawRecords.producer(broker);
         this.topic = topic;
         this.thread = new Thread(this::run, "cursor-relay");
     }
@@ -51,10 +44,7 @@ final class CursorRelay implements AutoCloseable {
                 select.setLong(1, cursor);
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
-                        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic,
-                                rs.getString(3).getBytes(StandardCharsets.UTF_8), rs.getBytes(4));
-                        record.headers().add("ce_id", rs.getString(2).getBytes(StandardCharsets.UTF_8));
-                        producer.send(record);
+                        producer.send(RawRecords.of(topic, rs.getString(2), rs.getString(3), rs.getBytes(4)));
                         cursor = rs.getLong(1);
                     }
                 }

@@ -2,7 +2,6 @@ package dev.mailroom.faults;
 
 import dev.mailroom.testkit.db.TestDatabase;
 import dev.mailroom.testkit.kafka.KafkaBroker;
-import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,13 +10,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * A deliberately broken LEASE relay for the checker's mutation tests (PostgreSQL, plain JDBC): it
@@ -41,9 +36,7 @@ final class UnfencedLeaseRelay implements AutoCloseable {
 
     UnfencedLeaseRelay(TestDatabase database, KafkaBroker broker, String topic) {
         this.database = database;
-        Map<String, Object> config = broker.clientConfig();
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        this.producer = RawRecords.producer(broker);
         this.topic = topic;
     }
 
@@ -74,10 +67,7 @@ final class UnfencedLeaseRelay implements AutoCloseable {
     int sendAndSettle() throws Exception {
         List<Future<RecordMetadata>> sends = new ArrayList<>();
         for (Claimed row : claimed) {
-            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, row.key().getBytes(StandardCharsets.UTF_8),
-                    row.payload());
-            record.headers().add("ce_id", row.eventId().getBytes(StandardCharsets.UTF_8));
-            sends.add(producer.send(record));
+            sends.add(producer.send(RawRecords.of(topic, row.eventId(), row.key(), row.payload())));
         }
         for (Future<RecordMetadata> send : sends) {
             send.get();
