@@ -39,6 +39,10 @@ public final class InboxConsumerMain {
         String point = args[5];
         long seed = Long.parseLong(args[6]);
         Map<String, Object> consumerConfig = new HashMap<>(FaultEffects.restartableMember());
+        if (!point.equals("NONE")) {
+            // small batches: many commits, so a backlog offers the named point many times
+            consumerConfig.put("max.poll.records", 100);
+        }
         if (point.equals("AFTER_OFFSET_COMMIT")) {
             consumerConfig.putAll(AfterOffsetCommitPause.config(seed));
         }
