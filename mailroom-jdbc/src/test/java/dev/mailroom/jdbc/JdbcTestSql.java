@@ -37,6 +37,11 @@ public final class JdbcTestSql {
         return dialect.choose(() -> "'{" + list + "}'", () -> "'[" + list + "]'");
     }
 
+    /** A claim journal record's ids that name no row: a {@code bigint[]} with a null, a JSON array of text. */
+    public String malformedIdList() {
+        return dialect.choose(() -> "'{NULL,1}'", () -> "'[\"x\", 1]'");
+    }
+
     /** The database's current time, in the time the outbox columns hold (MariaDB: UTC). */
     public String now() {
         return dialect.choose(() -> "now()", () -> "UTC_TIMESTAMP(6)");

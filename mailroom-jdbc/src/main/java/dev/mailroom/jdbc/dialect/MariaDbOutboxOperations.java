@@ -1,6 +1,7 @@
 package dev.mailroom.jdbc.dialect;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailroom.state.OutboxState;
 import java.sql.Connection;
@@ -294,9 +295,17 @@ final class MariaDbOutboxOperations extends OutboxOperations {
     @Override
     protected List<Long> readRowIds(ResultSet rs, int column) throws SQLException {
         try {
-            return List.of(JSON.readValue(rs.getString(column), Long[].class));
+            JsonNode array = JSON.readTree(rs.getString(column));
+            List<Long> ids = new ArrayList<>();
+            for (JsonNode id : array == null || !array.isArray() ? List.<JsonNode>of() : array) {
+                if (!id.isIntegralNumber() || !id.canConvertToLong()) {
+                    return List.of();
+                }
+                ids.add(id.longValue());
+            }
+            return ids;
         } catch (JsonProcessingException e) {
-            throw new SQLException("a claim record's row ids are not a JSON array of ids", "22032", e);
+            return List.of();
         }
     }
 

@@ -141,7 +141,10 @@ public abstract class OutboxOperations {
     /** Binds row ids as the dialect's claim journal keeps them (an array, a JSON array). */
     protected abstract void bindRowIds(PreparedStatement statement, int index, List<Long> ids) throws SQLException;
 
-    /** Reads row ids as the dialect's claim journal keeps them. */
+    /**
+     * Reads row ids as the dialect's claim journal keeps them; none when the record cannot be read
+     * as ids (a record written by hand), so it is forgotten instead of failing every claim.
+     */
     protected abstract List<Long> readRowIds(ResultSet rs, int column) throws SQLException;
 
     /**

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -198,7 +199,8 @@ final class PostgresOutboxOperations extends OutboxOperations {
 
     @Override
     protected List<Long> readRowIds(ResultSet rs, int column) throws SQLException {
-        return List.of((Long[]) rs.getArray(column).getArray());
+        Long[] ids = (Long[]) rs.getArray(column).getArray();
+        return Arrays.asList(ids).contains(null) ? List.of() : List.of(ids);
     }
 
     @Override

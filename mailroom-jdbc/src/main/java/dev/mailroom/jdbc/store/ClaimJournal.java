@@ -54,6 +54,11 @@ final class ClaimJournal {
     boolean countLostClaims(Connection transaction) throws SQLException {
         List<ClaimRecord> records = operations.lockUnheldClaims(transaction, RECORDS_PER_CLAIM);
         for (ClaimRecord record : records) {
+            if (record.rowIds().isEmpty()) {
+                // names no row (or was written by hand and cannot be read): nothing to count
+                operations.forgetClaim(transaction, record.id());
+                continue;
+            }
             boolean counted = !operations.countLostClaim(transaction, record.rowIds(), LOST_CLAIM_ERROR).isEmpty();
             if (counted || !operations.anyPending(transaction, record.rowIds())) {
                 operations.forgetClaim(transaction, record.id());

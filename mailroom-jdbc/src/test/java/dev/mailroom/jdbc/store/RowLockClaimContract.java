@@ -145,6 +145,19 @@ abstract class RowLockClaimContract {
     }
 
     @Test
+    void claimJournalRecordsWrittenByHandWithNoOrUnreadableIdsAreForgottenAndStopNoClaim() throws Exception {
+        outbox.publishKeys("a", "b");
+        outbox.execute("INSERT INTO orders_outbox_claims (row_ids) VALUES (" + outbox.sql.idList() + ")");
+        outbox.execute("INSERT INTO orders_outbox_claims (row_ids) VALUES (" + outbox.sql.malformedIdList() + ")");
+        try (LockedBatch batch = store.lockOrNextDue(10, false)) {
+            assertThat(ids(batch.rows())).containsExactly(1L, 2L);
+            batch.settle(List.of(1L, 2L), List.of());
+        }
+        assertThat(rows("status = 'published' AND attempts = 0")).as("no attempt counted for them").isEqualTo(2);
+        assertThat(claimRecords()).isZero();
+    }
+
+    @Test
     void aRowMarkedDeadInTheBatchIsDeadWithItsReasonOnceSettled() throws Exception {
         outbox.publishKeys("a", "b");
         try (LockedBatch batch = store.lockOrNextDue(10, false)) {
