@@ -106,8 +106,8 @@ public final class BenchMain implements Callable<Integer> {
 
     /** What one invocation can run; all by default. */
     enum Scenario {
-        ceilings, drain, drain_lease_mode, drain_delete_published, drain_two_relays, drain_two_relays_lease_mode,
-        backlog_sizes, sustained, latency, latency_unsignalled, key_order_probe, claim_strategies, gruelbox, debezium, jmh
+        ceilings, drain, drain_lease_mode, drain_partition_leases, drain_delete_published, drain_two_relays,
+        drain_two_relays_lease_mode, drain_two_relays_partition_leases, backlog_sizes, sustained, latency, latency_partition_leases, latency_unsignalled, key_order_probe, claim_strategies, gruelbox, debezium, jmh
     }
 
     @Override
@@ -146,6 +146,10 @@ public final class BenchMain implements Callable<Integer> {
                 result.put("drain_lease_mode", step("drain " + backlog + ", 1 relay, lease mode", () ->
                         relay.drain(backlog, 1, RelayScenarios.Variant.LEASE)));
             }
+            if (scenarios.contains(Scenario.drain_partition_leases)) {
+                result.put("drain_partition_leases", step("drain " + backlog + ", 1 relay, partition leases", () ->
+                        relay.drain(backlog, 1, RelayScenarios.Variant.PARTITION_LEASE)));
+            }
             if (scenarios.contains(Scenario.drain_delete_published)) {
                 result.put("drain_delete_published", step("drain " + backlog + ", 1 relay, rows deleted once delivered",
                         () -> relay.drain(backlog, 1, RelayScenarios.Variant.DELETE_PUBLISHED)));
@@ -156,6 +160,10 @@ public final class BenchMain implements Callable<Integer> {
             if (scenarios.contains(Scenario.drain_two_relays_lease_mode)) {
                 result.put("drain_two_relays_lease_mode", step("drain " + backlog + ", 2 relays, lease mode", () ->
                         relay.drain(backlog, 2, RelayScenarios.Variant.LEASE)));
+            }
+            if (scenarios.contains(Scenario.drain_two_relays_partition_leases)) {
+                result.put("drain_two_relays_partition_leases", step("drain " + backlog + ", 2 relays, partition leases",
+                        () -> relay.drain(backlog, 2, RelayScenarios.Variant.PARTITION_LEASE)));
             }
             if (scenarios.contains(Scenario.backlog_sizes)) {
                 List<Object> scaling = new ArrayList<>();
@@ -171,6 +179,11 @@ public final class BenchMain implements Callable<Integer> {
             if (scenarios.contains(Scenario.latency)) {
                 result.put("latency", step("latency", () -> relay.latency(rate, warmupSeconds, latencySeconds, 4,
                         RelayScenarios.Producers.PUBLISHER_IN_RELAY_JVM)));
+            }
+            if (scenarios.contains(Scenario.latency_partition_leases)) {
+                result.put("latency_partition_leases", step("latency, partition leases", () -> relay.latency(rate,
+                        warmupSeconds, latencySeconds, 4, RelayScenarios.Producers.PUBLISHER_IN_RELAY_JVM,
+                        RelayScenarios.Variant.PARTITION_LEASE)));
             }
             if (scenarios.contains(Scenario.latency_unsignalled)) {
                 result.put("latency_unsignalled", step("latency, plain SQL producers the relay does not hear", () ->

@@ -7,8 +7,8 @@ import java.util.Map;
 /** The main backlog drains (1 and 2 relays, each claim mode) as shares of one ceiling measured in the same run. */
 final class DrainRatios {
 
-    static final List<String> DRAINS = List.of("drain", "drain_lease_mode", "drain_delete_published", "drain_two_relays",
-            "drain_two_relays_lease_mode");
+    static final List<String> DRAINS = List.of("drain", "drain_lease_mode", "drain_partition_leases",
+            "drain_delete_published", "drain_two_relays", "drain_two_relays_lease_mode", "drain_two_relays_partition_leases");
 
     private DrainRatios() {
     }

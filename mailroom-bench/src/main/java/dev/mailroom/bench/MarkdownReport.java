@@ -48,6 +48,7 @@ final class MarkdownReport {
             row(md, "Drain ratio to the lower ceiling", result.get("drain_ratio_to_lower_ceiling"));
         }
         drainVariant(md, map(result, "drain_lease_mode"), "lease claims");
+        drainVariant(md, map(result, "drain_partition_leases"), "partition-leased claims");
         drainVariant(md, map(result, "drain_delete_published"), "rows deleted once delivered");
         Map<String, Object> drain2 = map(result, "drain_two_relays");
         if (drain2 != null) {
@@ -57,6 +58,11 @@ final class MarkdownReport {
         if (drain2Lease != null) {
             row(md, "Drain " + drain2Lease.get("backlog") + ", 2 relays, lease claims (events/s)",
                     drain2Lease.get("events_per_second"));
+        }
+        Map<String, Object> drain2Partitions = map(result, "drain_two_relays_partition_leases");
+        if (drain2Partitions != null) {
+            row(md, "Drain " + drain2Partitions.get("backlog") + ", 2 relays, partition-leased claims (events/s)",
+                    drain2Partitions.get("events_per_second"));
         }
         ratios(md, map(result, "drain_ratios_to_insert_ceiling"), "insert ceiling");
         ratios(md, map(result, "drain_ratios_to_naive_claim_ceiling"), "naive claim ceiling");
@@ -82,6 +88,11 @@ final class MarkdownReport {
                     percentiles(map(latency, "commit_to_ack_ms")));
             row(md, "Latency, commit to consumer p50 / p90 / p99 / max (ms)", percentiles(map(latency, "commit_to_consumer_ms")));
         }
+        Map<String, Object> latencyPartitions = map(result, "latency_partition_leases");
+        if (latencyPartitions != null) {
+            row(md, "Latency at " + latencyPartitions.get("offered_rate_per_second") + "/s, partition-leased claims,"
+                    + " commit to Kafka ack p50 / p90 / p99 / max (ms)", percentiles(map(latencyPartitions, "commit_to_ack_ms")));
+        }
         Map<String, Object> unsignalled = map(result, "latency_unsignalled");
         if (unsignalled != null) {
             row(md, "Latency at " + unsignalled.get("offered_rate_per_second") + "/s, plain SQL producers the relay does not"
@@ -102,7 +113,7 @@ final class MarkdownReport {
             row(md, "Outbox table size after the drain (bytes)", drain.get("table_bytes_after"));
         }
         claimStrategies(md, map(result, "claim_strategies"));
-        peers(md, result.get("peers"), drain);
+        peers(md, result.get("peers"), drain, map(result, "drain_partition_leases"));
         microbenchmarks(md, map(result, "microbenchmarks"));
         return md.toString();
     }
@@ -115,7 +126,8 @@ final class MarkdownReport {
         }
     }
 
-    private static void peers(StringBuilder md, Object peerResults, Map<String, Object> drain) {
+    private static void peers(StringBuilder md, Object peerResults, Map<String, Object> drain,
+                              Map<String, Object> partitionDrain) {
         if (peerResults == null) {
             md.append("\nPeers were not run.\n");
             return;
@@ -128,22 +140,28 @@ final class MarkdownReport {
         Map<String, Object> peers = (Map<String, Object>) peerResults;
         Map<String, Object> gruelbox = map(peers, "gruelbox_transaction_outbox");
         if (gruelbox != null) {
-            peer(md, "gruelbox", gruelbox, drain);
+            peer(md, "gruelbox", gruelbox, drain, partitionDrain);
         }
         Object debezium = peers.get("debezium_outbox_router");
         if (debezium instanceof Map<?, ?>) {
-            peer(md, "Debezium", map(peers, "debezium_outbox_router"), drain);
+            peer(md, "Debezium", map(peers, "debezium_outbox_router"), drain, partitionDrain);
         } else if (debezium != null) {
             md.append("\nDebezium peer ").append(debezium).append(".\n");
         }
     }
 
-    private static void peer(StringBuilder md, String name, Map<String, Object> peer, Map<String, Object> drain) {
+    private static void peer(StringBuilder md, String name, Map<String, Object> peer, Map<String, Object> drain,
+                             Map<String, Object> partitionDrain) {
         Map<String, Object> peerDrain = map(peer, "drain");
         row(md, "Peer " + name + ": drain " + peerDrain.get("backlog") + " (events/s)", peerDrain.get("events_per_second"));
-        if (drain != null && ((Number) peerDrain.get("events_per_second")).doubleValue() > 0) {
+        double peerRate = ((Number) peerDrain.get("events_per_second")).doubleValue();
+        if (drain != null && peerRate > 0) {
             row(md, "Mailroom / " + name + " drain ratio", Ceilings.round(((Number) drain.get("events_per_second"))
-                    .doubleValue() / ((Number) peerDrain.get("events_per_second")).doubleValue()));
+                    .doubleValue() / peerRate));
+        }
+        if (partitionDrain != null && peerRate > 0) {
+            row(md, "Mailroom partition-leased / " + name + " drain ratio", Ceilings.round(
+                    ((Number) partitionDrain.get("events_per_second")).doubleValue() / peerRate));
         }
         row(md, "Peer " + name + ": commit to Kafka ack p50 / p90 / p99 / max (ms)",
                 percentiles(map(map(peer, "latency"), "commit_to_ack_ms")));

@@ -45,6 +45,8 @@ final class RelayScenarios {
     record Variant(String describe, UnaryOperator<Relay.Builder> settings) {
         static final Variant DEFAULTS = new Variant("defaults (row-lock claims, rows kept as published)", b -> b);
         static final Variant LEASE = new Variant("lease claims", b -> b.claimMode(ClaimMode.LEASE));
+        static final Variant PARTITION_LEASE = new Variant("partition-leased claims, rows kept as published",
+                b -> b.claimMode(ClaimMode.PARTITION_LEASE));
         static final Variant DELETE_PUBLISHED = new Variant("row-lock claims, rows deleted once delivered",
                 b -> b.deletePublished(true));
     }
@@ -210,9 +212,14 @@ final class RelayScenarios {
     /** Single-event transactions at a fixed offered rate: commit to Kafka acknowledgement and to consumer receipt. */
     Map<String, Object> latency(int ratePerSecond, int warmupSeconds, int seconds, int producerThreads, Producers producers)
             throws Exception {
+        return latency(ratePerSecond, warmupSeconds, seconds, producerThreads, producers, Variant.DEFAULTS);
+    }
+
+    Map<String, Object> latency(int ratePerSecond, int warmupSeconds, int seconds, int producerThreads, Producers producers,
+                                Variant variant) throws Exception {
         env.resetOutbox();
         List<RecordingTransport> transports = transports(1, true);
-        List<Relay> relays = startRelays(transports, Variant.DEFAULTS);
+        List<Relay> relays = startRelays(transports, variant);
         Map<UUID, Long> receivedNanos = new ConcurrentHashMap<>();
         int total = ratePerSecond * seconds;
         Map<UUID, Long> committedNanos;
@@ -230,6 +237,7 @@ final class RelayScenarios {
         stop(relays, transports);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("offered_rate_per_second", ratePerSecond);
+        result.put("relay", variant.describe());
         result.put("events", total);
         result.put("producer_threads", producerThreads);
         result.put("producers", producers == Producers.PLAIN_SQL_UNSIGNALLED

@@ -18,5 +18,18 @@ public enum ClaimMode {
      * two row writes per event, but no transaction stays open while sending. A relay that dies leaves
      * its rows until the lease expires; the reaper then counts the attempt and frees them.
      */
-    LEASE
+    LEASE,
+
+    /**
+     * PostgreSQL only. Rows fall into 64 delivery partitions by key; each partition is leased to one
+     * relay instance at a time ({@code <table>_partitions}), and the instances share them evenly,
+     * taking over the partitions of one that stops or dies once its leases expire. Within its
+     * partitions an instance claims like {@link #ROW_LOCK} (rows stay pending, locked, settled in the
+     * claiming transaction: one row write per event; claim journal) but with no per-key probe and
+     * without {@code SKIP LOCKED}: no other relay claims there, so it passes by only what its own
+     * batches in flight hold. Settling is fenced on the partition's lease epoch, so an instance that
+     * wakes after its partitions passed to another changes nothing. Every key's rows go out in order
+     * whatever the relay's key-order setting.
+     */
+    PARTITION_LEASE
 }

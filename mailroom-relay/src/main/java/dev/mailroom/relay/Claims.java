@@ -14,6 +14,10 @@ interface Claims {
     /** Claims up to the batch size; an empty batch tells when a row becomes claimable without an insert. */
     Batch claim();
 
+    /** After the relay settled its last batch: gives back what the claims hold beyond rows (partition leases). */
+    default void close() {
+    }
+
     /** The rows of one claim and the way to record what happened to them. */
     interface Batch {
 

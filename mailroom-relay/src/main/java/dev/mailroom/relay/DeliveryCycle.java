@@ -66,8 +66,11 @@ final class DeliveryCycle {
                   RelayMetrics metrics, Heartbeat heartbeat) {
         this.settings = settings;
         this.store = store;
-        this.claims = settings.claimMode() == ClaimMode.ROW_LOCK ? new RowLockClaims(store, settings)
-                : new LeaseClaims(store, settings);
+        this.claims = switch (settings.claimMode()) {
+            case ROW_LOCK -> new RowLockClaims(store, settings);
+            case LEASE -> new LeaseClaims(store, settings);
+            case PARTITION_LEASE -> new PartitionLeaseClaims(store, settings);
+        };
         this.routes = routes;
         this.transport = transport;
         this.metrics = metrics;
@@ -154,16 +157,25 @@ final class DeliveryCycle {
             try {
                 awaitAndSettle(inFlight.removeFirst());
             } catch (RuntimeException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
+                first = firstOf(first, e);
             }
+        }
+        try {
+            claims.close();
+        } catch (RuntimeException e) {
+            first = firstOf(first, e);
         }
         if (first != null) {
             throw first;
         }
+    }
+
+    private static RuntimeException firstOf(RuntimeException first, RuntimeException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
     }
 
     /** Waits for a batch's acknowledgements and settles it; on any error gives the batch up first. */

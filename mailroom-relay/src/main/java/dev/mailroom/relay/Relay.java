@@ -454,6 +454,11 @@ public final class Relay implements AutoCloseable {
             if (dialect == null) {
                 dialect = SqlDialect.detect(dataSource);
             }
+            if (claimMode == ClaimMode.PARTITION_LEASE
+                    && dialect.outbox(routes.service(service).table(), Set.of()).partitionLeases().isEmpty()) {
+                throw new IllegalArgumentException("claimMode PARTITION_LEASE is built for PostgreSQL only, not for "
+                        + dialect.name() + "; use ROW_LOCK or LEASE");
+            }
             RelaySettings settings = new RelaySettings(service, ownerId,
                     source != null ? source : "/mailroom/" + service, batchSize, lease, sendTimeout, fallbackPoll,
                     minPoll, maxPoll, reapInterval, shutdownTimeout, listenReconnectMax,

@@ -24,7 +24,7 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ArgumentsSource;
 
 /**
  * Rows a plain SQL producer can write that the relay cannot deliver as stored: each goes dead on its
@@ -50,7 +50,7 @@ abstract class RelayBadRowsContract extends EmptyOutboxContract {
     }
 
     @ParameterizedTest
-    @EnumSource(ClaimMode.class)
+    @ArgumentsSource(ClaimModesOfTheDatabase.class)
     void rowsWhoseHeadersOrContentTypeCannotBeSentAreDeadWithTheReasonAndTheirKeyGoesOn(ClaimMode mode)
             throws Exception {
         List<Envelope> received = Collections.synchronizedList(new ArrayList<>());
@@ -80,7 +80,7 @@ abstract class RelayBadRowsContract extends EmptyOutboxContract {
     }
 
     @ParameterizedTest
-    @EnumSource(ClaimMode.class)
+    @ArgumentsSource(ClaimModesOfTheDatabase.class)
     void eventTypesThatOnlyLookRoutedAreDeadWhileTheirKeyGoesOnAndANullTypeIsRefusedByTheTable(ClaimMode mode)
             throws Exception {
         List<Envelope> received = Collections.synchronizedList(new ArrayList<>());
@@ -100,7 +100,7 @@ abstract class RelayBadRowsContract extends EmptyOutboxContract {
     }
 
     @ParameterizedTest
-    @EnumSource(ClaimMode.class)
+    @ArgumentsSource(ClaimModesOfTheDatabase.class)
     void oddButValidRowsWrittenWithPlainSqlAreDeliveredExactlyAsStored(ClaimMode mode) throws Exception {
         List<Envelope> received = Collections.synchronizedList(new ArrayList<>());
         InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, received::add);
@@ -135,7 +135,7 @@ abstract class RelayBadRowsContract extends EmptyOutboxContract {
     }
 
     @ParameterizedTest
-    @EnumSource(ClaimMode.class)
+    @ArgumentsSource(ClaimModesOfTheDatabase.class)
     void headersNamedLikeMailroomsOwnAreIgnoredSoTheEventIdCannotBeForged(ClaimMode mode) throws Exception {
         List<Envelope> received = Collections.synchronizedList(new ArrayList<>());
         InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, received::add);
@@ -150,7 +150,7 @@ abstract class RelayBadRowsContract extends EmptyOutboxContract {
     }
 
     @ParameterizedTest
-    @EnumSource(ClaimMode.class)
+    @ArgumentsSource(ClaimModesOfTheDatabase.class)
     void aRowTheTransportRefusesForGoodIsDeadAtOnceWhileARetryableFailureIsRetried(ClaimMode mode) throws Exception {
         AtomicInteger refusals = new AtomicInteger();
         AtomicInteger flaky = new AtomicInteger();
@@ -180,7 +180,7 @@ abstract class RelayBadRowsContract extends EmptyOutboxContract {
     }
 
     @ParameterizedTest
-    @EnumSource(ClaimMode.class)
+    @ArgumentsSource(ClaimModesOfTheDatabase.class)
     void aRowInsertedAsSendingWithoutALeaseIsReclaimedInsteadOfHoldingItsKeyForever(ClaimMode mode) throws Exception {
         List<Envelope> received = Collections.synchronizedList(new ArrayList<>());
         InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, received::add);
@@ -195,7 +195,7 @@ abstract class RelayBadRowsContract extends EmptyOutboxContract {
     }
 
     @ParameterizedTest
-    @EnumSource(ClaimMode.class)
+    @ArgumentsSource(ClaimModesOfTheDatabase.class)
     void anotherServicesEventTypeInThisOutboxIsDeadNotSentToThatServicesTopic(ClaimMode mode) throws Exception {
         RouteRegistry twoServices = RouteRegistry.builder()
                 .service("orders", s -> s.table("orders_outbox").topic(TOPIC).event("order.placed"))

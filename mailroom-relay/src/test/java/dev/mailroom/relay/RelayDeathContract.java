@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ArgumentsSource;
 
 /**
  * A relay that dies while it holds rows, for real at the database: its pool closed abruptly (every
@@ -54,7 +54,7 @@ abstract class RelayDeathContract extends EmptyOutboxContract {
     }
 
     @ParameterizedTest
-    @EnumSource(ClaimMode.class)
+    @ArgumentsSource(ClaimModesOfTheDatabase.class)
     void anEventThatKillsItsRelayEveryTimeIsDeadAfterItsAttemptsAndHoldsItsKeyWhileOtherKeysFlow(ClaimMode mode)
             throws Exception {
         Poison poison = publishPoison();
@@ -75,7 +75,7 @@ abstract class RelayDeathContract extends EmptyOutboxContract {
         }
         assertThat(poisonSends.get()).as("sent once per attempt, then never again").isEqualTo(MAX_ATTEMPTS);
         assertThat(outbox.count("id = 1 AND status = 'dead' AND holds_key AND attempts = " + MAX_ATTEMPTS
-                + " AND last_error LIKE '%" + (mode == ClaimMode.ROW_LOCK ? LOST_CLAIM : LOST_LEASE) + "'"))
+                + " AND last_error LIKE '%" + (mode == ClaimMode.LEASE ? LOST_LEASE : LOST_CLAIM) + "'"))
                 .as("dead with the reason, holding its key").isOne();
         assertThat(outbox.count("id = 2 AND status = 'pending' AND attempts = 0")).as("held behind the dead row").isOne();
         assertThat(outbox.count("status = 'published'")).as("every other key flowed").isEqualTo(OTHER_EVENTS);
@@ -139,7 +139,7 @@ abstract class RelayDeathContract extends EmptyOutboxContract {
     }
 
     @ParameterizedTest
-    @EnumSource(ClaimMode.class)
+    @ArgumentsSource(ClaimModesOfTheDatabase.class)
     void aDrainByTwoRelaysLeavesTheClaimJournalEmpty(ClaimMode mode) throws Exception {
         List<UUID> ids = outbox.publish(2_000, "k", 50);
         Transport transport = new ScriptedTransport(envelope -> {

@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ArgumentsSource;
 
 /**
  * The relay against a real database, delivering through the in-process transport; run on each
@@ -47,7 +47,7 @@ abstract class RelayDeliveryContract extends EmptyOutboxContract {
     }
 
     @ParameterizedTest
-    @EnumSource(ClaimMode.class)
+    @ArgumentsSource(ClaimModesOfTheDatabase.class)
     void committedEventsAreDeliveredWithTheirMetadataAndRolledBackOnesNever(ClaimMode mode) throws Exception {
         List<Envelope> received = Collections.synchronizedList(new ArrayList<>());
         InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, received::add);
@@ -71,7 +71,7 @@ abstract class RelayDeliveryContract extends EmptyOutboxContract {
     }
 
     @ParameterizedTest
-    @EnumSource(ClaimMode.class)
+    @ArgumentsSource(ClaimModesOfTheDatabase.class)
     void aRelayKeepingNoHistoryDeletesEveryDeliveredRowAndKeepsKeyOrder(ClaimMode mode) throws Exception {
         Map<String, List<Integer>> sequencesByKey = new ConcurrentHashMap<>();
         Set<UUID> failedOnce = ConcurrentHashMap.newKeySet();
@@ -227,7 +227,7 @@ abstract class RelayDeliveryContract extends EmptyOutboxContract {
     }
 
     @ParameterizedTest
-    @EnumSource(ClaimMode.class)
+    @ArgumentsSource(ClaimModesOfTheDatabase.class)
     void gracefulShutdownLeavesNoRowSending(ClaimMode mode) throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch firstArrived = new CountDownLatch(1);
@@ -247,7 +247,7 @@ abstract class RelayDeliveryContract extends EmptyOutboxContract {
     }
 
     @ParameterizedTest
-    @EnumSource(ClaimMode.class)
+    @ArgumentsSource(ClaimModesOfTheDatabase.class)
     void anEventFailingEveryTimeIsDeadAtMaxAttemptsAndOtherKeysFlow(ClaimMode mode) throws Exception {
         Set<String> delivered = ConcurrentHashMap.newKeySet();
         InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, e -> {
@@ -269,7 +269,7 @@ abstract class RelayDeliveryContract extends EmptyOutboxContract {
     }
 
     @ParameterizedTest
-    @EnumSource(ClaimMode.class)
+    @ArgumentsSource(ClaimModesOfTheDatabase.class)
     void anUnroutedEventTypeWrittenWithPlainSqlIsDeadWithTheReasonNotLost(ClaimMode mode) throws Exception {
         Set<UUID> received = ConcurrentHashMap.newKeySet();
         InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, e -> received.add(e.eventId()));

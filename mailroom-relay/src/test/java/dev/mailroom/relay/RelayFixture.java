@@ -52,6 +52,10 @@ final class RelayFixture {
     void reset() throws SQLException {
         execute(sql.emptyTable("orders_outbox"));
         execute(sql.emptyTable("orders_outbox_claims"));
+        if (dialect.outbox(ROUTES.service("orders").table(), java.util.Set.of()).partitionLeases().isPresent()) {
+            execute("UPDATE orders_outbox_partitions SET owner = NULL, expires_at = NULL, epoch = 0");
+            execute("DELETE FROM orders_outbox_relays");
+        }
     }
 
     /** Records in the claim journal: row-lock batches in flight, or lost with their relay and not yet counted. */

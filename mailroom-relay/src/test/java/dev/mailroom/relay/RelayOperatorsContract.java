@@ -25,7 +25,7 @@ import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ArgumentsSource;
 
 /**
  * What the relay does for operators: a dead event of a {@code HOLD_KEY} route holds its key until
@@ -47,7 +47,7 @@ abstract class RelayOperatorsContract extends EmptyOutboxContract {
     }
 
     @ParameterizedTest
-    @EnumSource(ClaimMode.class)
+    @ArgumentsSource(ClaimModesOfTheDatabase.class)
     void aDeadEventOfAHoldKeyRouteHoldsItsKeyWhileOthersFlowAndSkipFreesTheRestInOrder(ClaimMode mode)
             throws Exception {
         List<Envelope> received = Collections.synchronizedList(new ArrayList<>());
@@ -83,7 +83,7 @@ abstract class RelayOperatorsContract extends EmptyOutboxContract {
     }
 
     @ParameterizedTest
-    @EnumSource(ClaimMode.class)
+    @ArgumentsSource(ClaimModesOfTheDatabase.class)
     void retryingTheEventThatHoldsItsKeyDeliversItFirstThenTheRest(ClaimMode mode) throws Exception {
         List<Envelope> received = Collections.synchronizedList(new ArrayList<>());
         boolean[] brokerRefuses = {true};
@@ -108,7 +108,7 @@ abstract class RelayOperatorsContract extends EmptyOutboxContract {
     }
 
     @ParameterizedTest
-    @EnumSource(ClaimMode.class)
+    @ArgumentsSource(ClaimModesOfTheDatabase.class)
     void replaysRacingARunningRelayAndEachOtherDeliverEveryReplayedEventExactlyOnceMore(ClaimMode mode)
             throws Exception {
         java.util.Map<java.util.UUID, java.util.concurrent.atomic.AtomicInteger> deliveries =

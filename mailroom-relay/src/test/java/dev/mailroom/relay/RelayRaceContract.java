@@ -70,8 +70,13 @@ abstract class RelayRaceContract extends EmptyOutboxContract {
         assertThat(injecting.injected()).as("conflicts injected").isPositive();
     }
 
-    /** Runs {@code relays} relays over connections from {@code counting} while the publishers write, then checks everything. */
-    private void race(int relays, ClaimMode mode, CountingDataSource counting) throws Exception {
+    /**
+     * Runs {@code relays} relays over connections from {@code counting} while the publishers write, then checks
+     * everything. Partition-leased relays run with a 3 s lease, so the partitions are shared out while the
+     * events flow (each relay renews and rebalances every second): the later relays take over partitions
+     * the first ones give back mid-race.
+     */
+    void race(int relays, ClaimMode mode, CountingDataSource counting) throws Exception {
         RacingSends sends = new RacingSends(relays * 31L + mode.ordinal(), FAILURE_PERCENT);
         List<HikariDataSource> pools = new ArrayList<>();
         List<Relay> running = new ArrayList<>();
@@ -83,16 +88,27 @@ abstract class RelayRaceContract extends EmptyOutboxContract {
             for (int i = 0; i < relays; i++) {
                 HikariDataSource pool = ownPool();
                 pools.add(pool);
-                running.add(Relay.builder(counting.wrap(pool), ROUTES, sends.transport()).service("orders")
+                Relay.Builder builder = Relay.builder(counting.wrap(pool), ROUTES, sends.transport()).service("orders")
                         .owner("relay-" + i).claimMode(mode).batchSize(100).retryPolicy(FAST_RETRY)
                         .pollInterval(Duration.ofMillis(5), Duration.ofMillis(200))
-                        .reapInterval(Duration.ofMillis(500)).build().start());
+                        .reapInterval(Duration.ofMillis(500));
+                if (mode == ClaimMode.PARTITION_LEASE) {
+                    builder.lease(Duration.ofSeconds(3)).sendTimeout(Duration.ofSeconds(2));
+                }
+                running.add(builder.build().start());
             }
             published.addAll(publishConcurrently());
             publishedAt = System.nanoTime();
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
                     .until(() -> outbox.count("status = 'published'") == EVENTS);
             drainedAt = System.nanoTime();
+            if (mode == ClaimMode.PARTITION_LEASE) {
+                await("every relay leases its share of the partitions").atMost(Duration.ofSeconds(15))
+                        .until(() -> outbox.queryLong("SELECT count(DISTINCT owner) FROM orders_outbox_partitions"
+                                + " WHERE expires_at > now()") == relays
+                                && outbox.queryLong("SELECT min(n) FROM (SELECT count(*) AS n FROM"
+                                + " orders_outbox_partitions WHERE expires_at > now() GROUP BY owner) shares") >= 64 / relays - 2);
+            }
         } finally {
             running.forEach(Relay::close);
             pools.forEach(HikariDataSource::close);

@@ -60,6 +60,11 @@ public abstract class OutboxOperations {
         this.keyHoldingTypes = Set.copyOf(keyHoldingTypes);
     }
 
+    /** Partition-leased claims on this table, where the dialect supports them (PostgreSQL). */
+    public Optional<PartitionLeaseOperations> partitionLeases() {
+        return Optional.empty();
+    }
+
     /** Whether dead rows of some type hold their keys, so key-ordered claims look for them. */
     protected boolean holdsKeys() {
         return !keyHoldingTypes.isEmpty();

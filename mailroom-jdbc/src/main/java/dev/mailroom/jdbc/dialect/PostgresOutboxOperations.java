@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -24,6 +25,11 @@ final class PostgresOutboxOperations extends OutboxOperations {
     PostgresOutboxOperations(SqlDialect dialect, PostgresOutboxSql sql, Set<String> keyHoldingTypes) {
         super(dialect, sql, keyHoldingTypes);
         this.sql = sql;
+    }
+
+    @Override
+    public Optional<PartitionLeaseOperations> partitionLeases() {
+        return Optional.of(new PartitionLeaseOperations(sql.partitionLeases(), keyHoldingTypes));
     }
 
     @Override

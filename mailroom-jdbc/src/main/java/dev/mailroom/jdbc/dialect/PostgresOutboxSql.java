@@ -68,6 +68,7 @@ final class PostgresOutboxSql implements OutboxSql {
     private final String anyKeyHeld;
     private final String countLostClaim;
     private final String anyPendingOf;
+    private final PartitionLeaseSql partitionLeases;
 
     PostgresOutboxSql(TableName tableName) {
         this.table = tableName.qualified();
@@ -151,6 +152,48 @@ final class PostgresOutboxSql implements OutboxSql {
                 + " AND t.status = " + q(PENDING) + " RETURNING t.id";
         this.anyPendingOf = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE id = ANY(?::bigint[]) AND status = "
                 + q(PENDING) + ")";
+        this.partitionLeases = partitionLeases(table);
+    }
+
+    /**
+     * The partition of a row: its key's hash, or its id when it has none, modulo the partition count.
+     * Computed where needed rather than stored, so producers fill nothing and no migration rewrites rows.
+     */
+    static String partitionOf(String alias) {
+        return "(CASE WHEN " + alias + ".event_key IS NULL THEN " + alias + ".id % " + PartitionLeaseSql.PARTITIONS
+                + " ELSE (hashtext(" + alias + ".event_key) & 2147483647) % " + PartitionLeaseSql.PARTITIONS + " END)::int";
+    }
+
+    private static PartitionLeaseSql partitionLeases(String table) {
+        String partitions = table + "_partitions";
+        String relays = table + "_relays";
+        // keys held back wherever they stand: a row waiting for its retry, a row leased by a relay in lease mode
+        String waitingKeys = "SELECT w.event_key FROM " + table + " w WHERE w.event_key IS NOT NULL AND ((w.status = "
+                + q(PENDING) + " AND w.attempts > 0 AND w.next_attempt_at > now()) OR w.status = " + q(SENDING) + ")";
+        String heldKeys = " UNION ALL SELECT h.event_key FROM " + table + " h WHERE h.holds_key AND h.event_type = ANY(?::text[])";
+        String lock = "SELECT " + COLUMNS.replace(", ", ", o.").replaceFirst("^", "o.") + ", " + partitionOf("o")
+                + " FROM " + table + " o WHERE o.status = " + q(PENDING) + " AND o.next_attempt_at <= now()"
+                + " AND " + partitionOf("o") + " = ANY(?::int[])"
+                // NOT IN over a subquery: hashed once per statement, where <> ALL(array) compares each row to each id
+                + " AND o.id NOT IN (SELECT unnest(?::bigint[]))"
+                + " AND (o.event_key IS NULL OR o.event_key NOT IN (SELECT unnest(?::text[]) UNION ALL " + waitingKeys
+                + "{held})) ORDER BY o.id LIMIT ? FOR UPDATE OF o";
+        return new PartitionLeaseSql(lock.replace("{held}", ""), lock.replace("{held}", heldKeys),
+                "INSERT INTO " + relays + " (owner, expires_at) VALUES (?, now() + ?" + MILLIS + ")"
+                        + " ON CONFLICT (owner) DO UPDATE SET expires_at = excluded.expires_at",
+                "SELECT count(*) FROM " + relays + " WHERE expires_at > now()",
+                "DELETE FROM " + relays + " WHERE owner = ? OR expires_at < now() - interval '1 hour'",
+                "UPDATE " + partitions + " SET expires_at = now() + ?" + MILLIS + " WHERE owner = ? AND expires_at > now()"
+                        + " RETURNING partition, epoch",
+                "UPDATE " + partitions + " SET owner = ?, epoch = epoch + 1, expires_at = now() + ?" + MILLIS
+                        + " WHERE partition = ANY(ARRAY(SELECT partition FROM " + partitions
+                        + " WHERE owner IS NULL OR expires_at IS NULL OR expires_at <= now()"
+                        + " ORDER BY partition LIMIT ? FOR UPDATE SKIP LOCKED)) RETURNING partition, epoch",
+                "UPDATE " + partitions + " SET owner = NULL, expires_at = NULL WHERE owner = ? AND partition = ANY(?::int[])",
+                "SELECT partition, epoch FROM " + partitions + " WHERE owner = ? AND partition = ANY(?::int[])"
+                        + " AND expires_at > now() FOR SHARE",
+                "SELECT partition, CASE WHEN expires_at > now() THEN owner END, epoch FROM " + partitions
+                        + " ORDER BY partition");
     }
 
     private static String claimInKeyOrder(String table, boolean holding) {
@@ -339,6 +382,11 @@ final class PostgresOutboxSql implements OutboxSql {
     /** Whether any of the rows is pending: row ids. */
     String anyPendingOf() {
         return anyPendingOf;
+    }
+
+    /** The statements of partition-leased claims. */
+    PartitionLeaseSql partitionLeases() {
+        return partitionLeases;
     }
 
     @Override

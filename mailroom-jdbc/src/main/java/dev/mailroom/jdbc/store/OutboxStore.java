@@ -2,6 +2,7 @@ package dev.mailroom.jdbc.store;
 
 import dev.mailroom.internal.Arguments;
 import dev.mailroom.jdbc.dialect.OutboxOperations;
+import dev.mailroom.jdbc.dialect.PartitionLeaseOperations;
 import dev.mailroom.jdbc.dialect.SqlDialect;
 import dev.mailroom.retry.RetryPolicy;
 import dev.mailroom.routing.TableName;
@@ -44,6 +45,7 @@ public final class OutboxStore {
     private final RowLocks rowLocks;
     private final Consumption consumption;
     private final Maintenance maintenance;
+    private final OutboxOperations operations;
 
     private OutboxStore(DataSource dataSource, SqlDialect dialect, TableName table, RetryPolicy retryPolicy,
                         boolean deletePublished, Set<String> keyHoldingTypes, StoreTransactions transactions) {
@@ -54,7 +56,7 @@ public final class OutboxStore {
         this.deletePublished = deletePublished;
         this.keyHoldingTypes = keyHoldingTypes;
         this.transactions = transactions;
-        OutboxOperations operations = dialect.outbox(table, keyHoldingTypes);
+        this.operations = dialect.outbox(table, keyHoldingTypes);
         this.leased = new LeasedRows(transactions, operations, retryPolicy, deletePublished);
         this.rowLocks = new RowLocks(transactions, operations, retryPolicy, deletePublished);
         this.consumption = new Consumption(transactions, operations);
@@ -183,6 +185,30 @@ public final class OutboxStore {
      */
     public LockedBatch lockOrNextDue(int limit, boolean inKeyOrder) {
         return rowLocks.lockOrNextDue(limit, inKeyOrder);
+    }
+
+    /**
+     * The table's partition leases, where the database supports partition-leased claims (PostgreSQL).
+     */
+    public Optional<PartitionLeases> partitionLeases() {
+        return operations.partitionLeases().map(leases -> new PartitionLeases(transactions, leases));
+    }
+
+    /**
+     * Claims by row lock within the partitions {@code owner} leases ({@code epochs}: partition to the
+     * epoch it holds the lease at): locks up to {@code limit} of their due pending rows in id order,
+     * passing by {@code heldIds} and the keys {@code heldKeys} (what its other batches in flight
+     * hold), waiting for rows another transaction holds instead of skipping them, and hands out the
+     * oldest locked row of each key, like {@link #lockOrNextDue} otherwise (claim journal, lost claims
+     * counted). The batch's {@link LockedBatch#partitionHold() hold} names what it locked; it settles only
+     * while {@code owner} still holds those partitions at the same epochs
+     * ({@link dev.mailroom.jdbc.PartitionLostException} otherwise, changing nothing).
+     */
+    public LockedBatch lockInPartitions(String owner, Map<Integer, Long> epochs, Collection<Long> heldIds,
+                                        Collection<String> heldKeys, int limit) {
+        PartitionLeaseOperations leases = operations.partitionLeases().orElseThrow(() -> new UnsupportedOperationException(
+                "partition-leased claims are built for PostgreSQL only, not for " + dialect.name()));
+        return rowLocks.lockInPartitions(leases, owner, epochs, heldIds, heldKeys, limit);
     }
 
     /** Marks leased rows published; rows no longer leased to {@code owner} are left alone. Returns the count changed. */

@@ -1,0 +1,30 @@
+package dev.mailroom.jdbc.dialect;
+
+/**
+ * The statements of partition-leased claims on one outbox table: its partitions' leases
+ * ({@code <table>_partitions}), the relay instances sharing them ({@code <table>_relays}), and the
+ * claim within leased partitions. Rendered by the dialects that support them (PostgreSQL).
+ *
+ * @param lock     locks the oldest due pending rows of some partitions in id order, without
+ *                 skipping locked rows: partitions (int[]), ids to pass by (bigint[]), keys to pass
+ *                 by (text[]), limit;
+ *                 answers the row's columns, then its partition
+ * @param lockHolding the same where dead rows of some types hold their keys: the key-holding types
+ *                 (text[]) come after the keys to pass by
+ * @param join     records that an instance runs, for a time to live: owner, ttl ms
+ * @param members  counts the instances alive
+ * @param leave    removes an instance and every instance expired long ago: owner
+ * @param renew    extends the leases an instance holds: ttl ms, owner; answers partition, epoch
+ * @param acquire  leases up to a number of free or expired partitions: owner, ttl ms, limit;
+ *                 answers partition, epoch
+ * @param release  frees some of an instance's partitions: owner, partitions (int[])
+ * @param fence    locks an instance's leases of some partitions against a change of owner until
+ *                 the transaction ends: owner, partitions (int[]); answers partition, epoch
+ * @param owners   every partition's owner and epoch (null owner when free or expired)
+ */
+public record PartitionLeaseSql(String lock, String lockHolding, String join, String members, String leave, String renew,
+                                String acquire, String release, String fence, String owners) {
+
+    /** How many partitions a table's rows fall into; fixed by the table's migration. */
+    public static final int PARTITIONS = 64;
+}

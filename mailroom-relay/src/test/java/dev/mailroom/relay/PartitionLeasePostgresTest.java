@@ -1,0 +1,148 @@
+package dev.mailroom.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.mailroom.event.OutboxEvent;
+import dev.mailroom.jdbc.PartitionLostException;
+import dev.mailroom.jdbc.store.LockedBatch;
+import dev.mailroom.jdbc.store.OutboxRow;
+import dev.mailroom.jdbc.store.PartitionLeases;
+import dev.mailroom.testkit.db.TestDatabase;
+import dev.mailroom.testkit.db.WithPostgres;
+import dev.mailroom.transport.Transport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Partition-leased claims ({@link ClaimMode#PARTITION_LEASE}, PostgreSQL only): how instances share the
+ * 64 partitions, take over those of an instance that stops renewing once its leases expire, and how a
+ * batch claimed under a lease that passed to another instance changes nothing.
+ */
+@WithPostgres
+class PartitionLeasePostgresTest extends EmptyOutboxContract {
+
+    private static final Duration LEASE = Duration.ofSeconds(3);
+    private final Map<String, List<Integer>> deliveredByKey = new ConcurrentHashMap<>();
+    private final List<UUID> delivered = new CopyOnWriteArrayList<>();
+
+    PartitionLeasePostgresTest(TestDatabase database) {
+        super(database);
+    }
+
+    @Test
+    void anInstanceJoiningTakesItsShareAndOneStoppingGivesItsPartitionsBackWhileEveryKeyStaysInOrder()
+            throws Exception {
+        try (Relay first = relay("first").start()) {
+            await("the first instance leases every partition").atMost(Duration.ofSeconds(10))
+                    .until(() -> owned("first") == 64);
+            List<UUID> ids = new ArrayList<>(publish(0, 10));
+            try (Relay second = relay("second").start()) {
+                ids.addAll(publish(10, 10));
+                await("the two share the partitions").atMost(Duration.ofSeconds(15))
+                        .until(() -> owned("first") == 32 && owned("second") == 32);
+                ids.addAll(publish(20, 10));
+                await().atMost(Duration.ofSeconds(15)).until(() -> delivered.containsAll(ids));
+            }
+            assertThat(outbox.queryLong("SELECT count(*) FROM orders_outbox_relays WHERE owner = 'second'"))
+                    .as("a graceful stop leaves the instances sharing the partitions").isZero();
+            assertThat(owned("second")).as("and frees its partitions at once").isZero();
+            ids.addAll(publish(30, 10));
+            await("the first instance takes the freed partitions back").atMost(Duration.ofSeconds(10))
+                    .until(() -> owned("first") == 64);
+            await().atMost(Duration.ofSeconds(15)).until(() -> delivered.containsAll(ids));
+            assertThat(delivered).as("each event once").doesNotHaveDuplicates().hasSize(ids.size());
+        }
+        assertThat(deliveredByKey).hasSize(20);
+        deliveredByKey.forEach((key, sequences) -> assertThat(sequences).as(key).isSorted().hasSize(40));
+    }
+
+    @Test
+    void thePartitionsOfAnInstanceThatStopsRenewingPassToAnotherOnlyOnceTheirLeasesExpire() throws Exception {
+        PartitionLeases leases = outbox.store.partitionLeases().orElseThrow();
+        assertThat(leases.join("vanished", LEASE)).isEqualTo(1);
+        assertThat(leases.acquire("vanished", LEASE, 64)).hasSize(64);
+        long leasedAt = System.nanoTime();
+        List<UUID> ids = publish(0, 5);
+        try (Relay relay = relay("survivor").start()) {
+            Thread.sleep(1000);
+            if (System.nanoTime() - leasedAt < LEASE.toNanos() - TimeUnit.MILLISECONDS.toNanos(500)) {
+                assertThat(delivered).as("nothing claimed while the vanished instance's leases run").isEmpty();
+                assertThat(leases.owners().values()).containsOnly("vanished");
+            }
+            await("taken over after expiry").atMost(Duration.ofSeconds(15)).until(() -> delivered.containsAll(ids));
+            await().atMost(Duration.ofSeconds(10)).until(() -> owned("survivor") == 64);
+        }
+        assertThat(outbox.queryLong("SELECT min(epoch) FROM orders_outbox_partitions"))
+                .as("every partition changed owner twice: leased, then taken over").isEqualTo(2);
+    }
+
+    @Test
+    void aBatchWhosePartitionsPassedToAnotherInstanceChangesNothingAndItsRowsWaitInsteadOfBeingSkipped()
+            throws Exception {
+        publish(0, 2);
+        PartitionLeases leases = outbox.store.partitionLeases().orElseThrow();
+        Map<Integer, Long> paused = leases.acquire("paused", Duration.ofMinutes(1), 64);
+        LockedBatch stale = outbox.store.lockInPartitions("paused", paused, Set.of(), Set.of(), 100);
+        assertThat(stale.rows()).as("the oldest row of each key").hasSize(20);
+        assertThat(stale.partitionHold().orElseThrow().lockedIds()).as("the later rows locked with them").hasSize(40);
+
+        outbox.execute("UPDATE orders_outbox_partitions SET expires_at = now() - interval '1 second'");
+        Map<Integer, Long> taken = leases.acquire("taking-over", Duration.ofMinutes(1), 64);
+        assertThat(taken).hasSize(64);
+        CompletableFuture<LockedBatch> next = CompletableFuture.supplyAsync(
+                () -> outbox.store.lockInPartitions("taking-over", taken, Set.of(), Set.of(), 100));
+        Thread.sleep(500);
+        assertThat(next).as("the new owner waits for the rows the old one still locks").isNotDone();
+
+        List<Long> staleIds = stale.rows().stream().map(OutboxRow::id).toList();
+        assertThatThrownBy(() -> stale.settle(staleIds, List.of()))
+                .isInstanceOf(PartitionLostException.class).hasMessageContaining("no longer holds the lease");
+        try (LockedBatch batch = next.get(10, TimeUnit.SECONDS)) {
+            assertThat(batch.rows()).extracting(OutboxRow::id).as("the same oldest rows, none skipped")
+                    .containsExactlyElementsOf(staleIds);
+            assertThat(batch.rows()).as("the stale batch's attempt counted from the claim journal")
+                    .allMatch(row -> row.attempts() == 1);
+            assertThat(outbox.count("status <> 'pending'")).as("the stale settlement changed nothing").isZero();
+            batch.settle(staleIds, List.of());
+        }
+        assertThat(outbox.count("status = 'published'")).isEqualTo(20);
+    }
+
+    private Relay relay(String owner) {
+        Transport transport = new ScriptedTransport(envelope -> {
+            delivered.add(envelope.eventId());
+            deliveredByKey.computeIfAbsent(envelope.key(), key -> new CopyOnWriteArrayList<>())
+                    .add(RelayFixture.sequence(envelope));
+            return CompletableFuture.completedFuture(null);
+        });
+        return outbox.relay(transport).owner(owner).claimMode(ClaimMode.PARTITION_LEASE).lease(LEASE)
+                .sendTimeout(Duration.ofSeconds(2)).batchSize(50).build();
+    }
+
+    /** {@code perKey} events for each of 20 keys, the n-th of a key with sequence {@code from + n}. */
+    private List<UUID> publish(int from, int perKey) throws Exception {
+        List<OutboxEvent> events = new ArrayList<>();
+        for (int n = 0; n < perKey; n++) {
+            for (int key = 0; key < 20; key++) {
+                events.add(RelayFixture.event("key-" + key, from + n));
+            }
+        }
+        return outbox.publish(events, true);
+    }
+
+    private long owned(String owner) throws Exception {
+        return outbox.queryLong("SELECT count(*) FROM orders_outbox_partitions WHERE owner = '" + owner
+                + "' AND expires_at > now()");
+    }
+}
