@@ -35,8 +35,11 @@ class CompetingRelaysKilledInTurnsTest extends FaultScenario {
                 + " times in turns, " + mode, kills);
     }
 
-    /** ROW_LOCK by default; both claim modes with {@code -Dfaults=full}. */
+    /**
+     * ROW_LOCK and PARTITION_LEASE (its partitions change hands at every kill) by default; every claim
+     * mode with {@code -Dfaults=full}.
+     */
     static Stream<ClaimMode> threeRelaysKilledInTurnsLoseNothingAndKeepEveryKeysOrder() {
-        return Scale.modes(ClaimMode.ROW_LOCK);
+        return Scale.modes(ClaimMode.ROW_LOCK, ClaimMode.PARTITION_LEASE);
     }
 }

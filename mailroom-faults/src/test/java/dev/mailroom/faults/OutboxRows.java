@@ -46,6 +46,16 @@ final class OutboxRows {
         return states;
     }
 
+    /** The single number {@code sql} answers. */
+    long queryLong(String sql) throws SQLException {
+        try (Connection connection = database.dataSource().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     long count(String where) throws SQLException {
         try (Connection connection = database.dataSource().getConnection();
              Statement statement = connection.createStatement();
