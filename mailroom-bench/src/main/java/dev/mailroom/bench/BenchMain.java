@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -55,6 +56,14 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--sustained-seconds", description = "Length of the sustained run (default ${DEFAULT-VALUE}).")
     int sustainedSeconds = 20;
 
+    @Option(names = "--sustained-retained-seconds", description = "Length of the sustained_retained run, which"
+            + " only runs when named in --scenarios (default ${DEFAULT-VALUE}).")
+    int sustainedRetainedSeconds = 600;
+
+    @Option(names = "--retention-seconds", description = "Age at which the sustained_retained run's relay deletes"
+            + " delivered rows (default ${DEFAULT-VALUE}).")
+    int retentionSeconds = 60;
+
     @Option(names = "--sustained-rate", description = "Offered rate of the sustained run, events/s; 0: as fast as"
             + " the producers can (default ${DEFAULT-VALUE}).")
     int sustainedRate = 15_000;
@@ -83,8 +92,8 @@ public final class BenchMain implements Callable<Integer> {
     int runs = 1;
 
     @Option(names = "--scenarios", split = ",", description = "Scenarios to run, any of ${COMPLETION-CANDIDATES}"
-            + " (default: all).")
-    EnumSet<Scenario> scenarios = EnumSet.allOf(Scenario.class);
+            + " (default: all but sustained_retained, the 10-minute run).")
+    EnumSet<Scenario> scenarios = EnumSet.complementOf(EnumSet.of(Scenario.sustained_retained));
 
     @Option(names = "--no-peers", description = "Leave out the peers (gruelbox, debezium).")
     boolean noPeers;
@@ -107,7 +116,7 @@ public final class BenchMain implements Callable<Integer> {
     /** What one invocation can run; all by default. */
     enum Scenario {
         ceilings, drain, drain_lease_mode, drain_partition_leases, drain_delete_published, drain_two_relays,
-        drain_two_relays_lease_mode, drain_two_relays_partition_leases, backlog_sizes, sustained, latency, latency_partition_leases, latency_unsignalled, key_order_probe, claim_strategies, gruelbox, debezium, jmh
+        drain_two_relays_lease_mode, drain_two_relays_partition_leases, backlog_sizes, sustained, sustained_retained, latency, latency_partition_leases, latency_unsignalled, key_order_probe, claim_strategies, gruelbox, debezium, jmh
     }
 
     @Override
@@ -171,6 +180,12 @@ public final class BenchMain implements Callable<Integer> {
                     scaling.add(step("drain " + size, () -> relay.drain(size, 1)));
                 }
                 result.put("drain_by_backlog_size", scaling);
+            }
+            if (scenarios.contains(Scenario.sustained_retained)) {
+                result.put("sustained_retained", step("sustained " + sustainedRetainedSeconds + " s with retention",
+                        () -> relay.sustained(warmupSeconds, sustainedRetainedSeconds, producerThreads, 100, sustainedRate,
+                                RelayScenarios.Variant.partitionLeasesWithRetention(Duration.ofSeconds(retentionSeconds),
+                                        Duration.ofSeconds(10)), Duration.ofSeconds(30))));
             }
             if (scenarios.contains(Scenario.sustained)) {
                 result.put("sustained", step("sustained", () ->
@@ -280,8 +295,9 @@ public final class BenchMain implements Callable<Integer> {
         settings.put("payload_bytes", BenchEnvironment.PAYLOAD_BYTES);
         settings.put("relay_batch_size", relayBatch);
         settings.put("relay", "defaults: row-lock claims (one row write per event), key-ordered, 2 batches in flight, "
-                + db.relayDefaults() + "; drain_lease_mode: lease claims; drain_delete_published: rows deleted once"
-                + " delivered");
+                + db.relayDefaults() + "; drain_lease_mode: lease claims; drain_partition_leases, *_partition_leases:"
+                + " partition-leased claims (64 partitions, no row lock, one row write per event); drain_delete_published:"
+                + " rows deleted once delivered");
         settings.put("kafka_transport", "acks=all, idempotent, linger.ms=" + lingerMs + ", 6 partitions");
         settings.put("sustained_seconds", sustainedSeconds);
         settings.put("producer_threads", producerThreads);

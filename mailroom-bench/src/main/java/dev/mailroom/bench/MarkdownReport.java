@@ -82,6 +82,14 @@ final class MarkdownReport {
                     + sustained.get("delivered_per_second") + (Boolean.TRUE.equals(sustained.get("backlog_not_growing"))
                     ? " (backlog not growing)" : " (backlog growing: " + sustained.get("backlog_at_end") + " at the end)"));
         }
+        Map<String, Object> retained = map(result, "sustained_retained");
+        if (retained != null) {
+            row(md, "Sustained " + retained.get("seconds") + " s at " + retained.get("offered_rate_per_second")
+                    + " offered, " + retained.get("relay") + ": produced / delivered (events/s)",
+                    retained.get("produced_per_second") + " / " + retained.get("delivered_per_second")
+                    + (Boolean.TRUE.equals(retained.get("backlog_not_growing")) ? " (backlog not growing)"
+                    : " (backlog growing: " + retained.get("backlog_at_end") + " at the end)"));
+        }
         Map<String, Object> latency = map(result, "latency");
         if (latency != null) {
             row(md, "Latency at " + latency.get("offered_rate_per_second") + "/s, commit to Kafka ack p50 / p90 / p99 / max (ms)",
@@ -115,7 +123,27 @@ final class MarkdownReport {
         claimStrategies(md, map(result, "claim_strategies"));
         peers(md, result.get("peers"), drain, map(result, "drain_partition_leases"));
         microbenchmarks(md, map(result, "microbenchmarks"));
+        tableSamples(md, map(result, "sustained_retained"));
         return md.toString();
+    }
+
+    /** The sustained_retained run's samples over time: does the table stay flat? */
+    private static void tableSamples(StringBuilder md, Map<String, Object> retained) {
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> samples = retained == null ? null : (List<Map<String, Object>>) retained.get("samples");
+        if (samples == null || samples.isEmpty()) {
+            return;
+        }
+        md.append("\nSustained run with retention, over time (first run):\n\n")
+                .append("| s | produced | delivered | backlog | table bytes | heap bytes | live rows | dead rows | autovacuums |\n")
+                .append("|---|---|---|---|---|---|---|---|---|\n");
+        for (Map<String, Object> sample : samples) {
+            md.append("| ").append(sample.get("at_seconds")).append(" | ").append(sample.get("produced")).append(" | ")
+                    .append(sample.get("delivered")).append(" | ").append(sample.get("backlog")).append(" | ")
+                    .append(sample.get("table_bytes")).append(" | ").append(sample.get("heap_bytes")).append(" | ")
+                    .append(sample.get("live_rows")).append(" | ").append(sample.get("dead_rows")).append(" | ")
+                    .append(sample.get("autovacuums")).append(" |\n");
+        }
     }
 
     private static void drainVariant(StringBuilder md, Map<String, Object> drain, String name) {

@@ -47,6 +47,12 @@ final class RelayScenarios {
         static final Variant LEASE = new Variant("lease claims", b -> b.claimMode(ClaimMode.LEASE));
         static final Variant PARTITION_LEASE = new Variant("partition-leased claims, rows kept as published",
                 b -> b.claimMode(ClaimMode.PARTITION_LEASE));
+        static Variant partitionLeasesWithRetention(Duration keep, Duration interval) {
+            return new Variant("partition-leased claims, rows kept as published, deleted " + keep.toSeconds()
+                    + " s after delivery (checked every " + interval.toSeconds() + " s)",
+                    b -> b.claimMode(ClaimMode.PARTITION_LEASE).retention(keep, interval));
+        }
+
         static final Variant DELETE_PUBLISHED = new Variant("row-lock claims, rows deleted once delivered",
                 b -> b.deletePublished(true));
     }
@@ -125,9 +131,21 @@ final class RelayScenarios {
      */
     Map<String, Object> sustained(int warmupSeconds, int seconds, int producerThreads, int batch, int ratePerSecond)
             throws Exception {
+        return sustained(warmupSeconds, seconds, producerThreads, batch, ratePerSecond, Variant.DEFAULTS, null);
+    }
+
+    /**
+     * As {@link #sustained(int, int, int, int, int)} with the relays of {@code variant}, and every
+     * {@code sampleEvery} (null: never) a sample of the backlog, the table's size, its live and dead
+     * row versions and its vacuum counts, to show whether the table stays flat under retention.
+     */
+    Map<String, Object> sustained(int warmupSeconds, int seconds, int producerThreads, int batch, int ratePerSecond,
+                                  Variant variant, Duration sampleEvery) throws Exception {
         env.resetOutbox();
         List<RecordingTransport> transports = transports(1, false);
-        List<Relay> relays = startRelays(transports, Variant.DEFAULTS);
+        List<Relay> relays = startRelays(transports, variant);
+        List<Map<String, Object>> samples = new ArrayList<>();
+        long nextSample = System.nanoTime();
         DbStats before = env.database.stats(env);
         AtomicLong produced = new AtomicLong();
         long start = System.nanoTime();
@@ -161,6 +179,10 @@ final class RelayScenarios {
             if (backlogMid < 0 && System.nanoTime() > windowStart + (end - windowStart) / 2) {
                 backlogMid = undelivered();
             }
+            if (sampleEvery != null && System.nanoTime() - nextSample >= 0) {
+                nextSample += sampleEvery.toNanos();
+                samples.add(tableSample((System.nanoTime() - start) / 1e9, produced.get(), acknowledged(transports)));
+            }
         }
         double elapsed = (System.nanoTime() - windowStart) / 1e9;
         long producedInWindow = produced.get() - producedAtStart;
@@ -191,7 +213,31 @@ final class RelayScenarios {
                 : Ceilings.round(relayCpu / 1e9 * 100_000 / deliveredInWindow));
         result.put("row_writes_per_event_including_insert", produced.get() == 0 ? 0
                 : Ceilings.round((double) delta.rowWrites() / produced.get()));
+        result.put("wal_bytes_per_event_including_insert", produced.get() == 0 ? 0
+                : Math.round((double) delta.logBytes() / produced.get()));
+        result.put("relay", variant.describe());
+        if (sampleEvery != null) {
+            result.put("samples", samples);
+        }
         return result;
+    }
+
+    /** The backlog and the outbox table's size, row versions and vacuums now. */
+    private Map<String, Object> tableSample(double atSeconds, long produced, long delivered) throws Exception {
+        Map<String, Object> sample = new LinkedHashMap<>();
+        sample.put("at_seconds", Math.round(atSeconds));
+        sample.put("produced", produced);
+        sample.put("delivered", delivered);
+        sample.put("backlog", undelivered());
+        String table = "'" + BenchEnvironment.TABLE + "'::regclass";
+        sample.put("table_bytes", env.queryLong("SELECT pg_total_relation_size(" + table + ")"));
+        sample.put("heap_bytes", env.queryLong("SELECT pg_relation_size(" + table + ")"));
+        String stats = "SELECT %s FROM pg_stat_user_tables WHERE relid = " + table;
+        sample.put("live_rows", env.queryLong(stats.formatted("n_live_tup")));
+        sample.put("dead_rows", env.queryLong(stats.formatted("n_dead_tup")));
+        sample.put("autovacuums", env.queryLong(stats.formatted("autovacuum_count")));
+        System.out.println("   " + sample);
+        return sample;
     }
 
     private long undelivered() throws Exception {

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Which delivery partitions this relay instance leases: renews its leases every third of the lease,
  * and moves toward its fair share (the partitions divided by the instances alive, rounded up) by
- * taking free or expired partitions, or by giving back its extra ones. A partition given back is
+ * taking free or expired partitions, or by giving back its extra ones; then counts the attempt of
+ * the batches lost with an instance that died (before this one claims in its former partitions). A partition given back is
  * first claimed from no more, and freed once no batch in flight holds rows of it, so its next
  * owner never sends a key's later row while this instance still has an earlier one in flight.
  * Used by the relay's loop thread only.
@@ -51,6 +52,11 @@ final class PartitionKeeper {
         if (now - nextKeepNanos >= 0) {
             Duration next = rebalance(busy);
             nextKeepNanos = now + next.toNanos();
+            int counted = leases.countLostClaims();
+            if (counted > 0) {
+                LOG.info("Relay {} counted an attempt for {} rows whose relay died or stopped renewing while sending them",
+                        owner, counted);
+            }
         }
         freeGivenBack(busy);
     }

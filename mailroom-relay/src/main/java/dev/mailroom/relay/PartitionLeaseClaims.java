@@ -1,9 +1,9 @@
 package dev.mailroom.relay;
 
 import dev.mailroom.jdbc.store.DeliveryFailure;
-import dev.mailroom.jdbc.store.LockedBatch;
 import dev.mailroom.jdbc.store.OutboxRow;
 import dev.mailroom.jdbc.store.OutboxStore;
+import dev.mailroom.jdbc.store.PartitionBatch;
 import dev.mailroom.jdbc.store.PartitionHold;
 import dev.mailroom.state.OutboxState;
 import java.time.Duration;
@@ -15,10 +15,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@link ClaimMode#PARTITION_LEASE}: row-lock batches within the delivery partitions this instance
- * leases ({@link PartitionKeeper}). No other relay claims there, so a claim needs no per-key probe and
- * skips no locked row: it passes by what this instance's own batches in flight hold (their rows and
- * keys) and hands out the oldest row of each key. Settling is fenced on the leases' epochs.
+ * {@link ClaimMode#PARTITION_LEASE}: batches within the delivery partitions this instance leases
+ * ({@link PartitionKeeper}). No other relay claims there, so a claim locks nothing and needs no
+ * per-key probe: it passes by what this instance's own batches in flight hold (their rows and keys)
+ * and hands out the oldest row of each key. Settling is fenced on the leases' epochs.
  */
 final class PartitionLeaseClaims implements Claims {
 
@@ -49,9 +49,10 @@ final class PartitionLeaseClaims implements Claims {
         if (claimable.isEmpty()) {
             return new Held(null, null, Optional.of(keeper.untilNextKeep()));
         }
-        LockedBatch batch = store.lockInPartitions(settings.owner(), claimable, heldIds, heldKeys, settings.batchSize());
-        PartitionHold hold = batch.partitionHold().orElse(null);
-        if (hold != null) {
+        PartitionBatch batch = store.claimInPartitions(settings.owner(), claimable, heldIds, heldKeys,
+                settings.batchSize());
+        PartitionHold hold = batch.hold();
+        if (!batch.rows().isEmpty()) {
             inFlight.add(hold);
         }
         Duration untilKeep = keeper.untilNextKeep();
@@ -70,11 +71,11 @@ final class PartitionLeaseClaims implements Claims {
     /** A batch, or none when this instance leases no partition yet. */
     private final class Held implements Batch {
 
-        private final LockedBatch batch;
+        private final PartitionBatch batch;
         private final PartitionHold hold;
         private final Optional<Duration> nextDueIn;
 
-        Held(LockedBatch batch, PartitionHold hold, Optional<Duration> nextDueIn) {
+        Held(PartitionBatch batch, PartitionHold hold, Optional<Duration> nextDueIn) {
             this.batch = batch;
             this.hold = hold;
             this.nextDueIn = nextDueIn;
@@ -104,11 +105,12 @@ final class PartitionLeaseClaims implements Claims {
             }
         }
 
+        /**
+         * Nothing to undo: the rows stay pending and are claimed again; the batch's journal record stays
+         * until this instance leaves, then its attempt is counted for the rows still pending.
+         */
         @Override
         public void abandon() {
-            if (batch != null) {
-                batch.close();
-            }
             inFlight.remove(hold);
         }
     }

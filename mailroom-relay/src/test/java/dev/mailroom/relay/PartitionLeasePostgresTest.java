@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.mailroom.event.OutboxEvent;
 import dev.mailroom.jdbc.PartitionLostException;
-import dev.mailroom.jdbc.store.LockedBatch;
 import dev.mailroom.jdbc.store.OutboxRow;
+import dev.mailroom.jdbc.store.PartitionBatch;
 import dev.mailroom.jdbc.store.PartitionLeases;
 import dev.mailroom.testkit.db.TestDatabase;
 import dev.mailroom.testkit.db.WithPostgres;
@@ -88,35 +88,34 @@ class PartitionLeasePostgresTest extends EmptyOutboxContract {
     }
 
     @Test
-    void aBatchWhosePartitionsPassedToAnotherInstanceChangesNothingAndItsRowsWaitInsteadOfBeingSkipped()
+    void aBatchWhosePartitionsPassedToAnotherInstanceChangesNothingAndItsRowsAreClaimedAgainInOrder()
             throws Exception {
         publish(0, 2);
         PartitionLeases leases = outbox.store.partitionLeases().orElseThrow();
         Map<Integer, Long> paused = leases.acquire("paused", Duration.ofMinutes(1), 64);
-        LockedBatch stale = outbox.store.lockInPartitions("paused", paused, Set.of(), Set.of(), 100);
-        assertThat(stale.rows()).as("the oldest row of each key").hasSize(20);
-        assertThat(stale.partitionHold().orElseThrow().lockedIds()).as("the later rows locked with them").hasSize(40);
+        PartitionBatch stale = outbox.store.claimInPartitions("paused", paused, Set.of(), Set.of(), 100);
+        assertThat(stale.rows()).as("the oldest row of each key, nothing else").hasSize(20)
+                .allMatch(row -> RelayFixture.sequence(row.payload()) == 0);
+        assertThat(outbox.count("status <> 'pending'")).as("a claim changes no row").isZero();
+        assertThat(outbox.claimRecords()).as("but is recorded in the claim journal").isOne();
 
         outbox.execute("UPDATE orders_outbox_partitions SET expires_at = now() - interval '1 second'");
         Map<Integer, Long> taken = leases.acquire("taking-over", Duration.ofMinutes(1), 64);
         assertThat(taken).hasSize(64);
-        CompletableFuture<LockedBatch> next = CompletableFuture.supplyAsync(
-                () -> outbox.store.lockInPartitions("taking-over", taken, Set.of(), Set.of(), 100));
-        Thread.sleep(500);
-        assertThat(next).as("the new owner waits for the rows the old one still locks").isNotDone();
-
+        assertThat(leases.join("taking-over", Duration.ofMinutes(1))).as("the paused instance never joined").isOne();
+        assertThat(leases.countLostClaims()).as("the lost batch's attempt counted for each row").isEqualTo(20);
+        PartitionBatch next = outbox.store.claimInPartitions("taking-over", taken, Set.of(), Set.of(), 100);
         List<Long> staleIds = stale.rows().stream().map(OutboxRow::id).toList();
+        assertThat(next.rows()).extracting(OutboxRow::id).as("the same oldest rows, none skipped")
+                .containsExactlyElementsOf(staleIds);
+        assertThat(next.rows()).allMatch(row -> row.attempts() == 1);
+
         assertThatThrownBy(() -> stale.settle(staleIds, List.of()))
                 .isInstanceOf(PartitionLostException.class).hasMessageContaining("no longer holds the lease");
-        try (LockedBatch batch = next.get(10, TimeUnit.SECONDS)) {
-            assertThat(batch.rows()).extracting(OutboxRow::id).as("the same oldest rows, none skipped")
-                    .containsExactlyElementsOf(staleIds);
-            assertThat(batch.rows()).as("the stale batch's attempt counted from the claim journal")
-                    .allMatch(row -> row.attempts() == 1);
-            assertThat(outbox.count("status <> 'pending'")).as("the stale settlement changed nothing").isZero();
-            batch.settle(staleIds, List.of());
-        }
+        assertThat(outbox.count("status <> 'pending'")).as("the stale settlement changed nothing").isZero();
+        next.settle(staleIds, List.of());
         assertThat(outbox.count("status = 'published'")).isEqualTo(20);
+        assertThat(outbox.claimRecords()).as("no record outlives its batch").isZero();
     }
 
     private Relay relay(String owner) {

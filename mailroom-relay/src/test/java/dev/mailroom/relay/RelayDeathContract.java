@@ -45,6 +45,7 @@ abstract class RelayDeathContract extends EmptyOutboxContract {
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(2);
     private static final String LOST_CLAIM = "died or lost its database connection before the delivery was recorded";
     private static final String LOST_LEASE = "expired before the delivery was recorded";
+    private static final String LOST_PARTITION_CLAIM = "died or stopped renewing its leases before the delivery was recorded";
 
     private final Set<UUID> delivered = ConcurrentHashMap.newKeySet();
     private final AtomicInteger poisonSends = new AtomicInteger();
@@ -75,7 +76,11 @@ abstract class RelayDeathContract extends EmptyOutboxContract {
         }
         assertThat(poisonSends.get()).as("sent once per attempt, then never again").isEqualTo(MAX_ATTEMPTS);
         assertThat(outbox.count("id = 1 AND status = 'dead' AND holds_key AND attempts = " + MAX_ATTEMPTS
-                + " AND last_error LIKE '%" + (mode == ClaimMode.LEASE ? LOST_LEASE : LOST_CLAIM) + "'"))
+                + " AND last_error LIKE '%" + switch (mode) {
+                    case ROW_LOCK -> LOST_CLAIM;
+                    case LEASE -> LOST_LEASE;
+                    case PARTITION_LEASE -> LOST_PARTITION_CLAIM;
+                } + "'"))
                 .as("dead with the reason, holding its key").isOne();
         assertThat(outbox.count("id = 2 AND status = 'pending' AND attempts = 0")).as("held behind the dead row").isOne();
         assertThat(outbox.count("status = 'published'")).as("every other key flowed").isEqualTo(OTHER_EVENTS);

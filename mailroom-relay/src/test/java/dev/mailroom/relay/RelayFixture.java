@@ -96,7 +96,12 @@ final class RelayFixture {
 
     /** The {@code seq} an {@link #event} carries in its payload. */
     static int sequence(Envelope envelope) {
-        String json = new String(envelope.payload(), StandardCharsets.UTF_8);
+        return sequence(envelope.payload());
+    }
+
+    /** The {@code seq} an {@link #event}'s payload carries. */
+    static int sequence(byte[] payload) {
+        String json = new String(payload, StandardCharsets.UTF_8);
         return Integer.parseInt(json.substring(json.indexOf("\"seq\":") + 6, json.length() - 1));
     }
 

@@ -19,54 +19,78 @@ import java.util.Set;
  */
 public final class PartitionLeaseOperations {
 
-    /** A locked row and the partition it falls into. */
+    /** A claimed row and the partition it falls into. */
     public record PartitionedRow<R>(R row, int partition) {
+    }
+
+    /** The rows a claim picked, in id order, and its record in the claim journal (0 when it picked none). */
+    public record PartitionClaimed<R>(List<PartitionedRow<R>> rows, long record) {
     }
 
     /**
      * What a claim within leased partitions passes by: the partitions it may claim from, rows and
-     * keys the claimer holds in other batches (locked rows, and keys with a row in flight).
+     * keys the claimer holds in its batches in flight; and how many of the oldest rows it looks at.
      */
-    public record PartitionClaim(Collection<Integer> partitions, Collection<Long> heldIds, Collection<String> heldKeys,
-                                 int limit) {
+    public record PartitionClaim(String owner, Collection<Integer> partitions, Collection<Long> heldIds,
+                                 Collection<String> heldKeys, int window) {
     }
 
     private final PartitionLeaseSql sql;
+    private final OutboxOperations outbox;
     private final Set<String> keyHoldingTypes;
 
-    PartitionLeaseOperations(PartitionLeaseSql sql, Set<String> keyHoldingTypes) {
+    PartitionLeaseOperations(PartitionLeaseSql sql, OutboxOperations outbox, Set<String> keyHoldingTypes) {
         this.sql = sql;
+        this.outbox = outbox;
         this.keyHoldingTypes = Set.copyOf(keyHoldingTypes);
     }
 
     /**
-     * Locks the oldest due pending rows of the claim's partitions in id order, waiting for rows
-     * another transaction holds (a former owner's batch) instead of skipping them; rows waiting for
-     * a retry, leased, or held by a dead row hold back their key.
+     * Picks the oldest due pending row of each key among the window's oldest due pending rows of the
+     * claim's partitions, and records them in the claim journal under the claimer's name, in one
+     * statement; rows waiting for a retry, leased, or held by a dead row hold back their key. Changes
+     * no outbox row and locks none.
      */
-    public <R> List<PartitionedRow<R>> lock(Connection connection, PartitionClaim claim,
-                                            OutboxOperations.RowMapper<R> mapper) throws SQLException {
+    public <R> PartitionClaimed<R> claim(Connection connection, PartitionClaim claim, OutboxOperations.RowMapper<R> mapper)
+            throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-                keyHoldingTypes.isEmpty() ? sql.lock() : sql.lockHolding())) {
+                keyHoldingTypes.isEmpty() ? sql.claim() : sql.claimHolding())) {
             int index = 1;
-            statement.setArray(index++, connection.createArrayOf("int", claim.partitions().toArray(new Integer[0])));
+            statement.setArray(index++, ints(connection, claim.partitions()));
             statement.setArray(index++, connection.createArrayOf("bigint", claim.heldIds().toArray(new Long[0])));
             statement.setArray(index++, connection.createArrayOf("text", claim.heldKeys().toArray(new String[0])));
             if (!keyHoldingTypes.isEmpty()) {
                 statement.setArray(index++, connection.createArrayOf("text", keyHoldingTypes.toArray(new String[0])));
             }
-            statement.setInt(index, claim.limit());
-            int partitionColumn = -1;
+            statement.setInt(index++, claim.window());
+            statement.setString(index, claim.owner());
             List<PartitionedRow<R>> rows = new ArrayList<>();
+            long record = 0;
             try (ResultSet rs = statement.executeQuery()) {
+                int columns = -1;
                 while (rs.next()) {
-                    if (partitionColumn < 0) {
-                        partitionColumn = rs.getMetaData().getColumnCount();
+                    if (columns < 0) {
+                        columns = rs.getMetaData().getColumnCount();
                     }
-                    rows.add(new PartitionedRow<>(mapper.map(rs), rs.getInt(partitionColumn)));
+                    rows.add(new PartitionedRow<>(mapper.map(rs), rs.getInt(columns - 1)));
+                    record = rs.getLong(columns);
                 }
             }
-            return rows;
+            return new PartitionClaimed<>(rows, record);
+        }
+    }
+
+    /** Locks up to {@code limit} claim-journal records of instances no longer alive, skipping locked ones. */
+    public List<OutboxOperations.ClaimRecord> lockLostClaims(Connection connection, int limit) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.lostClaims())) {
+            statement.setInt(1, limit);
+            List<OutboxOperations.ClaimRecord> records = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    records.add(new OutboxOperations.ClaimRecord(rs.getLong(1), outbox.readRowIds(rs, 2)));
+                }
+            }
+            return records;
         }
     }
 

@@ -5,12 +5,15 @@ package dev.mailroom.jdbc.dialect;
  * ({@code <table>_partitions}), the relay instances sharing them ({@code <table>_relays}), and the
  * claim within leased partitions. Rendered by the dialects that support them (PostgreSQL).
  *
- * @param lock     locks the oldest due pending rows of some partitions in id order, without
- *                 skipping locked rows: partitions (int[]), ids to pass by (bigint[]), keys to pass
- *                 by (text[]), limit;
- *                 answers the row's columns, then its partition
- * @param lockHolding the same where dead rows of some types hold their keys: the key-holding types
+ * @param claim    picks the oldest due pending row of each key among the oldest due pending rows of
+ *                 some partitions, passing by what the claimer holds, and records them in the claim
+ *                 journal under the claimer's name: partitions (int[]), ids to pass by (bigint[]),
+ *                 keys to pass by (text[]), window, owner; answers the picked rows' columns in id
+ *                 order, then each one's partition, then the journal record's id
+ * @param claimHolding the same where dead rows of some types hold their keys: the key-holding types
  *                 (text[]) come after the keys to pass by
+ * @param lostClaims locks journal records of instances no longer alive, skipping locked ones: limit;
+ *                 answers the record id and its row ids
  * @param join     records that an instance runs, for a time to live: owner, ttl ms
  * @param members  counts the instances alive
  * @param leave    removes an instance and every instance expired long ago: owner
@@ -22,7 +25,7 @@ package dev.mailroom.jdbc.dialect;
  *                 the transaction ends: owner, partitions (int[]); answers partition, epoch
  * @param owners   every partition's owner and epoch (null owner when free or expired)
  */
-public record PartitionLeaseSql(String lock, String lockHolding, String join, String members, String leave, String renew,
+public record PartitionLeaseSql(String claim, String claimHolding, String lostClaims, String join, String members, String leave, String renew,
                                 String acquire, String release, String fence, String owners) {
 
     /** How many partitions a table's rows fall into; fixed by the table's migration. */

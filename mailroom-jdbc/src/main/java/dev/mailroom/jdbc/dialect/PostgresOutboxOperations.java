@@ -29,7 +29,7 @@ final class PostgresOutboxOperations extends OutboxOperations {
 
     @Override
     public Optional<PartitionLeaseOperations> partitionLeases() {
-        return Optional.of(new PartitionLeaseOperations(sql.partitionLeases(), keyHoldingTypes));
+        return Optional.of(new PartitionLeaseOperations(sql.partitionLeases(), this, keyHoldingTypes));
     }
 
     @Override

@@ -144,7 +144,7 @@ final class PostgresOutboxSql implements OutboxSql {
         String claims = table + "_claims";
         this.claimJournal = new ClaimJournalSql("INSERT INTO " + claims + " (row_ids) VALUES (?::bigint[])",
                 "SELECT id FROM " + claims + " WHERE id = ? FOR UPDATE", "DELETE FROM " + claims + " WHERE id = ?",
-                "SELECT id, row_ids FROM " + claims + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED");
+                "SELECT id, row_ids FROM " + claims + " WHERE owner IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED");
         // rows another claimer holds are passed by: their claim is alive, or a later one took them
         this.countLostClaim = "UPDATE " + table + " t SET " + FAILED_ATTEMPT + ", next_attempt_at = now(),"
                 + " last_error = ?, updated_at = now() WHERE t.id = ANY(ARRAY(SELECT id FROM " + table
@@ -171,14 +171,25 @@ final class PostgresOutboxSql implements OutboxSql {
         String waitingKeys = "SELECT w.event_key FROM " + table + " w WHERE w.event_key IS NOT NULL AND ((w.status = "
                 + q(PENDING) + " AND w.attempts > 0 AND w.next_attempt_at > now()) OR w.status = " + q(SENDING) + ")";
         String heldKeys = " UNION ALL SELECT h.event_key FROM " + table + " h WHERE h.holds_key AND h.event_type = ANY(?::text[])";
-        String lock = "SELECT " + COLUMNS.replace(", ", ", o.").replaceFirst("^", "o.") + ", " + partitionOf("o")
-                + " FROM " + table + " o WHERE o.status = " + q(PENDING) + " AND o.next_attempt_at <= now()"
-                + " AND " + partitionOf("o") + " = ANY(?::int[])"
-                // NOT IN over a subquery: hashed once per statement, where <> ALL(array) compares each row to each id
+        String claims = table + "_claims";
+        // the window: the oldest due pending rows of the partitions, passing by what the claimer holds
+        // (NOT IN over a subquery is hashed once per statement, where <> ALL(array) compares each row to each id)
+        String window = "SELECT o.id, o.event_key FROM " + table + " o WHERE o.status = " + q(PENDING)
+                + " AND o.next_attempt_at <= now() AND " + partitionOf("o") + " = ANY(?::int[])"
                 + " AND o.id NOT IN (SELECT unnest(?::bigint[]))"
                 + " AND (o.event_key IS NULL OR o.event_key NOT IN (SELECT unnest(?::text[]) UNION ALL " + waitingKeys
-                + "{held})) ORDER BY o.id LIMIT ? FOR UPDATE OF o";
-        return new PartitionLeaseSql(lock.replace("{held}", ""), lock.replace("{held}", heldKeys),
+                + "{held})) ORDER BY o.id LIMIT ?";
+        // the oldest row of each key in the window (every keyless row), recorded in the claim journal
+        String claim = "WITH win AS (" + window + "),"
+                + " picked AS (SELECT min(id) AS id FROM win GROUP BY event_key, CASE WHEN event_key IS NULL THEN id END),"
+                + " journal AS (INSERT INTO " + claims + " (owner, row_ids) SELECT ?, array_agg(id ORDER BY id) FROM picked"
+                + " HAVING count(*) > 0 RETURNING id)"
+                + " SELECT " + COLUMNS.replace(", ", ", o.").replaceFirst("^", "o.") + ", " + partitionOf("o")
+                + ", (SELECT id FROM journal) FROM " + table + " o WHERE o.id IN (SELECT id FROM picked) ORDER BY o.id";
+        String lostClaims = "SELECT c.id, c.row_ids FROM " + claims + " c WHERE c.owner IS NOT NULL AND NOT EXISTS"
+                + " (SELECT 1 FROM " + relays + " r WHERE r.owner = c.owner AND r.expires_at > now())"
+                + " ORDER BY c.id LIMIT ? FOR UPDATE SKIP LOCKED";
+        return new PartitionLeaseSql(claim.replace("{held}", ""), claim.replace("{held}", heldKeys), lostClaims,
                 "INSERT INTO " + relays + " (owner, expires_at) VALUES (?, now() + ?" + MILLIS + ")"
                         + " ON CONFLICT (owner) DO UPDATE SET expires_at = excluded.expires_at",
                 "SELECT count(*) FROM " + relays + " WHERE expires_at > now()",

@@ -1,8 +1,6 @@
 package dev.mailroom.jdbc.store;
 
-import dev.mailroom.jdbc.PartitionLostException;
 import dev.mailroom.jdbc.dialect.OutboxOperations;
-import dev.mailroom.jdbc.dialect.PartitionLeaseOperations;
 import dev.mailroom.retry.RetryPolicy;
 import dev.mailroom.state.OutboxState;
 import java.sql.Connection;
@@ -34,13 +32,11 @@ public final class LockedBatch implements AutoCloseable {
     private final boolean deletePublished;
     private final List<OutboxRow> rows;
     private final Optional<Duration> nextDueIn;
-    /** Under partition leases: what the batch holds, checked against the leases when it is settled; else null. */
-    private final PartitionHold hold;
     private boolean open;
 
     LockedBatch(StoreTransactions.OpenTransaction transaction, long record, OutboxOperations operations,
                 ClaimJournal journal, StoreTransactions transactions, RetryPolicy retryPolicy, boolean deletePublished, List<OutboxRow> rows,
-                Optional<Duration> nextDueIn, PartitionHold hold) {
+                Optional<Duration> nextDueIn) {
         this.transaction = transaction;
         this.record = record;
         this.operations = operations;
@@ -50,18 +46,12 @@ public final class LockedBatch implements AutoCloseable {
         this.deletePublished = deletePublished;
         this.rows = List.copyOf(rows);
         this.nextDueIn = nextDueIn;
-        this.hold = hold;
         this.open = transaction != null;
     }
 
     /** The locked rows in id order; empty when nothing was claimable. */
     public List<OutboxRow> rows() {
         return rows;
-    }
-
-    /** Under partition leases: the leases, rows and keys the batch holds until it is settled or closed. */
-    public Optional<PartitionHold> partitionHold() {
-        return Optional.ofNullable(hold);
     }
 
     /** When no row was claimable: how long until one becomes claimable without a new insert. */
@@ -87,9 +77,6 @@ public final class LockedBatch implements AutoCloseable {
         try {
             return run("settle", () -> {
                 Connection connection = transaction.connection();
-                if (hold != null) {
-                    requireLeases(connection);
-                }
                 if (!published.isEmpty()) {
                     operations.markPublished(connection, published, null, deletePublished);
                 }
@@ -101,21 +88,6 @@ public final class LockedBatch implements AutoCloseable {
             });
         } finally {
             close();
-        }
-    }
-
-    /**
-     * Locks the leases the batch was claimed under until the settlement commits, so no one takes
-     * them over meanwhile; refuses the settlement when one passed to another owner (or expired).
-     */
-    private void requireLeases(Connection connection) throws SQLException {
-        PartitionLeaseOperations leases = operations.partitionLeases().orElseThrow();
-        Map<Integer, Long> held = leases.fence(connection, hold.owner(), hold.epochs().keySet());
-        List<Integer> lost = hold.epochs().entrySet().stream()
-                .filter(lease -> !lease.getValue().equals(held.get(lease.getKey())))
-                .map(Map.Entry::getKey).sorted().toList();
-        if (!lost.isEmpty()) {
-            throw new PartitionLostException(transactions.table(), hold.owner(), lost);
         }
     }
 

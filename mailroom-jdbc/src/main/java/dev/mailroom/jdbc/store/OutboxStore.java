@@ -191,24 +191,25 @@ public final class OutboxStore {
      * The table's partition leases, where the database supports partition-leased claims (PostgreSQL).
      */
     public Optional<PartitionLeases> partitionLeases() {
-        return operations.partitionLeases().map(leases -> new PartitionLeases(transactions, leases));
+        return operations.partitionLeases().map(leases -> new PartitionLeases(transactions, leases, partitionClaims(leases)));
     }
 
     /**
-     * Claims by row lock within the partitions {@code owner} leases ({@code epochs}: partition to the
-     * epoch it holds the lease at): locks up to {@code limit} of their due pending rows in id order,
-     * passing by {@code heldIds} and the keys {@code heldKeys} (what its other batches in flight
-     * hold), waiting for rows another transaction holds instead of skipping them, and hands out the
-     * oldest locked row of each key, like {@link #lockOrNextDue} otherwise (claim journal, lost claims
-     * counted). The batch's {@link LockedBatch#partitionHold() hold} names what it locked; it settles only
-     * while {@code owner} still holds those partitions at the same epochs
-     * ({@link dev.mailroom.jdbc.PartitionLostException} otherwise, changing nothing).
+     * Claims within the partitions {@code owner} leases ({@code epochs}: partition to the epoch it holds
+     * the lease at): among the {@code limit} oldest due pending rows of those partitions, passing by
+     * {@code heldIds} and the keys {@code heldKeys} (what its batches in flight hold), the oldest of each
+     * key, recorded in the claim journal under {@code owner}'s name. Changes, locks and keeps open
+     * nothing else; see {@link PartitionBatch} for the settlement, fenced on the leases.
      */
-    public LockedBatch lockInPartitions(String owner, Map<Integer, Long> epochs, Collection<Long> heldIds,
-                                        Collection<String> heldKeys, int limit) {
+    public PartitionBatch claimInPartitions(String owner, Map<Integer, Long> epochs, Collection<Long> heldIds,
+                                            Collection<String> heldKeys, int limit) {
         PartitionLeaseOperations leases = operations.partitionLeases().orElseThrow(() -> new UnsupportedOperationException(
                 "partition-leased claims are built for PostgreSQL only, not for " + dialect.name()));
-        return rowLocks.lockInPartitions(leases, owner, epochs, heldIds, heldKeys, limit);
+        return partitionClaims(leases).claim(owner, epochs, heldIds, heldKeys, limit);
+    }
+
+    private PartitionClaims partitionClaims(PartitionLeaseOperations leases) {
+        return new PartitionClaims(transactions, operations, leases, retryPolicy, deletePublished);
     }
 
     /** Marks leased rows published; rows no longer leased to {@code owner} are left alone. Returns the count changed. */

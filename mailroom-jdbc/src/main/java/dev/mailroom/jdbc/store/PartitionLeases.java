@@ -14,10 +14,21 @@ public final class PartitionLeases {
 
     private final StoreTransactions transactions;
     private final PartitionLeaseOperations operations;
+    private final PartitionClaims claims;
 
-    PartitionLeases(StoreTransactions transactions, PartitionLeaseOperations operations) {
+    PartitionLeases(StoreTransactions transactions, PartitionLeaseOperations operations, PartitionClaims claims) {
         this.transactions = transactions;
         this.operations = operations;
+        this.claims = claims;
+    }
+
+    /**
+     * Counts the attempt of the claims of instances no longer alive (they may have died sending those
+     * rows) for each of their rows still pending, dead at max attempts; returns the rows counted. An
+     * instance calls it after taking partitions over, before it claims in them.
+     */
+    public int countLostClaims() {
+        return claims.countLostClaims();
     }
 
     /** Records that {@code owner} runs for {@code ttl} more; answers how many instances are alive, itself included. */

@@ -1,19 +1,12 @@
 package dev.mailroom.jdbc.store;
 
 import dev.mailroom.jdbc.dialect.OutboxOperations;
-import dev.mailroom.jdbc.dialect.PartitionLeaseOperations;
 import dev.mailroom.retry.RetryPolicy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /** Claims by row lock, the transaction left open for the caller to settle (see {@link LockedBatch}). */
 final class RowLocks {
@@ -55,59 +48,13 @@ final class RowLocks {
     LockedBatch lockOrNextDue(int limit, boolean inKeyOrder) {
         StoreJdbc.requireLimit(limit);
         OutboxOperations.RowMapper<OutboxRow> mapper = StoreJdbc.rows(transactions);
-        return lockOrNextDue(connection -> new Locked(ClaimOrder.claimable(connection, operations, inKeyOrder, limit,
-                (keyOrdered, window) -> operations.lock(connection, keyOrdered, window, limit, mapper)), null));
-    }
-
-    /**
-     * Locks a batch within leased partitions, passing by what the claimer holds in other batches
-     * ({@code held}'s ids and keys), and hands out the oldest row of each key among the rows locked;
-     * the others stay locked with the batch (its hold names them), unsent, so no later row of their
-     * keys goes before them. The batch is settled only while the claimer still holds its
-     * partitions' leases at the epochs of {@code epochs}.
-     */
-    LockedBatch lockInPartitions(PartitionLeaseOperations leases, String owner, Map<Integer, Long> epochs,
-                                 Collection<Long> heldIds, Collection<String> heldKeys, int limit) {
-        StoreJdbc.requireOwner(owner);
-        StoreJdbc.requireLimit(limit);
-        OutboxOperations.RowMapper<OutboxRow> mapper = StoreJdbc.rows(transactions);
-        PartitionLeaseOperations.PartitionClaim claim =
-                new PartitionLeaseOperations.PartitionClaim(epochs.keySet(), heldIds, heldKeys, limit);
-        return lockOrNextDue(connection -> {
-            List<PartitionLeaseOperations.PartitionedRow<OutboxRow>> locked = leases.lock(connection, claim, mapper);
-            List<OutboxRow> oldestOfTheirKeys = new ArrayList<>();
-            Set<String> keys = new HashSet<>();
-            Set<Long> ids = new HashSet<>();
-            Map<Integer, Long> lockedEpochs = new HashMap<>();
-            for (PartitionLeaseOperations.PartitionedRow<OutboxRow> row : locked) {
-                ids.add(row.row().id());
-                lockedEpochs.put(row.partition(), epochs.get(row.partition()));
-                String key = row.row().key();
-                if (key == null || keys.add(key)) {
-                    oldestOfTheirKeys.add(row.row());
-                }
-            }
-            return new Locked(oldestOfTheirKeys, new PartitionHold(owner, lockedEpochs, ids, keys));
-        });
-    }
-
-    /** The rows a claim locked and hands out, and what it holds under partition leases (null otherwise). */
-    private record Locked(List<OutboxRow> rows, PartitionHold hold) {
-    }
-
-    @FunctionalInterface
-    private interface Locking {
-        Locked lock(Connection connection) throws SQLException;
-    }
-
-    private LockedBatch lockOrNextDue(Locking locking) {
         for (int round = 1; ; round++) {
             StoreTransactions.OpenTransaction open = null;
             try {
                 open = transactions.openClaimTransaction();
                 Connection connection = open.connection();
-                Locked locked = locking.lock(connection);
-                List<OutboxRow> rows = locked.rows();
+                List<OutboxRow> rows = ClaimOrder.claimable(connection, operations, inKeyOrder, limit,
+                        (keyOrdered, window) -> operations.lock(connection, keyOrdered, window, limit, mapper));
                 if (!rows.isEmpty() && round == 1 && journal.anyLostClaim(connection)) {
                     open.end();
                     open = null;
@@ -115,7 +62,7 @@ final class RowLocks {
                     continue;
                 }
                 if (!rows.isEmpty()) {
-                    return batch(open, journal.record(connection, rows), rows, Optional.empty(), locked.hold());
+                    return batch(open, journal.record(connection, rows), rows, Optional.empty());
                 }
                 journal.countLostClaims(connection);
                 Optional<Duration> nextDue = operations.nextDueIn(connection);
@@ -124,7 +71,7 @@ final class RowLocks {
                 }
                 connection.commit();
                 open.end();
-                return batch(null, 0, rows, nextDue, null);
+                return batch(null, 0, rows, nextDue);
             } catch (SQLException | RuntimeException e) {
                 if (open != null) {
                     open.end();
@@ -135,8 +82,8 @@ final class RowLocks {
     }
 
     private LockedBatch batch(StoreTransactions.OpenTransaction open, long record, List<OutboxRow> rows,
-                              Optional<Duration> nextDue, PartitionHold hold) {
+                              Optional<Duration> nextDue) {
         return new LockedBatch(open, record, operations, journal, transactions, retryPolicy, deletePublished, rows,
-                nextDue, hold);
+                nextDue);
     }
 }

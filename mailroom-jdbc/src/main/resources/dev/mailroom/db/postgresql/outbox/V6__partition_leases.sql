@@ -1,7 +1,7 @@
 -- Partition-leased claims (see README, "Claim modes"): the table's rows fall into 64 delivery
 -- partitions by key (rows without a key by id), and each partition is leased to one relay
--- instance at a time, so that instance alone claims its rows, in id order, with no per-key probe
--- and no SKIP LOCKED. The partition of a row is computed where it is needed
+-- instance at a time, so that instance alone claims its rows, in id order, with no per-key probe,
+-- no row lock and no transaction kept open while it sends: the lease is the claim. The partition of a row is computed where it is needed
 -- ((hashtext(event_key) & 2147483647) % 64, or id % 64), so producers fill nothing and adding this
 -- rewrites no row of the outbox table.
 --
@@ -23,3 +23,8 @@ CREATE TABLE IF NOT EXISTS ${table}_relays (
     owner      text        PRIMARY KEY,
     expires_at timestamptz NOT NULL
 );
+
+-- A partition-leased batch's record in the claim journal names its relay instance: the record of an
+-- instance no longer alive (its row above expired or removed) names rows whose attempt is counted by
+-- the next instance that looks. Row-lock records have no owner (their claiming transaction holds them).
+ALTER TABLE ${table}_claims ADD COLUMN IF NOT EXISTS owner text;

@@ -1,0 +1,117 @@
+package dev.mailroom.jdbc.store;
+
+import dev.mailroom.jdbc.PartitionLostException;
+import dev.mailroom.jdbc.dialect.OutboxOperations;
+import dev.mailroom.jdbc.dialect.PartitionLeaseOperations;
+import dev.mailroom.retry.RetryPolicy;
+import dev.mailroom.state.OutboxState;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Rows claimed within leased partitions ({@link OutboxStore#claimInPartitions}): nothing about them
+ * changed at the claim, no lock is held and no transaction stays open while they are sent; the
+ * partitions' leases keep other relays away and the claim journal remembers the batch. Settling is
+ * one short transaction that first locks the leases the batch was claimed under and refuses
+ * ({@link PartitionLostException}, changing nothing) when one passed to another owner or expired.
+ * Not thread-safe: one thread sends and settles a batch.
+ */
+public final class PartitionBatch {
+
+    private final StoreTransactions transactions;
+    private final OutboxOperations operations;
+    private final PartitionLeaseOperations leases;
+    private final RetryPolicy retryPolicy;
+    private final boolean deletePublished;
+    private final List<OutboxRow> rows;
+    private final PartitionHold hold;
+    private final long record;
+    private final Optional<Duration> nextDueIn;
+    private final List<Dead> dead = new ArrayList<>();
+
+    private record Dead(long id, String reason) {
+    }
+
+    PartitionBatch(StoreTransactions transactions, OutboxOperations operations, PartitionLeaseOperations leases,
+                   RetryPolicy retryPolicy, boolean deletePublished, List<OutboxRow> rows, PartitionHold hold,
+                   long record, Optional<Duration> nextDueIn) {
+        this.transactions = transactions;
+        this.operations = operations;
+        this.leases = leases;
+        this.retryPolicy = retryPolicy;
+        this.deletePublished = deletePublished;
+        this.rows = List.copyOf(rows);
+        this.hold = hold;
+        this.record = record;
+        this.nextDueIn = nextDueIn;
+    }
+
+    /** The claimed rows in id order, the oldest due one of each key; empty when nothing was claimable. */
+    public List<OutboxRow> rows() {
+        return rows;
+    }
+
+    /** The leases the batch was claimed under (the partitions of its rows), its rows' ids and keys. */
+    public PartitionHold hold() {
+        return hold;
+    }
+
+    /** When no row was claimable: how long until one becomes claimable without a new insert. */
+    public Optional<Duration> nextDueIn() {
+        return nextDueIn;
+    }
+
+    /** Marks a row of the batch dead with a reason when the batch is settled. */
+    public void markDead(OutboxRow row, String reason) {
+        dead.add(new Dead(row.id(), StoreJdbc.truncate(reason)));
+    }
+
+    /**
+     * Marks the acknowledged rows published (or deletes them, for a store that keeps no history),
+     * records the failed attempts (backoff from the retry policy, {@code dead} at the row's max
+     * attempts) and the rows marked dead, and removes the batch's journal record, in one transaction
+     * fenced on the batch's leases. Rows in neither list stay pending, untouched. Returns the new
+     * state of each failed row. A refused settlement changes no row and removes the record: the new
+     * owner delivers the rows again.
+     */
+    public Map<Long, OutboxState> settle(Collection<Long> published, List<DeliveryFailure> failures) {
+        try {
+            return transactions.relay("settle", false, connection -> {
+                requireLeases(connection);
+                for (Dead row : dead) {
+                    operations.markDead(connection, row.id(), null, row.reason());
+                }
+                if (!published.isEmpty()) {
+                    operations.markPublished(connection, published, null, deletePublished);
+                }
+                Map<Long, OutboxState> states = failures.isEmpty() ? Map.of()
+                        : operations.markFailed(connection, LeasedRows.attempts(failures, retryPolicy), null);
+                operations.forgetClaim(connection, record);
+                return states;
+            });
+        } catch (PartitionLostException e) {
+            transactions.relayStatement("forget a fenced claim", connection -> {
+                operations.forgetClaim(connection, record);
+                return null;
+            });
+            throw e;
+        }
+    }
+
+    /** Locks the batch's leases until the settlement commits; refuses when one passed to another owner. */
+    private void requireLeases(Connection connection) throws SQLException {
+        Map<Integer, Long> held = leases.fence(connection, hold.owner(), hold.epochs().keySet());
+        List<Integer> lost = hold.epochs().entrySet().stream()
+                .filter(lease -> !lease.getValue().equals(held.get(lease.getKey())))
+                .map(Map.Entry::getKey).sorted().toList();
+        if (!lost.isEmpty()) {
+            throw new PartitionLostException(transactions.table(), hold.owner(), lost);
+        }
+    }
+}
