@@ -57,11 +57,6 @@ final class OutboxRows {
     }
 
     long count(String where) throws SQLException {
-        try (Connection connection = database.dataSource().getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + FaultRoutes.TABLE + " WHERE " + where)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return queryLong("SELECT count(*) FROM " + FaultRoutes.TABLE + " WHERE " + where);
     }
 }

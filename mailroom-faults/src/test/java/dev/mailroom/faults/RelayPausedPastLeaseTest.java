@@ -41,13 +41,7 @@ class RelayPausedPastLeaseTest extends FaultScenario {
         awaitEveryCommittedEventDelivered(LEASE.plusSeconds(60));
         assertThat(paused.state()).as("the paused relay is still stopped").isEqualTo('T');
         assertThat(rows.leasedTo("paused-relay")).as("none of its leases survived").isZero();
-        Map<Long, String> settled = rows.states();
-
-        paused.signal("CONT");
-        fault("SIGCONT of the paused relay");
-        await("rows unchanged for 4 s after the paused relay woke").during(Duration.ofSeconds(4))
-                .atMost(Duration.ofSeconds(6)).until(() -> rows.states().equals(settled));
-        assertThat(paused.isAlive()).as("the woken relay runs on").isTrue();
+        wakeAndSeeNothingChange(paused, rows);
 
         FaultReport report = finish("b. LEASE relay SIGSTOPped past its lease holding " + held + " rows, then SIGCONTed");
         assertSafeAndLive(report, LEASE.plusSeconds(10));
@@ -75,16 +69,20 @@ class RelayPausedPastLeaseTest extends FaultScenario {
         assertThat(paused.state()).as("the paused relay is still stopped").isEqualTo('T');
         assertThat(rows.queryLong("SELECT count(*) FROM " + FaultRoutes.TABLE + "_partitions WHERE owner = 'paused-relay'"
                 + " AND expires_at > now()")).as("none of its partition leases survived").isZero();
-        Map<Long, String> settled = rows.states();
+        wakeAndSeeNothingChange(paused, rows);
 
+        FaultReport report = finish("b. PARTITION_LEASE relay SIGSTOPped past its leases with a batch in flight,"
+                + " then SIGCONTed");
+        assertSafeAndLive(report, LEASE.plusSeconds(10));
+    }
+
+    /** SIGCONTs the paused relay: for 4 s after, no row changes, and the relay runs on. */
+    private void wakeAndSeeNothingChange(ChildJvm paused, OutboxRows rows) throws Exception {
+        Map<Long, String> settled = rows.states();
         paused.signal("CONT");
         fault("SIGCONT of the paused relay");
         await("rows unchanged for 4 s after the paused relay woke").during(Duration.ofSeconds(4))
                 .atMost(Duration.ofSeconds(6)).until(() -> rows.states().equals(settled));
         assertThat(paused.isAlive()).as("the woken relay runs on").isTrue();
-
-        FaultReport report = finish("b. PARTITION_LEASE relay SIGSTOPped past its leases with a batch in flight,"
-                + " then SIGCONTed");
-        assertSafeAndLive(report, LEASE.plusSeconds(10));
     }
 }

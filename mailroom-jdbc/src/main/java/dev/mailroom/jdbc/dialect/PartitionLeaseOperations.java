@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -53,6 +54,9 @@ public final class PartitionLeaseOperations {
      */
     public <R> PartitionClaimed<R> claim(Connection connection, PartitionClaim claim, OutboxOperations.RowMapper<R> mapper)
             throws SQLException {
+        try (Statement plan = connection.createStatement()) {
+            plan.execute(sql.claimPlan());
+        }
         try (PreparedStatement statement = connection.prepareStatement(
                 keyHoldingTypes.isEmpty() ? sql.claim() : sql.claimHolding())) {
             int index = 1;

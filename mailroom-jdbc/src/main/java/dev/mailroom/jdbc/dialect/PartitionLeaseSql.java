@@ -5,6 +5,7 @@ package dev.mailroom.jdbc.dialect;
  * ({@code <table>_partitions}), the relay instances sharing them ({@code <table>_relays}), and the
  * claim within leased partitions. Rendered by the dialects that support them (PostgreSQL).
  *
+ * @param claimPlan sets up the claim's transaction so its window is walked in id order, not sorted
  * @param claim    picks the oldest due pending row of each key among the oldest due pending rows of
  *                 some partitions, passing by what the claimer holds, and records them in the claim
  *                 journal under the claimer's name: partitions (int[]), ids to pass by (bigint[]),
@@ -25,7 +26,7 @@ package dev.mailroom.jdbc.dialect;
  *                 the transaction ends: owner, partitions (int[]); answers partition, epoch
  * @param owners   every partition's owner and epoch (null owner when free or expired)
  */
-public record PartitionLeaseSql(String claim, String claimHolding, String lostClaims, String join, String members, String leave, String renew,
+public record PartitionLeaseSql(String claimPlan, String claim, String claimHolding, String lostClaims, String join, String members, String leave, String renew,
                                 String acquire, String release, String fence, String owners) {
 
     /** How many partitions a table's rows fall into; fixed by the table's migration. */

@@ -69,6 +69,13 @@ final class PostgresOutboxSql implements OutboxSql {
     private final String countLostClaim;
     private final String anyPendingOf;
     private final PartitionLeaseSql partitionLeases;
+    /**
+     * The partition claim's plan: its window must walk the pending index in id order and stop at the
+     * limit. With statistics from a smaller table (autovacuum's ANALYZE lags a fast-growing backlog)
+     * the planner estimates few matching rows and prefers a bitmap scan of the whole pending index and
+     * a sort: measured 3.6 s per claim with 720,000 rows pending, against milliseconds.
+     */
+    private static final String CLAIM_PLAN = "SET LOCAL enable_bitmapscan TO OFF";
 
     PostgresOutboxSql(TableName tableName) {
         this.table = tableName.qualified();
@@ -168,8 +175,11 @@ final class PostgresOutboxSql implements OutboxSql {
         String partitions = table + "_partitions";
         String relays = table + "_relays";
         // keys held back wherever they stand: a row waiting for its retry, a row leased by a relay in lease mode
-        String waitingKeys = "SELECT w.event_key FROM " + table + " w WHERE w.event_key IS NOT NULL AND ((w.status = "
-                + q(PENDING) + " AND w.attempts > 0 AND w.next_attempt_at > now()) OR w.status = " + q(SENDING) + ")";
+        // (two selects, each served by its partial index: the claim's transaction allows no bitmap scan)
+        String waitingKeys = "SELECT w.event_key FROM " + table + " w WHERE w.status = " + q(PENDING)
+                + " AND w.attempts > 0 AND w.next_attempt_at > now() AND w.event_key IS NOT NULL"
+                + " UNION ALL SELECT s.event_key FROM " + table + " s WHERE s.status = " + q(SENDING)
+                + " AND s.event_key IS NOT NULL";
         String heldKeys = " UNION ALL SELECT h.event_key FROM " + table + " h WHERE h.holds_key AND h.event_type = ANY(?::text[])";
         String claims = table + "_claims";
         // the window: the oldest due pending rows of the partitions, passing by what the claimer holds
@@ -189,7 +199,7 @@ final class PostgresOutboxSql implements OutboxSql {
         String lostClaims = "SELECT c.id, c.row_ids FROM " + claims + " c WHERE c.owner IS NOT NULL AND NOT EXISTS"
                 + " (SELECT 1 FROM " + relays + " r WHERE r.owner = c.owner AND r.expires_at > now())"
                 + " ORDER BY c.id LIMIT ? FOR UPDATE SKIP LOCKED";
-        return new PartitionLeaseSql(claim.replace("{held}", ""), claim.replace("{held}", heldKeys), lostClaims,
+        return new PartitionLeaseSql(CLAIM_PLAN, claim.replace("{held}", ""), claim.replace("{held}", heldKeys), lostClaims,
                 "INSERT INTO " + relays + " (owner, expires_at) VALUES (?, now() + ?" + MILLIS + ")"
                         + " ON CONFLICT (owner) DO UPDATE SET expires_at = excluded.expires_at",
                 "SELECT count(*) FROM " + relays + " WHERE expires_at > now()",

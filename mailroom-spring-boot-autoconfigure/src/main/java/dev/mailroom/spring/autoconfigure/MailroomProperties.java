@@ -383,7 +383,7 @@ public class MailroomProperties {
         /** Rows per claim, 1 to 10,000. */
         private int batchSize = Relay.DEFAULT_BATCH_SIZE;
 
-        /** How rows are held while sent: ROW_LOCK (one row write per event) or LEASE. */
+        /** How rows are held while sent: ROW_LOCK (one row write per event), LEASE, or PARTITION_LEASE (PostgreSQL). */
         private ClaimMode claimMode = ClaimMode.ROW_LOCK;
 
         /** How long a claim is held; must exceed the send timeout. */
