@@ -67,7 +67,8 @@ final class PostgresBench implements BenchDatabase {
 
     @Override
     public void reset(BenchEnvironment env, String table) throws SQLException {
-        env.execute("TRUNCATE " + table + ", " + table + "_claims, " + table + "_relays RESTART IDENTITY");
+        env.execute("TRUNCATE " + table + ", " + table + "_claims, " + table + "_relays, " + table
+                + "_partition_claims RESTART IDENTITY");
         env.execute("UPDATE " + table + "_partitions SET owner = NULL, expires_at = NULL");
         analyze(env, table);
     }

@@ -44,12 +44,13 @@ public final class RelayMain {
     /** Starts the relay on {@code dataSource} and {@code transport}, prints {@code @STARTED} and parks. */
     static void run(DataSource dataSource, String[] args, Transport transport) throws InterruptedException {
         Duration lease = Duration.ofMillis(Long.parseLong(args[6]));
+        ClaimMode mode = ClaimMode.valueOf(args[5]);
         Relay.builder(dataSource, FaultRoutes.of(args[4]), transport)
                 .service(FaultRoutes.SERVICE)
                 .owner(args[7])
-                .claimMode(ClaimMode.valueOf(args[5]))
+                .claimMode(mode)
                 .lease(lease)
-                .sendTimeout(lease.minusSeconds(1))
+                .sendTimeout(mode == ClaimMode.PARTITION_LEASE ? lease.dividedBy(2) : lease.minusSeconds(1))
                 .reapInterval(Duration.ofMillis(500))
                 .fallbackPoll(Duration.ofSeconds(2))
                 .shutdownTimeout(Duration.ofSeconds(2))

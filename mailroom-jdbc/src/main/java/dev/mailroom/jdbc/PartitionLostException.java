@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * A batch claimed under partition leases could not be settled: the relay no longer holds the lease
  * (at the epoch it claimed under) of a partition the batch's rows fall into; another instance took
- * it over after the lease expired. Nothing was changed; the rows are delivered again by the new
- * owner, and the batch's attempt is counted from the claim journal.
+ * it over after the lease expired. Nothing of the outcome was recorded; the batch's attempt was
+ * counted for its rows still pending, which the new owner delivers again.
  */
 public final class PartitionLostException extends StoreException {
 

@@ -24,12 +24,13 @@ public enum ClaimMode {
      * PostgreSQL only. Rows fall into 64 delivery partitions by key; each partition is leased to one
      * relay instance at a time ({@code <table>_partitions}), and the instances share them evenly,
      * taking over the partitions of one that stops or dies once its leases expire. Within its
-     * partitions an instance claims like {@link #ROW_LOCK} (rows stay pending, locked, settled in the
-     * claiming transaction: one row write per event; claim journal) but with no per-key probe and
-     * without {@code SKIP LOCKED}: no other relay claims there, so it passes by only what its own
-     * batches in flight hold. Settling is fenced on the partition's lease epoch, so an instance that
-     * wakes after its partitions passed to another changes nothing. Every key's rows go out in order
-     * whatever the relay's key-order setting.
+     * partitions an instance is the only claimer, so a claim is one statement that locks no row and
+     * probes nothing per row: the oldest row of each key among the oldest due rows, passing by what its
+     * own batches in flight hold, recorded in a claim journal under its name. No transaction stays open
+     * while sending; the settlement is fenced on the partitions' lease owner and epoch, so an instance
+     * that wakes after its partitions passed to another changes nothing. One row write per event. The
+     * send timeout must be at most half the lease. Every key's rows go out in order whatever the
+     * relay's key-order setting. All relays of a table must use this mode together.
      */
     PARTITION_LEASE
 }

@@ -5,6 +5,7 @@ import dev.mailroom.jdbc.store.PartitionLeases;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -100,14 +101,23 @@ final class PartitionKeeper {
             LOG.info("Relay {} gives back partitions {} ({} instances share {})", owner, givingBack, alive,
                     PartitionLeaseSql.PARTITIONS);
         } else if (keeping < share) {
-            Map<Integer, Long> taken = leases.acquire(owner, lease, share - keeping);
-            owned.putAll(taken);
-            if (!taken.isEmpty()) {
-                LOG.info("Relay {} took partitions {} ({} instances share {})", owner, taken.keySet(), alive,
-                        PartitionLeaseSql.PARTITIONS);
+            // take back partitions being given back before taking others
+            for (Iterator<Integer> back = givingBack.iterator(); back.hasNext() && keeping < share; keeping++) {
+                back.next();
+                back.remove();
             }
-            if (owned.size() - givingBack.size() < share) {
-                return SHORT_OF_SHARE_RECHECK.compareTo(renewEvery) < 0 ? SHORT_OF_SHARE_RECHECK : renewEvery;
+            if (keeping < share) {
+                Map<Integer, Long> taken = leases.acquire(owner, lease, share - keeping);
+                owned.putAll(taken);
+                if (!taken.isEmpty()) {
+                    LOG.info("Relay {} took partitions {} ({} instances share {})", owner, taken.keySet(), alive,
+                            PartitionLeaseSql.PARTITIONS);
+                    // more may free up soon (others give back at their renewal); with none taken, the
+                    // partitions are all held and the usual cadence will do
+                    if (owned.size() - givingBack.size() < share) {
+                        return SHORT_OF_SHARE_RECHECK.compareTo(renewEvery) < 0 ? SHORT_OF_SHARE_RECHECK : renewEvery;
+                    }
+                }
             }
         }
         return renewEvery;

@@ -105,13 +105,13 @@ final class PartitionLeaseClaims implements Claims {
             }
         }
 
-        /**
-         * Nothing to undo: the rows stay pending and are claimed again; the batch's journal record stays
-         * until this instance leaves, then its attempt is counted for the rows still pending.
-         */
+        /** Nothing to undo: the rows stay pending and are claimed again; the journal record goes. */
         @Override
         public void abandon() {
             inFlight.remove(hold);
+            if (batch != null) {
+                batch.abandon();
+            }
         }
     }
 }

@@ -454,6 +454,13 @@ public final class Relay implements AutoCloseable {
             if (dialect == null) {
                 dialect = SqlDialect.detect(dataSource);
             }
+            if (claimMode == ClaimMode.PARTITION_LEASE && sendTimeout.multipliedBy(2).compareTo(lease) > 0) {
+                // the loop renews the partitions every lease / 3 between passes, and a pass may wait a send
+                // timeout for acknowledgements: this keeps the leases of a healthy relay from expiring
+                throw new IllegalArgumentException("claimMode PARTITION_LEASE needs sendTimeout (" + sendTimeout
+                        + ") at most half the lease (" + lease + "), or its partition leases could expire while it"
+                        + " waits for acknowledgements");
+            }
             if (claimMode == ClaimMode.PARTITION_LEASE
                     && dialect.outbox(routes.service(service).table(), Set.of()).partitionLeases().isEmpty()) {
                 throw new IllegalArgumentException("claimMode PARTITION_LEASE is built for PostgreSQL only, not for "

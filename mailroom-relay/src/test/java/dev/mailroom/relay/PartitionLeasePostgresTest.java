@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.mailroom.event.OutboxEvent;
 import dev.mailroom.jdbc.PartitionLostException;
 import dev.mailroom.jdbc.store.OutboxRow;
+import dev.mailroom.jdbc.store.OutboxStore;
 import dev.mailroom.jdbc.store.PartitionBatch;
 import dev.mailroom.jdbc.store.PartitionLeases;
 import dev.mailroom.testkit.db.TestDatabase;
@@ -21,7 +22,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,21 +70,42 @@ class PartitionLeasePostgresTest extends EmptyOutboxContract {
     @Test
     void thePartitionsOfAnInstanceThatStopsRenewingPassToAnotherOnlyOnceTheirLeasesExpire() throws Exception {
         PartitionLeases leases = outbox.store.partitionLeases().orElseThrow();
-        assertThat(leases.join("vanished", LEASE)).isEqualTo(1);
-        assertThat(leases.acquire("vanished", LEASE, 64)).hasSize(64);
-        long leasedAt = System.nanoTime();
+        assertThat(leases.join("vanished", Duration.ofMinutes(1))).isEqualTo(1);
+        assertThat(leases.acquire("vanished", Duration.ofMinutes(1), 64)).hasSize(64);
         List<UUID> ids = publish(0, 5);
         try (Relay relay = relay("survivor").start()) {
-            Thread.sleep(1000);
-            if (System.nanoTime() - leasedAt < LEASE.toNanos() - TimeUnit.MILLISECONDS.toNanos(500)) {
-                assertThat(delivered).as("nothing claimed while the vanished instance's leases run").isEmpty();
-                assertThat(leases.owners().values()).containsOnly("vanished");
-            }
-            await("taken over after expiry").atMost(Duration.ofSeconds(15)).until(() -> delivered.containsAll(ids));
+            Thread.sleep(1500);
+            assertThat(delivered).as("nothing claimed while the vanished instance's leases run").isEmpty();
+            assertThat(leases.owners().values()).hasSize(64).containsOnly("vanished");
+            outbox.execute("UPDATE orders_outbox_partitions SET expires_at = now() - interval '1 second'");
+            outbox.execute("UPDATE orders_outbox_relays SET expires_at = now() - interval '1 second'"
+                    + " WHERE owner = 'vanished'");
+            await("taken over once expired").atMost(Duration.ofSeconds(15)).until(() -> delivered.containsAll(ids));
             await().atMost(Duration.ofSeconds(10)).until(() -> owned("survivor") == 64);
         }
         assertThat(outbox.queryLong("SELECT min(epoch) FROM orders_outbox_partitions"))
                 .as("every partition changed owner twice: leased, then taken over").isEqualTo(2);
+    }
+
+    @Test
+    void aDeadRowHoldingItsKeyHoldsBackOnlyThatKeyAndAKeylessOneNothing() throws Exception {
+        publish(0, 1);
+        outbox.execute("INSERT INTO orders_outbox (event_type, event_key, payload, status, holds_key) VALUES"
+                + " ('order.placed', NULL, convert_to('{\"seq\":0}', 'UTF8'), 'dead', true),"
+                + " ('order.placed', 'key-3', convert_to('{\"seq\":9}', 'UTF8'), 'dead', true)");
+        publish(1, 1);
+        OutboxStore holding = outbox.store.withKeysHeldByDeadEventsOf(Set.of("order.placed"));
+        Map<Integer, Long> leased = holding.partitionLeases().orElseThrow().acquire("holder", Duration.ofMinutes(1), 64);
+        PartitionBatch batch = holding.claimInPartitions("holder", leased, Set.of(), Set.of(), 100);
+        assertThat(batch.rows()).extracting(OutboxRow::key).as("every key but the one a later dead row holds")
+                .hasSize(19).doesNotContain("key-3");
+    }
+
+    @Test
+    void aSendTimeoutOverHalfTheLeaseIsRefused() {
+        assertThatThrownBy(() -> outbox.relay(new ScriptedTransport(envelope -> CompletableFuture.completedFuture(null)))
+                .claimMode(ClaimMode.PARTITION_LEASE).lease(Duration.ofSeconds(3)).sendTimeout(Duration.ofSeconds(2))
+                .build()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most half the lease");
     }
 
     @Test
@@ -113,6 +134,7 @@ class PartitionLeasePostgresTest extends EmptyOutboxContract {
         assertThatThrownBy(() -> stale.settle(staleIds, List.of()))
                 .isInstanceOf(PartitionLostException.class).hasMessageContaining("no longer holds the lease");
         assertThat(outbox.count("status <> 'pending'")).as("the stale settlement changed nothing").isZero();
+        assertThat(outbox.count("attempts = 1")).as("and its attempt is not counted twice").isEqualTo(20);
         next.settle(staleIds, List.of());
         assertThat(outbox.count("status = 'published'")).isEqualTo(20);
         assertThat(outbox.claimRecords()).as("no record outlives its batch").isZero();
@@ -126,7 +148,7 @@ class PartitionLeasePostgresTest extends EmptyOutboxContract {
             return CompletableFuture.completedFuture(null);
         });
         return outbox.relay(transport).owner(owner).claimMode(ClaimMode.PARTITION_LEASE).lease(LEASE)
-                .sendTimeout(Duration.ofSeconds(2)).batchSize(50).build();
+                .sendTimeout(Duration.ofMillis(1500)).batchSize(50).build();
     }
 
     /** {@code perKey} events for each of 20 keys, the n-th of a key with sequence {@code from + n}. */

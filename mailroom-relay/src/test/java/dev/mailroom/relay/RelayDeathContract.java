@@ -42,7 +42,7 @@ abstract class RelayDeathContract extends EmptyOutboxContract {
     private static final int MAX_ATTEMPTS = 3;
     private static final int OTHER_EVENTS = 40;
     private static final Duration LEASE = Duration.ofSeconds(3);
-    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration SEND_TIMEOUT = Duration.ofMillis(1500);
     private static final String LOST_CLAIM = "died or lost its database connection before the delivery was recorded";
     private static final String LOST_LEASE = "expired before the delivery was recorded";
     private static final String LOST_PARTITION_CLAIM = "died or stopped renewing its leases before the delivery was recorded";

@@ -52,15 +52,24 @@ final class RelayFixture {
     void reset() throws SQLException {
         execute(sql.emptyTable("orders_outbox"));
         execute(sql.emptyTable("orders_outbox_claims"));
-        if (dialect.outbox(ROUTES.service("orders").table(), java.util.Set.of()).partitionLeases().isPresent()) {
+        if (partitioned()) {
             execute("UPDATE orders_outbox_partitions SET owner = NULL, expires_at = NULL, epoch = 0");
             execute("DELETE FROM orders_outbox_relays");
+            execute("DELETE FROM orders_outbox_partition_claims");
         }
     }
 
-    /** Records in the claim journal: row-lock batches in flight, or lost with their relay and not yet counted. */
+    /**
+     * Records in the claim journals: row-lock or partition-leased batches in flight, or lost with their
+     * relay and not yet counted.
+     */
     long claimRecords() throws SQLException {
-        return queryLong("SELECT count(*) FROM orders_outbox_claims");
+        return queryLong("SELECT count(*) FROM orders_outbox_claims") + (partitioned()
+                ? queryLong("SELECT count(*) FROM orders_outbox_partition_claims") : 0);
+    }
+
+    private boolean partitioned() {
+        return dialect.outbox(ROUTES.service("orders").table(), java.util.Set.of()).partitionLeases().isPresent();
     }
 
     Relay.Builder relay(dev.mailroom.transport.Transport transport) {

@@ -93,7 +93,7 @@ abstract class RelayRaceContract extends EmptyOutboxContract {
                         .pollInterval(Duration.ofMillis(5), Duration.ofMillis(200))
                         .reapInterval(Duration.ofMillis(500));
                 if (mode == ClaimMode.PARTITION_LEASE) {
-                    builder.lease(Duration.ofSeconds(3)).sendTimeout(Duration.ofSeconds(2));
+                    builder.lease(Duration.ofSeconds(3)).sendTimeout(Duration.ofMillis(1500));
                 }
                 running.add(builder.build().start());
             }

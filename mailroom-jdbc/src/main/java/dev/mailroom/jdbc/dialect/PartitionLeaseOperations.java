@@ -98,6 +98,14 @@ public final class PartitionLeaseOperations {
         }
     }
 
+    /** Removes a partition claim's journal record; answers whether it was there. */
+    public boolean forget(Connection connection, long record) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.forget())) {
+            statement.setLong(1, record);
+            return statement.executeUpdate() > 0;
+        }
+    }
+
     /** Records that {@code owner} runs, for {@code ttl}; answers how many instances are alive. */
     public int join(Connection connection, String owner, Duration ttl) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql.join())) {

@@ -151,7 +151,7 @@ final class PostgresOutboxSql implements OutboxSql {
         String claims = table + "_claims";
         this.claimJournal = new ClaimJournalSql("INSERT INTO " + claims + " (row_ids) VALUES (?::bigint[])",
                 "SELECT id FROM " + claims + " WHERE id = ? FOR UPDATE", "DELETE FROM " + claims + " WHERE id = ?",
-                "SELECT id, row_ids FROM " + claims + " WHERE owner IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED");
+                "SELECT id, row_ids FROM " + claims + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED");
         // rows another claimer holds are passed by: their claim is alive, or a later one took them
         this.countLostClaim = "UPDATE " + table + " t SET " + FAILED_ATTEMPT + ", next_attempt_at = now(),"
                 + " last_error = ?, updated_at = now() WHERE t.id = ANY(ARRAY(SELECT id FROM " + table
@@ -180,8 +180,10 @@ final class PostgresOutboxSql implements OutboxSql {
                 + " AND w.attempts > 0 AND w.next_attempt_at > now() AND w.event_key IS NOT NULL"
                 + " UNION ALL SELECT s.event_key FROM " + table + " s WHERE s.status = " + q(SENDING)
                 + " AND s.event_key IS NOT NULL";
-        String heldKeys = " UNION ALL SELECT h.event_key FROM " + table + " h WHERE h.holds_key AND h.event_type = ANY(?::text[])";
-        String claims = table + "_claims";
+        // (a keyless dead row holds nothing back; a NULL in NOT IN would hold back every key)
+        String heldKeys = " UNION ALL SELECT h.event_key FROM " + table + " h WHERE h.holds_key AND h.event_type = ANY(?::text[])"
+                + " AND h.event_key IS NOT NULL";
+        String claims = table + "_partition_claims";
         // the window: the oldest due pending rows of the partitions, passing by what the claimer holds
         // (NOT IN over a subquery is hashed once per statement, where <> ALL(array) compares each row to each id)
         String window = "SELECT o.id, o.event_key FROM " + table + " o WHERE o.status = " + q(PENDING)
@@ -196,23 +198,25 @@ final class PostgresOutboxSql implements OutboxSql {
                 + " HAVING count(*) > 0 RETURNING id)"
                 + " SELECT " + COLUMNS.replace(", ", ", o.").replaceFirst("^", "o.") + ", " + partitionOf("o")
                 + ", (SELECT id FROM journal) FROM " + table + " o WHERE o.id IN (SELECT id FROM picked) ORDER BY o.id";
-        String lostClaims = "SELECT c.id, c.row_ids FROM " + claims + " c WHERE c.owner IS NOT NULL AND NOT EXISTS"
+        // lost: its instance is no longer alive and holds no partition (all taken over or freed), so a
+        // paused instance's batches are counted only once its partitions changed hands
+        String lostClaims = "SELECT c.id, c.row_ids FROM " + claims + " c WHERE NOT EXISTS"
                 + " (SELECT 1 FROM " + relays + " r WHERE r.owner = c.owner AND r.expires_at > now())"
+                + " AND NOT EXISTS (SELECT 1 FROM " + partitions + " p WHERE p.owner = c.owner)"
                 + " ORDER BY c.id LIMIT ? FOR UPDATE SKIP LOCKED";
         return new PartitionLeaseSql(CLAIM_PLAN, claim.replace("{held}", ""), claim.replace("{held}", heldKeys), lostClaims,
+                "DELETE FROM " + claims + " WHERE id = ?",
                 "INSERT INTO " + relays + " (owner, expires_at) VALUES (?, now() + ?" + MILLIS + ")"
                         + " ON CONFLICT (owner) DO UPDATE SET expires_at = excluded.expires_at",
                 "SELECT count(*) FROM " + relays + " WHERE expires_at > now()",
                 "DELETE FROM " + relays + " WHERE owner = ? OR expires_at < now() - interval '1 hour'",
-                "UPDATE " + partitions + " SET expires_at = now() + ?" + MILLIS + " WHERE owner = ? AND expires_at > now()"
-                        + " RETURNING partition, epoch",
+                "UPDATE " + partitions + " SET expires_at = now() + ?" + MILLIS + " WHERE owner = ? RETURNING partition, epoch",
                 "UPDATE " + partitions + " SET owner = ?, epoch = epoch + 1, expires_at = now() + ?" + MILLIS
                         + " WHERE partition = ANY(ARRAY(SELECT partition FROM " + partitions
                         + " WHERE owner IS NULL OR expires_at IS NULL OR expires_at <= now()"
                         + " ORDER BY partition LIMIT ? FOR UPDATE SKIP LOCKED)) RETURNING partition, epoch",
                 "UPDATE " + partitions + " SET owner = NULL, expires_at = NULL WHERE owner = ? AND partition = ANY(?::int[])",
-                "SELECT partition, epoch FROM " + partitions + " WHERE owner = ? AND partition = ANY(?::int[])"
-                        + " AND expires_at > now() FOR SHARE",
+                "SELECT partition, epoch FROM " + partitions + " WHERE owner = ? AND partition = ANY(?::int[]) FOR SHARE",
                 "SELECT partition, CASE WHEN expires_at > now() THEN owner END, epoch FROM " + partitions
                         + " ORDER BY partition");
     }

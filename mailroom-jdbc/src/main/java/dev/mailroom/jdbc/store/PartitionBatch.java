@@ -27,6 +27,7 @@ public final class PartitionBatch {
     private final StoreTransactions transactions;
     private final OutboxOperations operations;
     private final PartitionLeaseOperations leases;
+    private final PartitionClaims claims;
     private final RetryPolicy retryPolicy;
     private final boolean deletePublished;
     private final List<OutboxRow> rows;
@@ -39,11 +40,12 @@ public final class PartitionBatch {
     }
 
     PartitionBatch(StoreTransactions transactions, OutboxOperations operations, PartitionLeaseOperations leases,
-                   RetryPolicy retryPolicy, boolean deletePublished, List<OutboxRow> rows, PartitionHold hold,
+                   PartitionClaims claims, RetryPolicy retryPolicy, boolean deletePublished, List<OutboxRow> rows, PartitionHold hold,
                    long record, Optional<Duration> nextDueIn) {
         this.transactions = transactions;
         this.operations = operations;
         this.leases = leases;
+        this.claims = claims;
         this.retryPolicy = retryPolicy;
         this.deletePublished = deletePublished;
         this.rows = List.copyOf(rows);
@@ -77,8 +79,9 @@ public final class PartitionBatch {
      * records the failed attempts (backoff from the retry policy, {@code dead} at the row's max
      * attempts) and the rows marked dead, and removes the batch's journal record, in one transaction
      * fenced on the batch's leases. Rows in neither list stay pending, untouched. Returns the new
-     * state of each failed row. A refused settlement changes no row and removes the record: the new
-     * owner delivers the rows again.
+     * state of each failed row. A refused settlement records nothing of the outcome; instead it counts
+     * the attempt for each of the batch's rows still pending (the batch may have been sent; the new owner
+     * delivers them again) and removes the record.
      */
     public Map<Long, OutboxState> settle(Collection<Long> published, List<DeliveryFailure> failures) {
         try {
@@ -92,15 +95,32 @@ public final class PartitionBatch {
                 }
                 Map<Long, OutboxState> states = failures.isEmpty() ? Map.of()
                         : operations.markFailed(connection, LeasedRows.attempts(failures, retryPolicy), null);
-                operations.forgetClaim(connection, record);
+                leases.forget(connection, record);
                 return states;
             });
         } catch (PartitionLostException e) {
-            transactions.relayStatement("forget a fenced claim", connection -> {
-                operations.forgetClaim(connection, record);
+            List<Long> ids = rows.stream().map(OutboxRow::id).toList();
+            transactions.relay("count a fenced claim", false,
+                    connection -> claims.count(connection, record, ids, PartitionClaims.FENCED_CLAIM_ERROR));
+            throw e;
+        }
+    }
+
+    /**
+     * Gives the batch up after an error, as far as it can: its rows stay pending and are claimed again;
+     * its journal record is removed (best effort: the database may be what failed).
+     */
+    public void abandon() {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try {
+            transactions.relayStatement("forget an abandoned claim", connection -> {
+                leases.forget(connection, record);
                 return null;
             });
-            throw e;
+        } catch (RuntimeException e) {
+            // the record stays; once this instance is gone and holds no partition, its attempt is counted
         }
     }
 

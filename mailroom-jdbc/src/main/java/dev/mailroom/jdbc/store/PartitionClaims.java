@@ -6,6 +6,8 @@ import dev.mailroom.jdbc.dialect.PartitionLeaseOperations.PartitionClaim;
 import dev.mailroom.jdbc.dialect.PartitionLeaseOperations.PartitionClaimed;
 import dev.mailroom.jdbc.dialect.PartitionLeaseOperations.PartitionedRow;
 import dev.mailroom.retry.RetryPolicy;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,6 +24,9 @@ final class PartitionClaims {
     /** The {@code last_error} of a row whose attempt is counted for a claim lost with its instance. */
     static final String LOST_CLAIM_ERROR = "the relay that held this row (partition lease) died or stopped renewing"
             + " its leases before the delivery was recorded";
+    /** The {@code last_error} of a row whose batch's settlement was refused: its relay lost the partition's lease. */
+    static final String FENCED_CLAIM_ERROR = "the relay that held this row lost its partition's lease before the delivery"
+            + " was recorded";
 
     private final StoreTransactions transactions;
     private final OutboxOperations operations;
@@ -79,17 +84,25 @@ final class PartitionClaims {
         return transactions.relay("count lost partition claims", false, connection -> {
             int counted = 0;
             for (OutboxOperations.ClaimRecord record : leases.lockLostClaims(connection, ClaimJournal.RECORDS_PER_CLAIM)) {
-                if (!record.rowIds().isEmpty()) {
-                    counted += operations.countLostClaim(connection, record.rowIds(), LOST_CLAIM_ERROR).size();
-                }
-                operations.forgetClaim(connection, record.id());
+                counted += count(connection, record.id(), record.rowIds(), LOST_CLAIM_ERROR);
             }
             return counted;
         });
     }
 
+    /**
+     * Removes one journal record and counts the attempt of its rows still pending (in {@code transaction});
+     * nothing when the record is gone already (its attempt was counted by another instance).
+     */
+    int count(Connection transaction, long record, List<Long> rowIds, String error) throws SQLException {
+        if (!leases.forget(transaction, record) || rowIds.isEmpty()) {
+            return 0;
+        }
+        return operations.countLostClaim(transaction, rowIds, error).size();
+    }
+
     private PartitionBatch batch(List<OutboxRow> rows, PartitionHold hold, long record, Optional<Duration> nextDue) {
-        return new PartitionBatch(transactions, operations, leases, retryPolicy, deletePublished, rows, hold, record,
-                nextDue);
+        return new PartitionBatch(transactions, operations, leases, this, retryPolicy, deletePublished, rows, hold,
+                record, nextDue);
     }
 }
