@@ -75,7 +75,24 @@ final class DebeziumPeer implements AutoCloseable {
         return "logical".equals(env.queryString("SHOW wal_level"));
     }
 
+    /**
+     * Drops the slot once no walsender holds it: a stopped engine's replication connection ends a moment
+     * after the engine (dropping an active slot fails); one still there after 5 s is terminated.
+     */
     private void dropSlotAndPublication() throws Exception {
+        String active = "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + SLOT + "' AND active";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (env.queryLong(active) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        if (env.queryLong(active) > 0) {
+            env.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = '" + SLOT
+                    + "' AND active");
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (env.queryLong(active) > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+        }
         env.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + SLOT + "'");
         env.execute("DROP PUBLICATION IF EXISTS " + SLOT);
     }
