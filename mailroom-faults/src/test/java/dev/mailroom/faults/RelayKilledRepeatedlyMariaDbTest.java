@@ -4,7 +4,7 @@ import dev.mailroom.testkit.db.TestDatabase;
 import dev.mailroom.testkit.db.TestDatabases;
 
 /** Scenario a on MariaDB, where the relay polls (no LISTEN/NOTIFY). */
-class RelayKilledRepeatedlyMariaDbTest extends RelayKilledRepeatedlyTest {
+class RelayKilledRepeatedlyMariaDbTest extends RelayKilledRepeatedlyTest implements ClaimModesOfTheDatabase.OnMariaDb {
 
     @Override
     TestDatabase openDatabase() {

@@ -3,7 +3,7 @@ package dev.mailroom.faults;
 import dev.mailroom.relay.ClaimMode;
 import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ArgumentsSource;
 
 /** Scenario a: the only relay SIGKILLed at random moments while events flow, restarted each time. */
 class RelayKilledRepeatedlyTest extends FaultScenario {
@@ -12,7 +12,7 @@ class RelayKilledRepeatedlyTest extends FaultScenario {
     private static final int MIN_KILLS = 3;
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(ClaimMode.class)
+    @ArgumentsSource(ClaimModesOfTheDatabase.class)
     void aRelayKilledAtRandomMomentsLosesNothingAndKeepsEveryKeysOrder(ClaimMode mode) throws Exception {
         EventProducer producer = producer(standardPlan());
         ChildJvm relay = relay("killed-relay-1", mode, LEASE);
