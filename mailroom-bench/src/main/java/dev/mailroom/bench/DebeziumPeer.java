@@ -80,22 +80,28 @@ final class DebeziumPeer implements AutoCloseable {
      * after the engine (dropping an active slot fails); one still there after 5 s is terminated.
      */
     private void dropSlotAndPublication() throws Exception {
-        String active = "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + SLOT + "' AND active";
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (env.queryLong(active) > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        if (env.queryLong(active) > 0) {
+        if (!slotReleasedWithin(Duration.ofSeconds(5))) {
             env.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = '" + SLOT
                     + "' AND active");
-            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (env.queryLong(active) > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
+            slotReleasedWithin(Duration.ofSeconds(5));
         }
         env.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + SLOT + "'");
         env.execute("DROP PUBLICATION IF EXISTS " + SLOT);
     }
+
+    /** Polls until no walsender holds the slot (or there is none); answers whether that happened in time. */
+    private boolean slotReleasedWithin(Duration timeout) throws Exception {
+        String active = "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + SLOT + "' AND active";
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (env.queryLong(active) > 0) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+        return true;
+    }
+
 
     /** A fresh table, publication and slot, so the engine streams exactly what is inserted from now on. */
     private void resetCapture() throws Exception {
