@@ -4,7 +4,6 @@ import dev.mailroom.jdbc.dialect.PartitionLeaseSql;
 import dev.mailroom.jdbc.store.PartitionLeases;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -136,10 +135,5 @@ final class PartitionKeeper {
         free.forEach(owned::remove);
         givingBack.removeAll(free);
         LOG.debug("Relay {} freed partitions {}", owner, free);
-    }
-
-    /** The partitions leased now (for tests and logs). */
-    Set<Integer> owned() {
-        return Collections.unmodifiableSet(owned.keySet());
     }
 }
