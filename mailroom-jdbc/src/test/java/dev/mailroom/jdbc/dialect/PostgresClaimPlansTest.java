@@ -6,6 +6,10 @@ import dev.mailroom.event.OutboxEvent;
 import dev.mailroom.jdbc.OutboxFixture;
 import dev.mailroom.testkit.db.TestDatabase;
 import dev.mailroom.testkit.db.WithPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,5 +81,78 @@ class PostgresClaimPlansTest {
                 500)).doesNotContain("Seq Scan");
         assertThat(outbox.explainClaimAfter(indexed, sql.lock(), 500)).doesNotContain("Seq Scan");
         assertThat(outbox.explainClaimAfter(indexed, sql.claim(), "relay", 30_000L, 500)).doesNotContain("Seq Scan");
+    }
+
+    /**
+     * The same hazard one step on: with sequential scans off, a generic plan made while the table was
+     * empty probes each candidate's key through the primary key ({@code id < o.id}), every older row
+     * including the delivered history: seconds per claim in the benchmark's latency run (a new
+     * table fills faster than autovacuum analyzes it). Claims are planned for the table as it is.
+     */
+    @Test
+    void aClaimPreparedOnAnEmptyTableIsPlannedAgainOnceTheTableGrew(TestDatabase database) throws Exception {
+        outbox.execute("VACUUM ANALYZE orders_outbox");
+        outbox.execute("ALTER TABLE orders_outbox SET (autovacuum_enabled = false)");
+        try (Connection relay = database.dataSource().getConnection();
+             Connection prevented = database.dataSource().getConnection()) {
+            String lock = numberedParameters(new PostgresOutboxSql(OutboxFixture.ORDERS.table()).lockInKeyOrder(false));
+            for (Connection connection : List.of(relay, prevented)) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("PREPARE claim(int, int) AS " + lock);
+                }
+            }
+            for (int i = 0; i < 8; i++) {
+                planOfClaim(relay, true);
+                planOfClaim(prevented, false);
+            }
+            List<OutboxEvent> events = new ArrayList<>();
+            for (int i = 0; i < 20_000; i++) {
+                events.add(OutboxFixture.event("key-" + (i % 1000)));
+            }
+            outbox.publishCommitted(events);
+            outbox.execute("UPDATE orders_outbox SET status = 'published' WHERE id <= (SELECT min(id) + 19000 FROM orders_outbox)");
+
+            String probeByPrimaryKey = "Index Cond: (id < o.id)";
+            assertThat(planOfClaim(prevented, false)).as("the plan the setting prevents").contains(probeByPrimaryKey);
+            assertThat(planOfClaim(relay, true)).contains("orders_outbox_key_order_idx").doesNotContain(probeByPrimaryKey);
+        } finally {
+            outbox.execute("ALTER TABLE orders_outbox RESET (autovacuum_enabled)");
+        }
+    }
+
+    /** EXPLAIN of the prepared claim in a claim transaction of the relay's settings (or with sequential scans off only). */
+    private static String planOfClaim(Connection connection, boolean relaySettings) throws SQLException {
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+            if (relaySettings) {
+                SqlDialect.postgresql().beginRelayTransaction(connection, new RelayTransaction(true, false, null));
+            } else {
+                statement.execute("SET LOCAL enable_seqscan TO OFF");
+            }
+            StringBuilder plan = new StringBuilder();
+            try (ResultSet rs = statement.executeQuery("EXPLAIN EXECUTE claim(2000, 500)")) {
+                while (rs.next()) {
+                    plan.append(rs.getString(1)).append('\n');
+                }
+            }
+            statement.execute("EXECUTE claim(2000, 500)");
+            return plan.toString();
+        } finally {
+            connection.rollback();
+            connection.setAutoCommit(true);
+        }
+    }
+
+    private static String numberedParameters(String jdbcSql) {
+        StringBuilder numbered = new StringBuilder();
+        int parameter = 0;
+        for (char c : jdbcSql.toCharArray()) {
+            if (c == '?') {
+                numbered.append('$').append(++parameter);
+            } else {
+                numbered.append(c);
+            }
+        }
+        return numbered.toString();
     }
 }
