@@ -179,6 +179,19 @@ public abstract class OutboxOperations {
         }
     }
 
+    /**
+     * Settles the published rows of a row-lock batch (rows this transaction locked: published, or
+     * deleted with {@code delete}) and removes the batch's claim record; two statements unless the
+     * dialect writes both in one.
+     */
+    public void settleLocked(Connection connection, Collection<Long> published, long recordId, boolean delete)
+            throws SQLException {
+        if (!published.isEmpty()) {
+            markPublished(connection, published, null, delete);
+        }
+        forgetClaim(connection, recordId);
+    }
+
     /** Removes a claim record. */
     public void forgetClaim(Connection connection, long recordId) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql.claimJournal().forget())) {

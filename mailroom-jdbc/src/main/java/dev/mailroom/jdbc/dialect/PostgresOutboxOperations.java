@@ -123,6 +123,21 @@ final class PostgresOutboxOperations extends OutboxOperations {
         }
     }
 
+    /** One statement: the claim record is deleted in a {@code WITH} of the update (or delete) of the rows. */
+    @Override
+    public void settleLocked(Connection connection, Collection<Long> published, long recordId, boolean delete)
+            throws SQLException {
+        if (published.isEmpty()) {
+            forgetClaim(connection, recordId);
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(sql.settleLocked(delete))) {
+            statement.setLong(1, recordId);
+            statement.setArray(2, ids(connection, published));
+            statement.executeUpdate();
+        }
+    }
+
     @Override
     public Map<Long, OutboxState> markFailed(Connection connection, List<FailedAttempt> failures, String owner)
             throws SQLException {

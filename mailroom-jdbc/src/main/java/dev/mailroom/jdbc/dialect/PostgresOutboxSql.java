@@ -45,6 +45,8 @@ final class PostgresOutboxSql implements OutboxSql {
     private final String lockInKeyOrder;
     private final String lockInKeyOrderHolding;
     private final String markLockedPublished;
+    private final String settleLockedPublished;
+    private final String settleLockedDeleted;
     private final String anyDuePending;
     private final String deleteLockedPublished;
     private final String deletePublished;
@@ -99,6 +101,10 @@ final class PostgresOutboxSql implements OutboxSql {
         this.deletePublished = "DELETE FROM " + table + " WHERE id = ANY(?)" + guard(PUBLISHED) + " AND lease_owner = ?";
         this.markLockedPublished = "UPDATE " + table + " SET status = " + q(PUBLISHED) + ", published_at = now(),"
                 + " updated_at = now() WHERE id = ANY(?)" + guard(PUBLISHED);
+        // settling a row-lock batch in one statement: its claim record goes with it (record id, then row ids)
+        String forgetRecord = "WITH forgotten AS (DELETE FROM " + table + "_claims WHERE id = ?) ";
+        this.settleLockedPublished = forgetRecord + markLockedPublished;
+        this.settleLockedDeleted = forgetRecord + deleteLockedPublished;
         // a failed row-locked attempt never left pending: it stays there (or goes dead at max attempts)
         this.markLockedFailed = "UPDATE " + table + " t SET " + FAILED_ATTEMPT + ","
                 + " next_attempt_at = now() + f.delay_ms" + MILLIS + ", last_error = f.error, updated_at = now()"
@@ -149,7 +155,10 @@ final class PostgresOutboxSql implements OutboxSql {
         this.findByEventId = "SELECT " + COLUMNS + " FROM " + table + " WHERE event_id = ?";
         this.findById = "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ?";
         String claims = table + "_claims";
-        this.claimJournal = new ClaimJournalSql("INSERT INTO " + claims + " (row_ids) VALUES (?::bigint[])",
+        // the record commits on its own in one round trip, asynchronously whatever the store's setting: it
+        // matters when a relay dies while the database lives; a database crash loses the claim with it
+        this.claimJournal = new ClaimJournalSql("WITH asynchronous AS (SELECT set_config('synchronous_commit', 'off',"
+                + " true)) INSERT INTO " + claims + " (row_ids) SELECT ?::bigint[] FROM asynchronous",
                 "SELECT id FROM " + claims + " WHERE id = ? FOR UPDATE", "DELETE FROM " + claims + " WHERE id = ?",
                 "SELECT id, row_ids FROM " + claims + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED");
         // rows another claimer holds are passed by: their claim is alive, or a later one took them
@@ -315,6 +324,10 @@ final class PostgresOutboxSql implements OutboxSql {
 
     String markLockedPublished() {
         return markLockedPublished;
+    }
+
+    String settleLocked(boolean delete) {
+        return delete ? settleLockedDeleted : settleLockedPublished;
     }
 
     String markLockedFailed() {

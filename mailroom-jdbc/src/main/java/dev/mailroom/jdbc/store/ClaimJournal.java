@@ -16,8 +16,9 @@ import java.util.List;
  * transaction holds counts one attempt for each of its rows still pending and free (dead at max
  * attempts, holding its key under {@code HOLD_KEY}), then removes it.
  *
- * <p>Costs per batch: one insert in its own transaction, and in the batch's one read of the
- * (usually no) unheld records, one locking read of its own record and one delete.
+ * <p>Costs per batch: one insert committed on its own (one round trip), and in the batch's one
+ * read of the (usually no) unheld records, one locking read of its own record, and its delete,
+ * written with the batch's settlement where the dialect can (PostgreSQL).
  */
 final class ClaimJournal {
 
@@ -73,15 +74,10 @@ final class ClaimJournal {
      */
     long record(Connection claim, List<OutboxRow> rows) throws SQLException {
         List<Long> ids = rows.stream().map(OutboxRow::id).toList();
-        long record = transactions.relayStatement("record claim", connection -> operations.recordClaim(connection, ids));
+        long record = transactions.autoCommitted("record claim", connection -> operations.recordClaim(connection, ids));
         if (!operations.holdClaim(claim, record)) {
             throw new SQLException("the claim journal's record " + record + " vanished before its claim held it");
         }
         return record;
-    }
-
-    /** Removes the record of a batch in the transaction that settles it. */
-    void forget(Connection settling, long record) throws SQLException {
-        operations.forgetClaim(settling, record);
     }
 }

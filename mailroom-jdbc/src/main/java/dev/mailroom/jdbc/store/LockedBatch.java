@@ -26,7 +26,6 @@ public final class LockedBatch implements AutoCloseable {
     private final StoreTransactions.OpenTransaction transaction;
     private final long record;
     private final OutboxOperations operations;
-    private final ClaimJournal journal;
     private final StoreTransactions transactions;
     private final RetryPolicy retryPolicy;
     private final boolean deletePublished;
@@ -35,12 +34,11 @@ public final class LockedBatch implements AutoCloseable {
     private boolean open;
 
     LockedBatch(StoreTransactions.OpenTransaction transaction, long record, OutboxOperations operations,
-                ClaimJournal journal, StoreTransactions transactions, RetryPolicy retryPolicy, boolean deletePublished, List<OutboxRow> rows,
+                StoreTransactions transactions, RetryPolicy retryPolicy, boolean deletePublished, List<OutboxRow> rows,
                 Optional<Duration> nextDueIn) {
         this.transaction = transaction;
         this.record = record;
         this.operations = operations;
-        this.journal = journal;
         this.transactions = transactions;
         this.retryPolicy = retryPolicy;
         this.deletePublished = deletePublished;
@@ -77,12 +75,9 @@ public final class LockedBatch implements AutoCloseable {
         try {
             return run("settle", () -> {
                 Connection connection = transaction.connection();
-                if (!published.isEmpty()) {
-                    operations.markPublished(connection, published, null, deletePublished);
-                }
                 Map<Long, OutboxState> states = failures.isEmpty() ? Map.of()
                         : operations.markFailed(connection, LeasedRows.attempts(failures, retryPolicy), null);
-                journal.forget(connection, record);
+                operations.settleLocked(connection, published, record, deletePublished);
                 connection.commit();
                 return states;
             });

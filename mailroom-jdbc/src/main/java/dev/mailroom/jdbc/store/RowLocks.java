@@ -83,7 +83,7 @@ final class RowLocks {
 
     private LockedBatch batch(StoreTransactions.OpenTransaction open, long record, List<OutboxRow> rows,
                               Optional<Duration> nextDue) {
-        return new LockedBatch(open, record, operations, journal, transactions, retryPolicy, deletePublished, rows,
+        return new LockedBatch(open, record, operations, transactions, retryPolicy, deletePublished, rows,
                 nextDue);
     }
 }

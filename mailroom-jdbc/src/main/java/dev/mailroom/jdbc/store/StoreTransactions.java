@@ -66,6 +66,14 @@ final class StoreTransactions {
         if (dialect.singleStatementNeedsTransaction(settings)) {
             return relay(operation, false, work);
         }
+        return autoCommitted(operation, work);
+    }
+
+    /**
+     * One statement in auto-commit, one round trip, with the server's commit settings (a statement
+     * may choose its own, as the PostgreSQL claim journal's record does).
+     */
+    <T> T autoCommitted(String operation, Transactions.SqlWork<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             if (!connection.getAutoCommit()) {
                 connection.setAutoCommit(true);

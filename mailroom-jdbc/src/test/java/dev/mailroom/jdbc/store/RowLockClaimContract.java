@@ -63,6 +63,7 @@ abstract class RowLockClaimContract {
             states = batch.settle(List.of(), List.of(new DeliveryFailure(batch.rows().get(0), "broker down")));
         }
         assertThat(states).containsExactly(Map.entry(1L, OutboxState.PENDING));
+        assertThat(claimRecords()).as("a batch settled with failures only leaves no record").isZero();
         assertThat(rows("id = 1 AND status = 'pending' AND attempts = 1 AND last_error = 'broker down'"
                 + " AND next_attempt_at > " + outbox.sql.now())).isOne();
         try (LockedBatch waiting = store.lockOrNextDue(10, true)) {
@@ -189,6 +190,7 @@ abstract class RowLockClaimContract {
         try (LockedBatch batch = deleting.lockOrNextDue(2, false)) {
             batch.settle(List.of(1L), List.of(new DeliveryFailure(batch.rows().get(1), "broker down")));
         }
+        assertThat(claimRecords()).isZero();
         List<OutboxRow> leased = deleting.claim("lease-relay", 10, Duration.ofMinutes(1));
         assertThat(ids(leased)).containsExactly(3L, 4L);
         assertThat(deleting.markPublished("other-relay", List.of(3L))).as("fenced on the lease owner").isZero();
