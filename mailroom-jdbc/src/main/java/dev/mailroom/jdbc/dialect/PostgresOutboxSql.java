@@ -101,10 +101,6 @@ final class PostgresOutboxSql implements OutboxSql {
         this.deletePublished = "DELETE FROM " + table + " WHERE id = ANY(?)" + guard(PUBLISHED) + " AND lease_owner = ?";
         this.markLockedPublished = "UPDATE " + table + " SET status = " + q(PUBLISHED) + ", published_at = now(),"
                 + " updated_at = now() WHERE id = ANY(?)" + guard(PUBLISHED);
-        // settling a row-lock batch in one statement: its claim record goes with it (record id, then row ids)
-        String forgetRecord = "WITH forgotten AS (DELETE FROM " + table + "_claims WHERE id = ?) ";
-        this.settleLockedPublished = forgetRecord + markLockedPublished;
-        this.settleLockedDeleted = forgetRecord + deleteLockedPublished;
         // a failed row-locked attempt never left pending: it stays there (or goes dead at max attempts)
         this.markLockedFailed = "UPDATE " + table + " t SET " + FAILED_ATTEMPT + ","
                 + " next_attempt_at = now() + f.delay_ms" + MILLIS + ", last_error = f.error, updated_at = now()"
@@ -161,6 +157,10 @@ final class PostgresOutboxSql implements OutboxSql {
                 + " true)) INSERT INTO " + claims + " (row_ids) SELECT ?::bigint[] FROM asynchronous",
                 "SELECT id FROM " + claims + " WHERE id = ? FOR UPDATE", "DELETE FROM " + claims + " WHERE id = ?",
                 "SELECT id, row_ids FROM " + claims + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED");
+        // settling a row-lock batch in one statement: its claim record goes with it (record id, then row ids)
+        String forgetRecord = "WITH forgotten AS (" + claimJournal.forget() + ") ";
+        this.settleLockedPublished = forgetRecord + markLockedPublished;
+        this.settleLockedDeleted = forgetRecord + deleteLockedPublished;
         // rows another claimer holds are passed by: their claim is alive, or a later one took them
         this.countLostClaim = "UPDATE " + table + " t SET " + FAILED_ATTEMPT + ", next_attempt_at = now(),"
                 + " last_error = ?, updated_at = now() WHERE t.id = ANY(ARRAY(SELECT id FROM " + table

@@ -11,7 +11,7 @@ import java.util.List;
  * whose relay died while holding it count. A row-lock claim changes no row, so when its relay dies
  * (or loses its connection) the database rolls the claim back and nothing remembers the attempt: an
  * event that kills the relay each time it is sent would be sent forever. So a claim records its
- * rows here in a short transaction of its own before they are sent, and keeps the record locked
+ * rows here, committed on its own before they are sent, and keeps the record locked
  * until the transaction that settles the batch removes it. A later claim that finds a record no
  * transaction holds counts one attempt for each of its rows still pending and free (dead at max
  * attempts, holding its key under {@code HOLD_KEY}), then removes it.

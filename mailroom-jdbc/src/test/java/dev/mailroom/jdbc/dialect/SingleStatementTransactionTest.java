@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** Which relay settings make one bookkeeping statement (the claim journal's record) need a transaction. */
+/** Which relay settings make one bookkeeping statement (an abandoned partition batch's journal delete) need a transaction. */
 class SingleStatementTransactionTest {
 
     @Test

@@ -16,8 +16,8 @@ class RowLockClaimPostgresTest extends RowLockClaimContract {
 
     /**
      * Round trips are what a claim costs at low rates, where a claim follows each commit: a batch is
-     * claimed in five statements and settled in two (seven and three before) (the claim journal's record is one self-committing
-     * statement, and it is removed in the statement that settles the rows).
+     * claimed in five statements and settled in two (seven and three before): the claim journal's
+     * record is one self-committing statement, and it is removed in the statement that settles the rows.
      */
     @Test
     void aRelayBatchIsClaimedInFiveRoundTripsAndSettledInTwo(TestDatabase database) throws Exception {
