@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -120,6 +121,67 @@ class PostgresClaimPlansTest {
         }
     }
 
+    /**
+     * Not only claims: the settlement of a batch claimed without row locks (partition leases, leases)
+     * runs {@code UPDATE ... WHERE id = ANY(?)} in a transaction of its own. Prepared while the table
+     * was empty, its generic plan scans the whole table for a handful of ids (the partition-leased
+     * relay's settlement grew from under 1 ms to tens of ms over a latency run); every relay
+     * transaction plans for the table as it is.
+     */
+    @Test
+    void aSettlementPreparedOnAnEmptyTableIsPlannedAgainOnceTheTableGrew(TestDatabase database) throws Exception {
+        outbox.execute("VACUUM ANALYZE orders_outbox");
+        outbox.execute("ALTER TABLE orders_outbox SET (autovacuum_enabled = false)");
+        try (Connection relay = database.dataSource().getConnection();
+             Connection prevented = database.dataSource().getConnection()) {
+            String settle = numberedParameters(new PostgresOutboxSql(OutboxFixture.ORDERS.table()).markLockedPublished());
+            for (Connection connection : List.of(relay, prevented)) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("PREPARE settle(bigint[]) AS " + settle);
+                }
+            }
+            for (int i = 0; i < 8; i++) {
+                planOfSettlement(relay, true, "{1,2,3}");
+                planOfSettlement(prevented, false, "{1,2,3}");
+            }
+            outbox.publishCommitted(20_000);
+            long newest = outbox.queryLong("SELECT max(id) FROM orders_outbox");
+            String ids = "{" + (newest - 2) + "," + (newest - 1) + "," + newest + "}";
+
+            assertThat(planOfSettlement(prevented, false, ids)).as("the plan the setting prevents").contains("Seq Scan");
+            assertThat(planOfSettlement(relay, true, ids)).contains("orders_outbox_pkey").doesNotContain("Seq Scan");
+        } finally {
+            outbox.execute("ALTER TABLE orders_outbox RESET (autovacuum_enabled)");
+        }
+    }
+
+    /** EXPLAIN of the prepared settlement in a settling transaction of the relay's settings (or with none). */
+    private static String planOfSettlement(Connection connection, boolean relaySettings, String ids) throws SQLException {
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+            if (relaySettings) {
+                SqlDialect.postgresql().beginRelayTransaction(connection, new RelayTransaction(false, true,
+                        Duration.ofSeconds(30)));
+            }
+            String plan = explain(statement, "EXECUTE settle('" + ids + "')");
+            statement.execute("EXECUTE settle('" + ids + "')");
+            return plan;
+        } finally {
+            connection.rollback();
+            connection.setAutoCommit(true);
+        }
+    }
+
+    private static String explain(Statement statement, String sql) throws SQLException {
+        StringBuilder plan = new StringBuilder();
+        try (ResultSet rs = statement.executeQuery("EXPLAIN " + sql)) {
+            while (rs.next()) {
+                plan.append(rs.getString(1)).append('\n');
+            }
+        }
+        return plan.toString();
+    }
+
     /** EXPLAIN of the prepared claim in a claim transaction of the relay's settings (or with sequential scans off only). */
     private static String planOfClaim(Connection connection, boolean relaySettings) throws SQLException {
         connection.setAutoCommit(false);
@@ -129,14 +191,9 @@ class PostgresClaimPlansTest {
             } else {
                 statement.execute("SET LOCAL enable_seqscan TO OFF");
             }
-            StringBuilder plan = new StringBuilder();
-            try (ResultSet rs = statement.executeQuery("EXPLAIN EXECUTE claim(2000, 500)")) {
-                while (rs.next()) {
-                    plan.append(rs.getString(1)).append('\n');
-                }
-            }
+            String plan = explain(statement, "EXECUTE claim(2000, 500)");
             statement.execute("EXECUTE claim(2000, 500)");
-            return plan.toString();
+            return plan;
         } finally {
             connection.rollback();
             connection.setAutoCommit(true);
