@@ -2,7 +2,6 @@ package dev.mailroom.relay;
 
 import dev.mailroom.jdbc.StoreException;
 import dev.mailroom.jdbc.store.DeliveryFailure;
-import dev.mailroom.jdbc.store.OutboxCounts;
 import dev.mailroom.jdbc.store.OutboxRow;
 import dev.mailroom.jdbc.store.OutboxStore;
 import dev.mailroom.routing.Route;
@@ -200,7 +199,7 @@ final class DeliveryCycle {
         return stopDeadlineNanos != Long.MAX_VALUE;
     }
 
-    /** Lease reaping, the backlog gauge and the heartbeat: at start, then at most every reap interval. */
+    /** Lease reaping and the heartbeat: at start, then at most every reap interval. */
     private void housekeepingIfDue() {
         long now = System.nanoTime();
         if (now - nextHousekeepingNanos < 0) {
@@ -212,9 +211,6 @@ final class DeliveryCycle {
         if (reclaimed > 0) {
             LOG.info("Relay {} reclaimed {} rows whose lease expired", settings.owner(), reclaimed);
         }
-        OutboxCounts counts = store.counts();
-        metrics.backlog(counts.count(OutboxState.PENDING) + counts.count(OutboxState.SENDING),
-                counts.oldestUndeliveredAge().orElse(Duration.ZERO));
     }
 
     private void dispatch(Claims.Batch claim, long claimedAt) {

@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Operators.</b> Each instance records a heartbeat (instance id, service, host, claim mode) in
  * {@code mailroom_relay_instances} every reap interval and marks it stopped when closed; with a
  * {@linkplain Builder#retention retention age}, a loop of its own deletes delivered rows older
- * than it in small batches.
+ * than it in small batches. With a meter registry, another loop reads the backlog gauges every
+ * reap interval from the pending and sending rows only.
  *
  * <p><b>Delivery.</b> A batch is sent without waiting between sends; then successes are marked
  * published in one statement and failures recorded in another (attempts + 1, backoff from the
@@ -82,6 +83,8 @@ public final class Relay implements AutoCloseable {
     private final DeliveryCycle cycle;
     private final BackgroundLoop loop;
     private final BackgroundLoop retention;
+    /** Reads the backlog for the gauges; null without a meter registry. */
+    private final BackgroundLoop gauge;
     private final Heartbeat heartbeat;
     private final NotificationListener listener;
     private AutoCloseable publishSignals;
@@ -113,6 +116,8 @@ public final class Relay implements AutoCloseable {
                 : new Retention(store, builder.retention, builder.retentionInterval, settings.owner());
         this.retention = deleting == null ? null : BackgroundLoop.scheduled("mailroom-retention-" + service.name(),
                 builder.retentionInterval, ERROR_BACKOFF, deleting::runOnce);
+        this.gauge = metrics == RelayMetrics.NOOP ? null : BackgroundLoop.scheduled("mailroom-backlog-" + service.name(),
+                settings.reapInterval(), ERROR_BACKOFF, new BacklogGauge(store, metrics, settings.reapInterval())::runOnce);
         this.loop = BackgroundLoop.scheduled("mailroom-relay-" + service.name(), settings.fallbackPoll(),
                 ERROR_BACKOFF, cycle::runOnce);
         this.listener = settings.listen()
@@ -143,6 +148,9 @@ public final class Relay implements AutoCloseable {
         loop.start();
         if (retention != null) {
             retention.start();
+        }
+        if (gauge != null) {
+            gauge.start();
         }
         if (listener != null) {
             listener.start();
@@ -189,6 +197,9 @@ public final class Relay implements AutoCloseable {
         closeQuietly(publishSignals);
         if (retention != null) {
             retention.close();
+        }
+        if (gauge != null) {
+            gauge.close();
         }
         cycle.stopBy(System.nanoTime() + settings.shutdownTimeout().toNanos());
         if (loop.stop(settings.shutdownTimeout().plusSeconds(5))) {

@@ -70,6 +70,7 @@ final class MariaDbOutboxSql implements OutboxSql {
     private final String lockByEventId;
     private final String markConsumed;
     private final String countByState;
+    private final String countUndelivered;
     private final String oldestUndeliveredAge;
     private final String nextDueIn;
     private final String anyRetryWaiting;
@@ -108,6 +109,8 @@ final class MariaDbOutboxSql implements OutboxSql {
         this.markConsumed = "UPDATE " + table + " SET status = " + q(CONSUMED) + ", consumed_time = " + NOW + ", "
                 + CLEAR_LEASE + " WHERE event_id = ?" + guard(CONSUMED);
         this.countByState = "SELECT status, COUNT(*) FROM " + table + " GROUP BY status";
+        // a range of the status index: the delivered history is never read
+        this.countUndelivered = "SELECT COUNT(*) FROM " + table + " WHERE status IN (" + q(PENDING) + ", " + q(SENDING) + ")";
         this.oldestUndeliveredAge = "SELECT TIMESTAMPDIFF(MICROSECOND, MIN(created), " + NOW + ") / 1000000 FROM ("
                 + "(SELECT created_at AS created FROM " + table + " WHERE status = " + q(PENDING)
                 + " ORDER BY id LIMIT 1) UNION ALL (SELECT MIN(created_at) FROM " + table
@@ -338,6 +341,11 @@ final class MariaDbOutboxSql implements OutboxSql {
     @Override
     public String countByState() {
         return countByState;
+    }
+
+    @Override
+    public String countUndelivered() {
+        return countUndelivered;
     }
 
     @Override

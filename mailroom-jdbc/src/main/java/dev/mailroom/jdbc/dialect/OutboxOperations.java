@@ -264,6 +264,15 @@ public abstract class OutboxOperations {
         return byState;
     }
 
+    /** The number of undelivered (pending or sending) rows. */
+    public long countUndelivered(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.countUndelivered());
+             ResultSet rs = statement.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** Age of the oldest undelivered (pending or sending) row. */
     public Optional<Duration> oldestUndeliveredAge(Connection connection) throws SQLException {
         return seconds(connection, sql.oldestUndeliveredAge());

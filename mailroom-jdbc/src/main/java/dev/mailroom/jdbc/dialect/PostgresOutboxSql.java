@@ -60,6 +60,7 @@ final class PostgresOutboxSql implements OutboxSql {
     private final String renew;
     private final String deleteFinished;
     private final String countByState;
+    private final String countUndelivered;
     private final String oldestUndeliveredAge;
     private final String findByEventId;
     private final String findById;
@@ -136,6 +137,9 @@ final class PostgresOutboxSql implements OutboxSql {
                 + " WHERE status IN (" + list(Set.of(PUBLISHED, CONSUMED, DISCARDED)) + ")"
                 + " AND updated_at < now() - ?" + MILLIS + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED))";
         this.countByState = "SELECT status, count(*) FROM " + table + " GROUP BY status";
+        // two partial indexes (pending ids, sending leases): the delivered history is never read
+        this.countUndelivered = "SELECT (SELECT count(*) FROM " + table + " WHERE status = " + q(PENDING) + ")"
+                + " + (SELECT count(*) FROM " + table + " WHERE status = " + q(SENDING) + ")";
         this.oldestUndeliveredAge = "SELECT extract(epoch FROM now() - min(created_at)) FROM ("
                 + "(SELECT created_at FROM " + table + " WHERE status = " + q(PENDING) + " ORDER BY id LIMIT 1)"
                 + " UNION ALL (SELECT min(created_at) FROM " + table + " WHERE status = " + q(SENDING) + ")) oldest";
@@ -376,6 +380,11 @@ final class PostgresOutboxSql implements OutboxSql {
     @Override
     public String countByState() {
         return countByState;
+    }
+
+    @Override
+    public String countUndelivered() {
+        return countUndelivered;
     }
 
     @Override

@@ -33,6 +33,11 @@ final class Maintenance {
                 Map.copyOf(operations.countByState(connection)), operations.oldestUndeliveredAge(connection)));
     }
 
+    OutboxBacklog backlog() {
+        return transactions.retrying("backlog", connection -> new OutboxBacklog(
+                operations.countUndelivered(connection), operations.oldestUndeliveredAge(connection)));
+    }
+
     Optional<Duration> nextDueIn() {
         return transactions.retrying("next due", operations::nextDueIn);
     }

@@ -302,9 +302,17 @@ public final class OutboxStore {
         return maintenance.deleteFinishedOlderThan(age, batchSize);
     }
 
-    /** Counts per state and the age of the oldest undelivered row. */
+    /**
+     * Counts per state and the age of the oldest undelivered row. Counting the delivered states reads
+     * the whole table, history included: for operators, not for a gauge polled every few seconds.
+     */
     public OutboxCounts counts() {
         return maintenance.counts();
+    }
+
+    /** The undelivered rows and the age of the oldest, read from the pending and sending rows only. */
+    public OutboxBacklog backlog() {
+        return maintenance.backlog();
     }
 
     /**

@@ -296,6 +296,12 @@ abstract class OutboxStoreTransitionsContract {
         assertThat(counts.count(OutboxState.CONSUMED)).isZero();
         assertThat(counts.oldestUndeliveredAge()).hasValueSatisfying(age ->
                 assertThat(age).isBetween(Duration.ofSeconds(89), Duration.ofSeconds(120)));
+
+        OutboxBacklog backlog = store.backlog();
+        assertThat(backlog.undelivered()).as("sending row 2 and pending row 4; published row 1 and dead row 3 are not counted")
+                .isEqualTo(2);
+        assertThat(backlog.oldestUndeliveredAge()).hasValueSatisfying(age ->
+                assertThat(age).isBetween(Duration.ofSeconds(89), Duration.ofSeconds(120)));
     }
 
     @Test
