@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Wake-up.</b> On PostgreSQL a dedicated connection {@code LISTEN}s on the service's channel;
  * every commit that inserted rows wakes the claim loop within milliseconds. A fallback poll
  * (default 30 s) covers lost notifications. An idle relay sends no query besides that poll and its
- * housekeeping every reap interval (heartbeat, expired leases, the backlog gauge). Where
+ * housekeeping every reap interval (heartbeat, expired leases; with a meter registry, the backlog
+ * gauges on a thread of their own). Where
  * the database does not notify (MariaDB), the relay polls adaptively: every 5 ms while it finds
  * rows, doubling up to 500 ms while it finds none, and back to 5 ms as soon as a publisher in the
  * same JVM writes to its table ({@link Builder#pollInterval}).
@@ -198,9 +199,6 @@ public final class Relay implements AutoCloseable {
         if (retention != null) {
             retention.close();
         }
-        if (gauge != null) {
-            gauge.close();
-        }
         cycle.stopBy(System.nanoTime() + settings.shutdownTimeout().toNanos());
         if (loop.stop(settings.shutdownTimeout().plusSeconds(5))) {
             try {
@@ -217,6 +215,10 @@ public final class Relay implements AutoCloseable {
                     settings.owner(), settings.shutdownTimeout());
         }
         heartbeat.stopped();
+        if (gauge != null) {
+            // last: while the database does not answer, its reading may hold it up to the connection timeout
+            gauge.close();
+        }
         LOG.info("Relay {} stopped", settings.owner());
     }
 

@@ -77,7 +77,7 @@ abstract class RelayDeliveryContract extends EmptyOutboxContract {
         List<Envelope> received = Collections.synchronizedList(new ArrayList<>());
         InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, received::add);
         outbox.publish(2, "waiting-", 2);
-        outbox.execute("UPDATE orders_outbox SET attempts = 1, next_attempt_at = CURRENT_TIMESTAMP + INTERVAL '1' HOUR");
+        outbox.execute("UPDATE orders_outbox SET attempts = 1, next_attempt_at = CURRENT_TIMESTAMP + INTERVAL '30' DAY");
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (Relay relay = outbox.relay(transport).claimMode(mode).meterRegistry(meters)
                 .reapInterval(Duration.ofMillis(200)).build().start()) {

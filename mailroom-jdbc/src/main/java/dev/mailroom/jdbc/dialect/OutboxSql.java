@@ -32,7 +32,7 @@ public interface OutboxSql {
     /** Row count per status. */
     String countByState();
 
-    /** The number of rows pending or sending, read from their indexes only (never the delivered history). */
+    /** The number of rows pending or sending, meant to be served by their indexes (not the delivered history). */
     String countUndelivered();
 
     /** Seconds since the oldest undelivered (pending or sending) row was created, or null. */
