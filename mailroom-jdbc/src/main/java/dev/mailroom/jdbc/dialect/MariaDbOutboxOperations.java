@@ -243,7 +243,7 @@ final class MariaDbOutboxOperations extends OutboxOperations {
 
     @Override
     public int reclaimExpired(Connection connection, int limit) throws SQLException {
-        List<Long> expired = lockedIds(connection, sql.expiredLeases(), null, limit);
+        List<Long> expired = lockedIds(connection, sql.expiredLeases(), limit);
         if (expired.isEmpty()) {
             return 0;
         }
@@ -272,14 +272,14 @@ final class MariaDbOutboxOperations extends OutboxOperations {
     }
 
     @Override
-    public int deleteFinished(Connection connection, Duration age, int limit) throws SQLException {
-        List<Long> finished = lockedIds(connection, sql.finishedRows(), age.toMillis(), limit);
+    public DeletedRows deleteFinished(Connection connection, Duration age, long afterId, int limit) throws SQLException {
+        List<Long> finished = lockedIds(connection, sql.finishedRows(), limit, afterId, age.toMillis());
         if (finished.isEmpty()) {
-            return 0;
+            return new DeletedRows(0, afterId);
         }
         try (PreparedStatement statement = connection.prepareStatement(sql.deleteByIds(finished.size()))) {
             bindIds(statement, 1, finished);
-            return statement.executeUpdate();
+            return new DeletedRows(statement.executeUpdate(), finished.get(finished.size() - 1));
         }
     }
 
@@ -344,13 +344,13 @@ final class MariaDbOutboxOperations extends OutboxOperations {
     }
 
     /** Ids from a locking query whose parameters are an optional number, then the limit. */
-    private static List<Long> lockedIds(Connection connection, String query, Long first, int limit)
+    private static List<Long> lockedIds(Connection connection, String query, int limit, long... leading)
             throws SQLException {
         List<Long> ids = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(query)) {
             int index = 1;
-            if (first != null) {
-                statement.setLong(index++, first);
+            for (long parameter : leading) {
+                statement.setLong(index++, parameter);
             }
             statement.setInt(index, limit);
             try (ResultSet rs = statement.executeQuery()) {

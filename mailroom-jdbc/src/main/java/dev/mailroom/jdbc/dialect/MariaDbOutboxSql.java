@@ -99,7 +99,8 @@ final class MariaDbOutboxSql implements OutboxSql {
         // a row a SQL producer inserted as 'sending' without a lease counts as expired
         this.expiredLeases = "SELECT id FROM " + table + " WHERE status = " + q(SENDING) + " AND (lease_expires_at < "
                 + NOW + " OR lease_expires_at IS NULL) ORDER BY lease_expires_at LIMIT ? FOR UPDATE SKIP LOCKED";
-        this.finishedRows = "SELECT id FROM " + table + " WHERE status IN (" + list(Set.of(PUBLISHED, CONSUMED, DISCARDED)) + ")"
+        this.finishedRows = "SELECT id FROM " + table + " WHERE id > ? AND status IN ("
+                + list(Set.of(PUBLISHED, CONSUMED, DISCARDED)) + ")"
                 + " AND updated_at < " + NOW + " - INTERVAL (? * 1000) MICROSECOND ORDER BY id LIMIT ?"
                 + " FOR UPDATE SKIP LOCKED";
         this.markDead = "UPDATE " + table + " SET status = " + q(DEAD) + ", holds_key = " + KEY_HOLDING_TYPE
@@ -346,6 +347,12 @@ final class MariaDbOutboxSql implements OutboxSql {
     @Override
     public String countUndelivered() {
         return countUndelivered;
+    }
+
+    /** InnoDB's purge removes old row versions by itself; nothing to switch on. */
+    @Override
+    public String whyNotVacuumed() {
+        return "SELECT NULL";
     }
 
     @Override

@@ -140,8 +140,13 @@ public abstract class OutboxOperations {
     public abstract int renew(Connection connection, Collection<Long> ids, String owner, Duration lease)
             throws SQLException;
 
-    /** Deletes up to {@code limit} published, consumed or discarded rows last changed more than {@code age} ago. */
-    public abstract int deleteFinished(Connection connection, Duration age, int limit) throws SQLException;
+    /**
+     * Deletes up to {@code limit} published, consumed or discarded rows last changed more than
+     * {@code age} ago, the lowest ids above {@code afterId} first (rows another transaction holds are
+     * passed by); returns how many and the last id deleted, where the next batch of the pass starts.
+     */
+    public abstract DeletedRows deleteFinished(Connection connection, Duration age, long afterId, int limit)
+            throws SQLException;
 
     /** Binds row ids as the dialect's claim journal keeps them (an array, a JSON array). */
     protected abstract void bindRowIds(PreparedStatement statement, int index, List<Long> ids) throws SQLException;
@@ -270,6 +275,14 @@ public abstract class OutboxOperations {
              ResultSet rs = statement.executeQuery()) {
             rs.next();
             return rs.getLong(1);
+        }
+    }
+
+    /** Why the table's dead row versions are not removed automatically (PostgreSQL: autovacuum is off); empty when they are. */
+    public Optional<String> whyNotVacuumed(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.whyNotVacuumed());
+             ResultSet rs = statement.executeQuery()) {
+            return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
         }
     }
 

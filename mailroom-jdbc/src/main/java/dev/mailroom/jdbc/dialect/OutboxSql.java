@@ -35,6 +35,12 @@ public interface OutboxSql {
     /** The number of rows pending or sending, meant to be served by their indexes (not the delivered history). */
     String countUndelivered();
 
+    /**
+     * One row: why the table's dead row versions (one per settled or deleted row) are not removed
+     * automatically, or null when they are.
+     */
+    String whyNotVacuumed();
+
     /** Seconds since the oldest undelivered (pending or sending) row was created, or null. */
     String oldestUndeliveredAge();
 

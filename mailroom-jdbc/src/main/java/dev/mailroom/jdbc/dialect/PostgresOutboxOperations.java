@@ -205,11 +205,16 @@ final class PostgresOutboxOperations extends OutboxOperations {
     }
 
     @Override
-    public int deleteFinished(Connection connection, Duration age, int limit) throws SQLException {
+    public DeletedRows deleteFinished(Connection connection, Duration age, long afterId, int limit) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql.deleteFinished())) {
-            statement.setLong(1, age.toMillis());
-            statement.setInt(2, limit);
-            return statement.executeUpdate();
+            statement.setLong(1, afterId);
+            statement.setLong(2, age.toMillis());
+            statement.setInt(3, limit);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                int deleted = rs.getInt(1);
+                return new DeletedRows(deleted, deleted == 0 ? afterId : rs.getLong(2));
+            }
         }
     }
 

@@ -63,6 +63,7 @@ final class PostgresOutboxSql implements OutboxSql {
     private final String countByState;
     private final String countUndelivered;
     private final String oldestUndeliveredAge;
+    private final String whyNotVacuumed;
     private final String findByEventId;
     private final String findById;
     private final ClaimJournalSql claimJournal;
@@ -134,13 +135,20 @@ final class PostgresOutboxSql implements OutboxSql {
                 + " WHERE id = ANY(?)" + guard(PENDING) + " AND lease_owner = ?";
         this.renew = "UPDATE " + table + " SET lease_expires_at = now() + ?" + MILLIS + ", updated_at = now()"
                 + " WHERE id = ANY(?) AND status = " + q(SENDING) + " AND lease_owner = ?";
-        this.deleteFinished = "DELETE FROM " + table + " WHERE id = ANY(ARRAY(SELECT id FROM " + table
-                + " WHERE status IN (" + list(Set.of(PUBLISHED, CONSUMED, DISCARDED)) + ")"
-                + " AND updated_at < now() - ?" + MILLIS + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED))";
+        // from a cursor (the last id the pass deleted): each batch starts where the last one ended instead
+        // of walking the row versions every earlier batch deleted, which only vacuum removes
+        this.deleteFinished = "WITH deleted AS (DELETE FROM " + table + " WHERE id = ANY(ARRAY(SELECT id FROM " + table
+                + " WHERE id > ? AND status IN (" + list(Set.of(PUBLISHED, CONSUMED, DISCARDED)) + ")"
+                + " AND updated_at < now() - ?" + MILLIS + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)) RETURNING id)"
+                + " SELECT count(*), max(id) FROM deleted";
         this.countByState = "SELECT status, count(*) FROM " + table + " GROUP BY status";
         // two partial indexes (pending ids, sending leases): the delivered history is never read
         this.countUndelivered = "SELECT (SELECT count(*) FROM " + table + " WHERE status = " + q(PENDING) + ")"
                 + " + (SELECT count(*) FROM " + table + " WHERE status = " + q(SENDING) + ")";
+        this.whyNotVacuumed = "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_options_to_table((SELECT reloptions FROM pg_class"
+                + " WHERE oid = to_regclass('" + table + "'))) WHERE option_name = 'autovacuum_enabled'"
+                + " AND option_value IN ('false', 'off', 'no', '0')) THEN 'the table has autovacuum_enabled = false'"
+                + " WHEN current_setting('autovacuum') <> 'on' THEN 'the server runs with autovacuum = off' END";
         this.oldestUndeliveredAge = "SELECT extract(epoch FROM now() - min(created_at)) FROM ("
                 + "(SELECT created_at FROM " + table + " WHERE status = " + q(PENDING) + " ORDER BY id LIMIT 1)"
                 + " UNION ALL (SELECT min(created_at) FROM " + table + " WHERE status = " + q(SENDING) + ")) oldest";
@@ -399,6 +407,11 @@ final class PostgresOutboxSql implements OutboxSql {
     @Override
     public String countUndelivered() {
         return countUndelivered;
+    }
+
+    @Override
+    public String whyNotVacuumed() {
+        return whyNotVacuumed;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.mailroom.jdbc.store;
 
+import dev.mailroom.jdbc.dialect.DeletedRows;
 import dev.mailroom.jdbc.dialect.OutboxOperations;
 import java.time.Duration;
 import java.util.Map;
@@ -17,20 +18,31 @@ final class Maintenance {
         this.operations = operations;
     }
 
+    /**
+     * One pass of retention, in batches in id order, each starting after the last id its predecessor
+     * deleted. A row passed by (held by another transaction, or aged past the limit after the pass went
+     * by) is left to the next pass, which starts from the table's first row again.
+     */
     long deleteFinishedOlderThan(Duration age, int batchSize) {
         long total = 0;
-        int deleted;
+        // ids are the identity's unless a SQL producer chose its own, which may be zero or negative
+        DeletedRows batch = new DeletedRows(0, Long.MIN_VALUE);
         do {
-            deleted = transactions.retrying("retention",
-                    connection -> operations.deleteFinished(connection, age, batchSize));
-            total += deleted;
-        } while (deleted == batchSize);
+            long after = batch.lastId();
+            batch = transactions.retrying("retention",
+                    connection -> operations.deleteFinished(connection, age, after, batchSize));
+            total += batch.count();
+        } while (batch.count() == batchSize);
         return total;
     }
 
     OutboxCounts counts() {
         return transactions.retrying("counts", connection -> new OutboxCounts(
                 Map.copyOf(operations.countByState(connection)), operations.oldestUndeliveredAge(connection)));
+    }
+
+    Optional<String> whyNotVacuumed() {
+        return transactions.retrying("vacuum check", operations::whyNotVacuumed);
     }
 
     OutboxBacklog backlog() {

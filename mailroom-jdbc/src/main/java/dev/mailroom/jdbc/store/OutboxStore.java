@@ -310,6 +310,17 @@ public final class OutboxStore {
         return maintenance.counts();
     }
 
+    /**
+     * Why the table's dead row versions are not removed automatically, or empty when they are. Every
+     * delivered row leaves one behind (PostgreSQL updates by writing a new version), and so does every
+     * row retention deletes; on PostgreSQL only (auto)vacuum removes them. Left in place, they grow the
+     * table and its pending index, and every claim walks more of them. Present when the server runs
+     * with {@code autovacuum = off} or the table was given {@code autovacuum_enabled = false}.
+     */
+    public Optional<String> whyNotVacuumed() {
+        return maintenance.whyNotVacuumed();
+    }
+
     /** The undelivered rows and the age of the oldest, read from the pending and sending rows only. */
     public OutboxBacklog backlog() {
         return maintenance.backlog();

@@ -10,11 +10,14 @@ import dev.mailroom.retry.RetryPolicy;
 import dev.mailroom.state.OutboxState;
 import dev.mailroom.testkit.db.TestDatabase;
 import java.io.IOException;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
@@ -275,6 +278,49 @@ abstract class OutboxStoreTransitionsContract {
         assertThat(store.deleteFinishedOlderThan(Duration.ofDays(7), 2)).isEqualTo(7);
         assertThat(outbox.queryString("SELECT " + outbox.sql.idsInOrder() + " FROM orders_outbox"))
                 .as("recent published row 3, dead row 9, pending row 10 stay").isEqualTo("3,9,10");
+    }
+
+    @Test
+    void retentionPassesByARowAnotherTransactionHoldsAndTheNextPassDeletesIt() throws Exception {
+        // a SQL producer may choose its own ids, negative ones included
+        outbox.execute("INSERT INTO orders_outbox (id, event_type, payload, status) VALUES"
+                + " (-7, 'order.placed', '{}', 'published'), (-1, 'order.placed', '{}', 'published')");
+        outbox.publishCommitted(6);
+        store.markPublished("relay", ids(store.claim("relay", 6, LEASE)));
+        outbox.execute("INSERT INTO orders_outbox (id, event_type, payload, status) VALUES (100, 'order.placed', '{}', 'published')");
+        outbox.execute("UPDATE orders_outbox SET updated_at = " + outbox.sql.nowPlus(Duration.ofDays(-8)));
+        long held = outbox.queryLong("SELECT min(id) FROM orders_outbox WHERE id > 0") + 2;
+
+        try (Connection holder = outbox.database.dataSource().getConnection()) {
+            holder.setAutoCommit(false);
+            try (Statement statement = holder.createStatement()) {
+                statement.executeQuery("SELECT id FROM orders_outbox WHERE id = " + held + " FOR UPDATE").close();
+            }
+            assertThat(store.deleteFinishedOlderThan(Duration.ofDays(7), 2))
+                    .as("a pass in batches of 2 goes on past the held row").isEqualTo(8);
+            holder.rollback();
+        }
+        assertThat(outbox.queryString("SELECT " + outbox.sql.idsInOrder() + " FROM orders_outbox"))
+                .isEqualTo(String.valueOf(held));
+        assertThat(store.deleteFinishedOlderThan(Duration.ofDays(7), 2)).isEqualTo(1);
+        assertThat(outbox.count("orders_outbox")).isZero();
+    }
+
+    @Test
+    void saysWhenNothingRemovesTheTablesDeadRowVersions() throws Exception {
+        if (!outbox.dialect.name().equals("postgresql")) {
+            assertThat(store.whyNotVacuumed()).as("InnoDB purges old row versions itself").isEmpty();
+            return;
+        }
+        boolean serverVacuums = outbox.queryString("SHOW autovacuum").equals("on");
+        assertThat(store.whyNotVacuumed()).isEqualTo(serverVacuums ? Optional.empty()
+                : Optional.of("the server runs with autovacuum = off"));
+        try {
+            outbox.execute("ALTER TABLE orders_outbox SET (autovacuum_enabled = false)");
+            assertThat(store.whyNotVacuumed()).contains("the table has autovacuum_enabled = false");
+        } finally {
+            outbox.execute("ALTER TABLE orders_outbox RESET (autovacuum_enabled)");
+        }
     }
 
     @Test
