@@ -50,7 +50,7 @@ abstract class SchemaMigratorContract {
         this.scripts = MigrationScript.load(dialect.outboxMigrationsPath());
     }
 
-    private static ServiceRoute service(String name) {
+    static ServiceRoute service(String name) {
         return RouteRegistry.builder().service(name, s -> s.table(name + "_outbox").topic(name).event(name + ".x"))
                 .build().service(name);
     }
