@@ -102,6 +102,10 @@ public final class BenchMain implements Callable<Integer> {
             + " PostgreSQL with --pg-restart-command, so the Debezium peer can run.")
     boolean switchWalLevel;
 
+    @Option(names = "--switch-autovacuum", description = "If autovacuum is off on the PostgreSQL server, turn it on"
+            + " for the run (ALTER SYSTEM and a reload) and set it back at the end.")
+    boolean switchAutovacuum;
+
     @Option(names = "--pg-restart-command", description = "Restarts the local PostgreSQL (default ${DEFAULT-VALUE}).")
     String pgRestartCommand = "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql | tail -1) main restart";
 
@@ -136,8 +140,12 @@ public final class BenchMain implements Callable<Integer> {
         result.put("started_at", Instant.now().toString());
         result.put("settings", settings(db));
         String debeziumSkipped = scenarios.contains(Scenario.debezium) ? prepareLogicalDecoding(db) : null;
-        try (BenchEnvironment env = new BenchEnvironment(db, keys)) {
+        try (Autovacuum switched = switchAutovacuumOn(db);
+             BenchEnvironment env = new BenchEnvironment(db, keys)) {
             result.put("machine", machine(env));
+            if (switched != null) {
+                result.put("autovacuum", "off on this server; turned on by the harness for this run (--switch-autovacuum)");
+            }
             RelayScenarios relay = new RelayScenarios(env, relayBatch, lingerMs);
             if (scenarios.contains(Scenario.ceilings)) {
                 Map<String, Object> ceilings = new LinkedHashMap<>();
@@ -248,6 +256,16 @@ public final class BenchMain implements Callable<Integer> {
         result.put("load_average_1min_at_end", loadAverage());
         write(result);
         return 0;
+    }
+
+    /** The switch to close at the end, or null when not asked, not PostgreSQL, or autovacuum is already on. */
+    private Autovacuum switchAutovacuumOn(BenchDatabase db) throws Exception {
+        if (!switchAutovacuum || !"postgresql".equals(db.name())) {
+            return null;
+        }
+        DatabaseSettings pg = db.server();
+        return Autovacuum.isOn(pg.url(), pg.user(), pg.password()) ? null
+                : Autovacuum.switchOn(pg.url(), pg.user(), pg.password());
     }
 
     /** Null when the Debezium peer can run, else why it is skipped. */

@@ -132,8 +132,8 @@ final class PostgresBench implements BenchDatabase {
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("postgresql", env.queryString("SHOW server_version"));
         facts.put("postgresql_settings", env.queryString("SELECT string_agg(name || '=' || setting, ', ' ORDER BY name)"
-                + " FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'shared_buffers', 'wal_level',"
-                + " 'max_wal_size')"));
+                + " FROM pg_settings WHERE name IN ('autovacuum', 'fsync', 'synchronous_commit', 'shared_buffers',"
+                + " 'wal_level', 'max_wal_size')"));
         return facts;
     }
 
