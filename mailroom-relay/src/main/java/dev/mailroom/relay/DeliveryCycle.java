@@ -208,16 +208,25 @@ final class DeliveryCycle {
         }
         nextHousekeepingNanos = now + settings.reapInterval().toNanos();
         heartbeat.beat();
+        int reclaimed = store.reclaimExpiredLeases(settings.batchSize());
+        if (reclaimed > 0) {
+            LOG.info("Relay {} reclaimed {} rows whose lease expired", settings.owner(), reclaimed);
+        }
         if (!vacuumChecked) {
-            vacuumChecked = true;
+            checkVacuum();
+        }
+    }
+
+    /** Warns once when nothing removes the table's dead row versions; a check that fails is tried again next time. */
+    private void checkVacuum() {
+        try {
             store.whyNotVacuumed().ifPresent(why -> LOG.warn("Relay {}: the dead row versions of its outbox table are"
                     + " never removed ({}). Every delivered row leaves one, and so does every row retention deletes:"
                     + " the table and its pending index grow, and claims slow down as they walk them. Turn autovacuum"
                     + " on (PostgreSQL's default) or VACUUM the table on a schedule.", settings.owner(), why));
-        }
-        int reclaimed = store.reclaimExpiredLeases(settings.batchSize());
-        if (reclaimed > 0) {
-            LOG.info("Relay {} reclaimed {} rows whose lease expired", settings.owner(), reclaimed);
+            vacuumChecked = true;
+        } catch (RuntimeException e) {
+            LOG.debug("Relay {} could not check whether its table is vacuumed: {}", settings.owner(), e.toString());
         }
     }
 

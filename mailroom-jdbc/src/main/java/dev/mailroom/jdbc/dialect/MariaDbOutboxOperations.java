@@ -343,7 +343,7 @@ final class MariaDbOutboxOperations extends OutboxOperations {
         }
     }
 
-    /** Ids from a locking query whose parameters are an optional number, then the limit. */
+    /** Ids from a locking query whose parameters are the {@code leading} numbers, then the limit. */
     private static List<Long> lockedIds(Connection connection, String query, int limit, long... leading)
             throws SQLException {
         List<Long> ids = new ArrayList<>();

@@ -147,8 +147,10 @@ final class PostgresOutboxSql implements OutboxSql {
                 + " + (SELECT count(*) FROM " + table + " WHERE status = " + q(SENDING) + ")";
         this.whyNotVacuumed = "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_options_to_table((SELECT reloptions FROM pg_class"
                 + " WHERE oid = to_regclass('" + table + "'))) WHERE option_name = 'autovacuum_enabled'"
-                + " AND option_value IN ('false', 'off', 'no', '0')) THEN 'the table has autovacuum_enabled = false'"
-                + " WHEN current_setting('autovacuum') <> 'on' THEN 'the server runs with autovacuum = off' END";
+                + " AND NOT option_value::boolean) THEN 'the table has autovacuum_enabled = false'"
+                + " WHEN current_setting('autovacuum') <> 'on' THEN 'the server runs with autovacuum = off'"
+                + " WHEN current_setting('track_counts') <> 'on' THEN 'the server runs with track_counts = off,"
+                + " which autovacuum needs' END";
         this.oldestUndeliveredAge = "SELECT extract(epoch FROM now() - min(created_at)) FROM ("
                 + "(SELECT created_at FROM " + table + " WHERE status = " + q(PENDING) + " ORDER BY id LIMIT 1)"
                 + " UNION ALL (SELECT min(created_at) FROM " + table + " WHERE status = " + q(SENDING) + ")) oldest";

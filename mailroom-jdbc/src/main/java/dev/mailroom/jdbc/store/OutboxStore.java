@@ -299,6 +299,10 @@ public final class OutboxStore {
      * kept until an operator acts. Returns the number deleted.
      */
     public long deleteFinishedOlderThan(Duration age, int batchSize) {
+        Arguments.requireNonNull(age, "age");
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be at least 1, was " + batchSize);
+        }
         return maintenance.deleteFinishedOlderThan(age, batchSize);
     }
 

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.mailroom.jdbc.OutboxFixture;
+import dev.mailroom.jdbc.dialect.DeletedRows;
+import dev.mailroom.jdbc.dialect.OutboxOperations;
 import dev.mailroom.retry.RetryPolicy;
 import dev.mailroom.state.OutboxState;
 import dev.mailroom.testkit.db.TestDatabase;
@@ -278,6 +280,24 @@ abstract class OutboxStoreTransitionsContract {
         assertThat(store.deleteFinishedOlderThan(Duration.ofDays(7), 2)).isEqualTo(7);
         assertThat(outbox.queryString("SELECT " + outbox.sql.idsInOrder() + " FROM orders_outbox"))
                 .as("recent published row 3, dead row 9, pending row 10 stay").isEqualTo("3,9,10");
+    }
+
+    @Test
+    void aRetentionBatchDeletesOnlyRowsAfterItsCursorAndReturnsTheLastId() throws Exception {
+        outbox.publishCommitted(6);
+        store.markPublished("relay", ids(store.claim("relay", 6, LEASE)));
+        outbox.execute("UPDATE orders_outbox SET updated_at = " + outbox.sql.nowPlus(Duration.ofDays(-8)));
+        long third = outbox.queryLong("SELECT min(id) FROM orders_outbox") + 2;
+        OutboxOperations operations = outbox.dialect.outbox(OutboxFixture.ORDERS.table());
+        try (Connection connection = outbox.database.dataSource().getConnection()) {
+            assertThat(operations.deleteFinished(connection, Duration.ofDays(7), third, 2))
+                    .isEqualTo(new DeletedRows(2, third + 2));
+            assertThat(operations.deleteFinished(connection, Duration.ofDays(7), third + 2, 2))
+                    .isEqualTo(new DeletedRows(1, third + 3));
+            assertThat(operations.deleteFinished(connection, Duration.ofDays(7), third + 3, 2))
+                    .as("none left after the cursor: the cursor stays").isEqualTo(new DeletedRows(0, third + 3));
+        }
+        assertThat(outbox.count("orders_outbox")).as("the rows up to the cursor stay").isEqualTo(3);
     }
 
     @Test
