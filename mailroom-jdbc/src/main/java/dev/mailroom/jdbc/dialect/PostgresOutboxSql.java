@@ -130,11 +130,11 @@ final class PostgresOutboxSql implements OutboxSql {
                 // a row a SQL producer inserted as 'sending' without a lease counts as expired
                 + " AND (lease_expires_at < now() OR lease_expires_at IS NULL)"
                 + " ORDER BY lease_expires_at LIMIT ? FOR UPDATE SKIP LOCKED))"
-                + " AND status = " + q(SENDING);
+                + " AND " + inStates("status", Set.of(SENDING));
         this.release = "UPDATE " + table + " SET status = " + q(PENDING) + ", " + CLEAR_LEASE
                 + " WHERE id = ANY(?)" + guard(PENDING) + " AND lease_owner = ?";
         this.renew = "UPDATE " + table + " SET lease_expires_at = now() + ?" + MILLIS + ", updated_at = now()"
-                + " WHERE id = ANY(?) AND status = " + q(SENDING) + " AND lease_owner = ?";
+                + " WHERE id = ANY(?) AND " + inStates("status", Set.of(SENDING)) + " AND lease_owner = ?";
         // from a cursor (the last id the pass deleted): each batch starts where the last one ended instead
         // of walking the row versions every earlier batch deleted, which only vacuum removes
         this.deleteFinished = "WITH deleted AS (DELETE FROM " + table + " WHERE id = ANY(ARRAY(SELECT id FROM " + table
@@ -179,10 +179,10 @@ final class PostgresOutboxSql implements OutboxSql {
         // rows another claimer holds are passed by: their claim is alive, or a later one took them
         this.countLostClaim = "UPDATE " + table + " t SET " + FAILED_ATTEMPT + ", next_attempt_at = now(),"
                 + " last_error = ?, updated_at = now() WHERE t.id = ANY(ARRAY(SELECT id FROM " + table
-                + " WHERE id = ANY(?::bigint[]) AND status = " + q(PENDING) + " FOR UPDATE SKIP LOCKED))"
-                + " AND t.status = " + q(PENDING) + " RETURNING t.id";
-        this.anyPendingOf = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE id = ANY(?::bigint[]) AND status = "
-                + q(PENDING) + ")";
+                + " WHERE id = ANY(?::bigint[]) AND " + inStates("status", Set.of(PENDING)) + " FOR UPDATE SKIP LOCKED))"
+                + " AND " + inStates("t.status", Set.of(PENDING)) + " RETURNING t.id";
+        this.anyPendingOf = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE id = ANY(?::bigint[]) AND "
+                + inStates("status", Set.of(PENDING)) + ")";
         this.partitionLeases = partitionLeases(table);
     }
 

@@ -225,6 +225,14 @@ class PostgresClaimPlansTest {
                         .contains("orders_outbox_key_order_idx");
                 assertThat(planOf(connection, settling, settle)).contains("orders_outbox_pkey")
                         .doesNotContain("key_order_idx").doesNotContain("pending_idx");
+                // the other statements that name rows by id: a lost claim's rows, and whether any of them is pending
+                PostgresOutboxSql sql = new PostgresOutboxSql(OutboxFixture.ORDERS.table());
+                String countLost = sql.countLostClaim().replaceFirst("\\?", "'{order.placed}'")
+                        .replaceFirst("\\?", "'lost'").replaceFirst("\\?", ids.toString());
+                assertThat(planOf(connection, settling, countLost)).as(countLost).contains("orders_outbox_pkey")
+                        .doesNotContain("key_order_idx").doesNotContain("pending_idx");
+                assertThat(planOf(connection, settling, sql.anyPendingOf().replace("?", ids.toString())))
+                        .contains("orders_outbox_pkey").doesNotContain("key_order_idx").doesNotContain("pending_idx");
             }
         } finally {
             outbox.execute("ALTER TABLE orders_outbox RESET (autovacuum_enabled)");
