@@ -278,7 +278,10 @@ public abstract class OutboxOperations {
         }
     }
 
-    /** Why the table's dead row versions are not removed automatically (PostgreSQL: autovacuum is off); empty when they are. */
+    /**
+     * Why the table's dead row versions are not removed automatically (PostgreSQL: autovacuum is off
+     * for the server or the table); empty when they are.
+     */
     public Optional<String> whyNotVacuumed(Connection connection) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql.whyNotVacuumed());
              ResultSet rs = statement.executeQuery()) {

@@ -319,7 +319,8 @@ public final class OutboxStore {
      * delivered row leaves one behind (PostgreSQL updates by writing a new version), and so does every
      * row retention deletes; on PostgreSQL only (auto)vacuum removes them. Left in place, they grow the
      * table and its pending index, and every claim walks more of them. Present when the server runs
-     * with {@code autovacuum = off} or the table was given {@code autovacuum_enabled = false}.
+     * with {@code autovacuum = off} or {@code track_counts = off}, or the table was given
+     * {@code autovacuum_enabled = false}.
      */
     public Optional<String> whyNotVacuumed() {
         return maintenance.whyNotVacuumed();

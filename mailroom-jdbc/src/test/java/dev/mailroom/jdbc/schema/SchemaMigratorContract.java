@@ -199,7 +199,7 @@ abstract class SchemaMigratorContract {
         }
     }
 
-    private void execute(String statementSql) throws SQLException {
+    void execute(String statementSql) throws SQLException {
         try (Connection connection = database.dataSource().getConnection();
              Statement statement = connection.createStatement()) {
             statement.execute(statementSql);

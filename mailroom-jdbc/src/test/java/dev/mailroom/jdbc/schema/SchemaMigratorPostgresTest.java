@@ -23,10 +23,10 @@ class SchemaMigratorPostgresTest extends SchemaMigratorContract {
                 + "autovacuum_analyze_scale_factor=0.05");
 
         // before V7: the operator had tuned one of its settings already
-        execute(database, "ALTER TABLE vacuumed_outbox RESET (autovacuum_vacuum_cost_delay,"
+        execute("ALTER TABLE vacuumed_outbox RESET (autovacuum_vacuum_cost_delay,"
                 + " autovacuum_vacuum_scale_factor, autovacuum_analyze_scale_factor)");
-        execute(database, "ALTER TABLE vacuumed_outbox SET (autovacuum_vacuum_scale_factor = 0.01)");
-        execute(database, "DELETE FROM mailroom_schema_history WHERE scope = 'outbox:vacuumed_outbox' AND version = 7");
+        execute("ALTER TABLE vacuumed_outbox SET (autovacuum_vacuum_scale_factor = 0.01)");
+        execute("DELETE FROM mailroom_schema_history WHERE scope = 'outbox:vacuumed_outbox' AND version = 7");
         assertThat(migrator.migrateOutbox(service("vacuumed"))).containsExactly(7);
         assertThat(reloptions(database)).isEqualTo("autovacuum_vacuum_scale_factor=0.01,autovacuum_vacuum_cost_delay=0,"
                 + "autovacuum_analyze_scale_factor=0.05");
@@ -39,13 +39,6 @@ class SchemaMigratorPostgresTest extends SchemaMigratorContract {
                      + " WHERE oid = 'vacuumed_outbox'::regclass")) {
             assertThat(rs.next()).isTrue();
             return rs.getString(1);
-        }
-    }
-
-    private static void execute(TestDatabase database, String sql) throws SQLException {
-        try (Connection connection = database.dataSource().getConnection();
-             Statement statement = connection.createStatement()) {
-            statement.execute(sql);
         }
     }
 }
