@@ -58,7 +58,6 @@ final class DeliveryCycle {
     private final IdlePolling polling;
     private volatile long stopDeadlineNanos = Long.MAX_VALUE;
     private long nextHousekeepingNanos = System.nanoTime();
-    private boolean vacuumChecked;
     /** Batches sent and not yet settled, oldest first; touched only by the loop's thread (then by {@link #finish()}). */
     private final Deque<InFlightBatch> inFlight = new ArrayDeque<>();
 
@@ -200,7 +199,7 @@ final class DeliveryCycle {
         return stopDeadlineNanos != Long.MAX_VALUE;
     }
 
-    /** Lease reaping and the heartbeat: at start, then at most every reap interval; at start, the vacuum check. */
+    /** Lease reaping and the heartbeat: at start, then at most every reap interval. */
     private void housekeepingIfDue() {
         long now = System.nanoTime();
         if (now - nextHousekeepingNanos < 0) {
@@ -211,22 +210,6 @@ final class DeliveryCycle {
         int reclaimed = store.reclaimExpiredLeases(settings.batchSize());
         if (reclaimed > 0) {
             LOG.info("Relay {} reclaimed {} rows whose lease expired", settings.owner(), reclaimed);
-        }
-        if (!vacuumChecked) {
-            checkVacuum();
-        }
-    }
-
-    /** Warns once when nothing removes the table's dead row versions; a check that fails is tried again next time. */
-    private void checkVacuum() {
-        try {
-            store.whyNotVacuumed().ifPresent(why -> LOG.warn("Relay {}: the dead row versions of its outbox table are"
-                    + " never removed ({}). Every delivered row leaves one, and so does every row retention deletes:"
-                    + " the table and its pending index grow, and claims slow down as they walk them. Turn autovacuum"
-                    + " on (PostgreSQL's default) or VACUUM the table on a schedule.", settings.owner(), why));
-            vacuumChecked = true;
-        } catch (RuntimeException e) {
-            LOG.debug("Relay {} could not check whether its table is vacuumed: {}", settings.owner(), e.toString());
         }
     }
 

@@ -84,6 +84,7 @@ public final class Relay implements AutoCloseable {
     private final DeliveryCycle cycle;
     private final BackgroundLoop loop;
     private final BackgroundLoop retention;
+    private final OutboxStore store;
     /** Reads the backlog for the gauges; null without a meter registry. */
     private final BackgroundLoop gauge;
     private final Heartbeat heartbeat;
@@ -112,6 +113,7 @@ public final class Relay implements AutoCloseable {
         RelayMetrics metrics = builder.meterRegistry == null ? RelayMetrics.NOOP
                 : new MicrometerRelayMetrics(builder.meterRegistry, service.name());
         this.heartbeat = new Heartbeat(RelayHeartbeats.create(builder.dataSource, builder.dialect), settings);
+        this.store = store;
         this.cycle = new DeliveryCycle(settings, store, routes, transport, metrics, heartbeat);
         Retention deleting = builder.retention == null ? null
                 : new Retention(store, builder.retention, builder.retentionInterval, settings.owner());
@@ -146,6 +148,7 @@ public final class Relay implements AutoCloseable {
             topics.add(route.topic());
         }
         transport.verifyDestinations(topics);
+        warnWhenNotVacuumed();
         loop.start();
         if (retention != null) {
             retention.start();
@@ -169,6 +172,18 @@ public final class Relay implements AutoCloseable {
                 service.name(), service.table(), topics, listener != null ? "LISTEN/NOTIFY"
                         : "polling every " + settings.minPoll().toMillis() + "-" + settings.maxPoll().toMillis() + " ms");
         return this;
+    }
+
+    /** Warns when nothing removes the table's dead row versions; a check that fails is left out, never fatal. */
+    private void warnWhenNotVacuumed() {
+        try {
+            store.whyNotVacuumed().ifPresent(why -> LOG.warn("Relay {}: the dead row versions of its outbox table are"
+                    + " never removed ({}). Every delivered row leaves one, and so does every row retention deletes:"
+                    + " the table and its pending index grow, and claims slow down as they walk them. Turn autovacuum"
+                    + " on (PostgreSQL's default) or VACUUM the table on a schedule.", settings.owner(), why));
+        } catch (RuntimeException e) {
+            LOG.debug("Relay {} could not check whether its table is vacuumed: {}", settings.owner(), e.toString());
+        }
     }
 
     /** Runs the claim loop now, as a notification would. */
