@@ -56,14 +56,17 @@ final class DeliveryCycle {
     private final String source;
     /** Without notifications: the adaptive sleep when nothing was found; null when commits wake the relay. */
     private final IdlePolling polling;
+    /** Ends the loop's wait: called when a batch's sends have all completed. */
+    private final Runnable wakeLoop;
     private volatile long stopDeadlineNanos = Long.MAX_VALUE;
     private long nextHousekeepingNanos = System.nanoTime();
     /** Batches sent and not yet settled, oldest first; touched only by the loop's thread (then by {@link #finish()}). */
     private final Deque<InFlightBatch> inFlight = new ArrayDeque<>();
 
     DeliveryCycle(RelaySettings settings, OutboxStore store, RouteRegistry routes, Transport transport,
-                  RelayMetrics metrics, Heartbeat heartbeat) {
+                  RelayMetrics metrics, Heartbeat heartbeat, Runnable wakeLoop) {
         this.settings = settings;
+        this.wakeLoop = wakeLoop;
         this.store = store;
         this.claims = switch (settings.claimMode()) {
             case ROW_LOCK -> new RowLockClaims(store, settings);
@@ -91,11 +94,14 @@ final class DeliveryCycle {
     }
 
     /**
-     * One pass. Claims and sends a batch while fewer than {@value #MAX_BATCHES_IN_FLIGHT} batches await
-     * their acknowledgements, so the next claim overlaps the previous batch's round trip to the
-     * broker (safe for ordering: rows in flight are {@code sending} and hold back their keys); then
-     * settles the oldest batch once it is acknowledged. Returns zero while there is work; otherwise
-     * the time until the next retry or lease expiry, or the fallback poll when nothing waits.
+     * One pass. Settles, oldest first, the batches whose sends have all completed; claims and sends a
+     * batch while fewer than {@value #MAX_BATCHES_IN_FLIGHT} batches await their acknowledgements, so
+     * the next claim overlaps the previous batch's round trip to the broker (safe for ordering: rows in
+     * flight are locked or {@code sending} and hold back their keys). Returns zero while there is work;
+     * while batches await their acknowledgements, the time until the oldest one's send timeout (their
+     * completion wakes the loop, and so does a notification of new rows, which are claimed at once
+     * while fewer than {@value #MAX_BATCHES_IN_FLIGHT} batches are out); otherwise the time until the
+     * next retry or lease expiry, or the fallback poll when nothing waits.
      */
     Duration runOnce() throws InterruptedException {
         housekeepingIfDue();
@@ -122,8 +128,7 @@ final class DeliveryCycle {
             nextDue = claim.nextDueIn();
         }
         if (!inFlight.isEmpty()) {
-            awaitAndSettle(inFlight.removeFirst());
-            return Duration.ZERO;
+            return awaitOldest();
         }
         if (stopRequested() || nextDue.isEmpty()) {
             return idle(settings.fallbackPoll());
@@ -133,6 +138,22 @@ final class DeliveryCycle {
         }
         Duration wait = nextDue.get().compareTo(MIN_WAIT) < 0 ? MIN_WAIT : nextDue.get();
         return idle(wait.compareTo(WAITING_ROWS_POLL) > 0 ? WAITING_ROWS_POLL : wait);
+    }
+
+    /**
+     * With batches in flight and nothing claimed: blocks for the oldest batch's acknowledgements and
+     * settles it when no other batch may be claimed meanwhile (as many in flight as allowed, the relay
+     * stopping) or its send timeout has passed; otherwise returns the loop's wait until that timeout
+     * (never past the next housekeeping), which the batch's completion or a notification ends.
+     */
+    private Duration awaitOldest() throws InterruptedException {
+        long now = System.nanoTime();
+        long remaining = Math.min(inFlight.peekFirst().deadline(), stopDeadlineNanos) - now;
+        if (inFlight.size() >= MAX_BATCHES_IN_FLIGHT || stopRequested() || remaining <= 0) {
+            awaitAndSettle(inFlight.removeFirst());
+            return Duration.ZERO;
+        }
+        return Duration.ofNanos(Math.max(0, Math.min(remaining, nextHousekeepingNanos - now)));
     }
 
     /**
@@ -242,6 +263,8 @@ final class DeliveryCycle {
         }
         inFlight.addLast(new InFlightBatch(claim, sends, routesByRow, unmappable, notSent, claimedAt,
                 System.nanoTime() + settings.sendTimeout().toNanos()));
+        CompletableFuture.allOf(sends.values().toArray(new CompletableFuture[0]))
+                .whenComplete((acknowledged, failed) -> wakeLoop.run());
     }
 
     /** A claimed batch whose sends are out; settled once acknowledged, failed or timed out. */

@@ -114,7 +114,8 @@ public final class Relay implements AutoCloseable {
                 : new MicrometerRelayMetrics(builder.meterRegistry, service.name());
         this.heartbeat = new Heartbeat(RelayHeartbeats.create(builder.dataSource, builder.dialect), settings);
         this.store = store;
-        this.cycle = new DeliveryCycle(settings, store, routes, transport, metrics, heartbeat);
+        // a batch's acknowledgements end the claim loop's wait (called only once the loop runs)
+        this.cycle = new DeliveryCycle(settings, store, routes, transport, metrics, heartbeat, this::wake);
         Retention deleting = builder.retention == null ? null
                 : new Retention(store, builder.retention, builder.retentionInterval, settings.owner());
         this.retention = deleting == null ? null : BackgroundLoop.scheduled("mailroom-retention-" + service.name(),

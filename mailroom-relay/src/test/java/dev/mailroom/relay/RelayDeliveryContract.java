@@ -161,14 +161,24 @@ abstract class RelayDeliveryContract extends EmptyOutboxContract {
         assertThat(outbox.count("attempts = 1 AND last_error LIKE '%crashed-relay%'")).isEqualTo(10);
     }
 
+    /**
+     * The stuck relay's first batch never gets an answer; once its connection dies, the rows are
+     * delivered at once, by the other relay or by the stuck one's second batch (whose sends succeed):
+     * a relay with a batch unanswered still claims while fewer than two batches are out.
+     */
     @Test
     void rowsLockedByARelayWhoseConnectionDiesAreDeliveredByAnotherAtOnce() throws Exception {
         CountDownLatch hung = new CountDownLatch(1);
-        Transport hanging = new ScriptedTransport(envelope -> {
-            hung.countDown();
-            return new CompletableFuture<>();
-        });
         Set<UUID> received = ConcurrentHashMap.newKeySet();
+        AtomicLong sends = new AtomicLong();
+        Transport hanging = new ScriptedTransport(envelope -> {
+            if (sends.incrementAndGet() <= 20) {
+                hung.countDown();
+                return new CompletableFuture<>();
+            }
+            received.add(envelope.eventId());
+            return CompletableFuture.completedFuture(null);
+        });
         InProcessTransport transport = new InProcessTransport().subscribe(TOPIC, e -> received.add(e.eventId()));
         List<UUID> ids = outbox.publish(20, "k", 20);
         try (Relay stuck = outbox.relay(hanging).owner("stuck").claimMode(ClaimMode.ROW_LOCK)
@@ -265,6 +275,38 @@ abstract class RelayDeliveryContract extends EmptyOutboxContract {
         assertThat(outbox.store.claim("next-relay", 50, Duration.ofSeconds(5)))
                 .as("no row stays locked").hasSize((int) outbox.count("status = 'sending'"));
         release.countDown();
+    }
+
+    /**
+     * A batch awaiting its acknowledgement does not hold up rows committed meanwhile: they are claimed
+     * and sent at once (a second batch in flight), not after that acknowledgement or its send timeout
+     * (14 s here, the most a partition-leased relay allows with the default lease). Batches are still
+     * settled oldest first.
+     */
+    @ParameterizedTest
+    @ArgumentsSource(ClaimModesOfTheDatabase.class)
+    void rowsCommittedWhileABatchAwaitsItsAcknowledgementAreSentWithoutWaitingForIt(ClaimMode mode) throws Exception {
+        CompletableFuture<Void> slowAcknowledgement = new CompletableFuture<>();
+        Set<String> sent = ConcurrentHashMap.newKeySet();
+        Transport transport = new ScriptedTransport(envelope -> {
+            sent.add(envelope.key());
+            return envelope.key().startsWith("slow") ? slowAcknowledgement : CompletableFuture.completedFuture(null);
+        });
+        outbox.publish(1, "slow", 1);
+        try (Relay relay = outbox.relay(transport).claimMode(mode).sendTimeout(Duration.ofSeconds(14))
+                .shutdownTimeout(Duration.ofSeconds(5)).build().start()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> sent.contains("slow0"));
+            await("the relay finds nothing more").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                    .until(() -> sent.size() == 1);
+
+            outbox.publish(1, "fast", 1);
+
+            await("the new row is sent while the first batch still awaits its acknowledgement")
+                    .atMost(Duration.ofSeconds(5)).until(() -> sent.contains("fast0"));
+            assertThat(slowAcknowledgement).isNotDone();
+            slowAcknowledgement.complete(null);
+            await().atMost(Duration.ofSeconds(10)).until(() -> outbox.count("status = 'published'") == 2);
+        }
     }
 
     @ParameterizedTest
