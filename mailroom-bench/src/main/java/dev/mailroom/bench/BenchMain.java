@@ -53,6 +53,11 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--linger-ms", description = "linger.ms of the relay's Kafka producer (default ${DEFAULT-VALUE}).")
     int lingerMs = KafkaTransport.DEFAULT_LINGER_MS;
 
+    @Option(names = "--ack-delay-ms", description = "Delays every acknowledgement the relay gets from the in-process"
+            + " broker by this much, as from a broker that far away; Mailroom's scenarios only, not the peers'"
+            + " (default ${DEFAULT-VALUE}).")
+    int ackDelayMs = 0;
+
     @Option(names = "--sustained-seconds", description = "Length of the sustained run (default ${DEFAULT-VALUE}).")
     int sustainedSeconds = 20;
 
@@ -146,7 +151,7 @@ public final class BenchMain implements Callable<Integer> {
             if (switched != null) {
                 result.put("autovacuum", "off on this server; turned on by the harness for this run (--switch-autovacuum)");
             }
-            RelayScenarios relay = new RelayScenarios(env, relayBatch, lingerMs);
+            RelayScenarios relay = new RelayScenarios(env, relayBatch, lingerMs, ackDelayMs);
             if (scenarios.contains(Scenario.ceilings)) {
                 Map<String, Object> ceilings = new LinkedHashMap<>();
                 ceilings.put("inserts_batches_of_100", step("insert ceiling", () ->
@@ -317,6 +322,7 @@ public final class BenchMain implements Callable<Integer> {
                 + " partition-leased claims (64 partitions, no row lock, one row write per event); drain_delete_published:"
                 + " rows deleted once delivered");
         settings.put("kafka_transport", "acks=all, idempotent, linger.ms=" + lingerMs + ", 6 partitions");
+        settings.put("relay_ack_delay_ms", ackDelayMs);
         settings.put("sustained_seconds", sustainedSeconds);
         settings.put("producer_threads", producerThreads);
         settings.put("sustained_rate_per_second", sustainedRate);

@@ -7,20 +7,28 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Wraps the relay's transport and notes when each event was acknowledged ({@link System#nanoTime()}). */
+/**
+ * Wraps the relay's transport and notes when each event was acknowledged ({@link System#nanoTime()});
+ * with an acknowledgement delay, each acknowledgement reaches the relay that much later, as from a
+ * broker that far away (the in-process broker answers within a millisecond or two).
+ */
 final class RecordingTransport implements Transport {
 
     private final Transport delegate;
     private final Map<UUID, Long> ackNanos;
     private final LongAdder acknowledged = new LongAdder();
     private final AtomicLong firstAckNanos = new AtomicLong();
+    private final Executor acknowledgements;
 
-    RecordingTransport(Transport delegate, boolean keepTimes) {
+    RecordingTransport(Transport delegate, boolean keepTimes, int ackDelayMs) {
         this.delegate = delegate;
         this.ackNanos = keepTimes ? new ConcurrentHashMap<>() : null;
+        this.acknowledgements = ackDelayMs == 0 ? null : CompletableFuture.delayedExecutor(ackDelayMs, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -35,7 +43,11 @@ final class RecordingTransport implements Transport {
 
     @Override
     public CompletableFuture<Void> send(Envelope envelope) {
-        return delegate.send(envelope).whenComplete((ok, error) -> {
+        CompletableFuture<Void> sent = delegate.send(envelope);
+        if (acknowledgements != null) {
+            sent = sent.thenApplyAsync(ok -> ok, acknowledgements);
+        }
+        return sent.whenComplete((ok, error) -> {
             if (error == null) {
                 acknowledged.increment();
                 if (firstAckNanos.get() == 0) {

@@ -34,11 +34,13 @@ final class RelayScenarios {
     private final int relayBatchSize;
 
     private final int lingerMs;
+    private final int ackDelayMs;
 
-    RelayScenarios(BenchEnvironment env, int relayBatchSize, int lingerMs) {
+    RelayScenarios(BenchEnvironment env, int relayBatchSize, int lingerMs, int ackDelayMs) {
         this.env = env;
         this.relayBatchSize = relayBatchSize;
         this.lingerMs = lingerMs;
+        this.ackDelayMs = ackDelayMs;
     }
 
     /** How a drain's relays differ from the defaults; {@link #describe} names it in the result. */
@@ -70,7 +72,8 @@ final class RelayScenarios {
         List<RecordingTransport> transports = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             transports.add(new RecordingTransport(KafkaTransport.builder(env.broker.bootstrapServers()).lingerMs(lingerMs)
-                    .clientConfig(Map.of("client.id", CpuMeter.RELAY_PRODUCER_CLIENT_ID + "-" + i)).build(), keepTimes));
+                    .clientConfig(Map.of("client.id", CpuMeter.RELAY_PRODUCER_CLIENT_ID + "-" + i)).build(), keepTimes,
+                    ackDelayMs));
         }
         return transports;
     }
