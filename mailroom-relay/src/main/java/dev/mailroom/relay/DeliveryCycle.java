@@ -98,10 +98,10 @@ final class DeliveryCycle {
      * batch while fewer than {@value #MAX_BATCHES_IN_FLIGHT} batches await their acknowledgements, so
      * the next claim overlaps the previous batch's round trip to the broker (safe for ordering: rows in
      * flight are locked or {@code sending} and hold back their keys). Returns zero while there is work;
-     * while batches await their acknowledgements, the time until the oldest one's send timeout (their
-     * completion wakes the loop, and so does a notification of new rows, which are claimed at once
-     * while fewer than {@value #MAX_BATCHES_IN_FLIGHT} batches are out); otherwise the time until the
-     * next retry or lease expiry, or the fallback poll when nothing waits.
+     * otherwise the time until the next retry or lease expiry, or the fallback poll when nothing waits,
+     * and while batches await their acknowledgements no longer than the oldest one's send timeout:
+     * their completion wakes the loop, and a notification of new rows makes it claim at once while
+     * fewer than {@value #MAX_BATCHES_IN_FLIGHT} batches are out.
      */
     Duration runOnce() throws InterruptedException {
         housekeepingIfDue();
@@ -127,9 +127,35 @@ final class DeliveryCycle {
             }
             nextDue = claim.nextDueIn();
         }
-        if (!inFlight.isEmpty()) {
-            return awaitOldest();
+        if (!inFlight.isEmpty() && mustAwaitOldest()) {
+            awaitAndSettle(inFlight.removeFirst());
+            return Duration.ZERO;
         }
+        Duration wait = waitAfterNothingClaimed(nextDue);
+        if (inFlight.isEmpty()) {
+            return wait;
+        }
+        Duration untilTimeout = untilOldestTimesOut();
+        return untilTimeout.compareTo(wait) < 0 ? untilTimeout : wait;
+    }
+
+    /**
+     * Whether the loop blocks for the oldest batch's acknowledgements and settles it: when no other
+     * batch may be claimed meanwhile (as many in flight as allowed, the relay stopping) or its send
+     * timeout has passed. Otherwise the loop waits as after any pass that found nothing, and no longer
+     * than that timeout; the batch's completion ends the wait, as a notification of new rows does.
+     */
+    private boolean mustAwaitOldest() {
+        return inFlight.size() >= MAX_BATCHES_IN_FLIGHT || stopRequested() || untilOldestTimesOut().isZero();
+    }
+
+    private Duration untilOldestTimesOut() {
+        long deadline = Math.min(inFlight.peekFirst().deadline(), stopDeadlineNanos);
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    }
+
+    /** The wait after a claim that found nothing: until the next retry or lease expiry, or the fallback poll. */
+    private Duration waitAfterNothingClaimed(Optional<Duration> nextDue) {
         if (stopRequested() || nextDue.isEmpty()) {
             return idle(settings.fallbackPoll());
         }
@@ -138,22 +164,6 @@ final class DeliveryCycle {
         }
         Duration wait = nextDue.get().compareTo(MIN_WAIT) < 0 ? MIN_WAIT : nextDue.get();
         return idle(wait.compareTo(WAITING_ROWS_POLL) > 0 ? WAITING_ROWS_POLL : wait);
-    }
-
-    /**
-     * With batches in flight and nothing claimed: blocks for the oldest batch's acknowledgements and
-     * settles it when no other batch may be claimed meanwhile (as many in flight as allowed, the relay
-     * stopping) or its send timeout has passed; otherwise returns the loop's wait until that timeout
-     * (never past the next housekeeping), which the batch's completion or a notification ends.
-     */
-    private Duration awaitOldest() throws InterruptedException {
-        long now = System.nanoTime();
-        long remaining = Math.min(inFlight.peekFirst().deadline(), stopDeadlineNanos) - now;
-        if (inFlight.size() >= MAX_BATCHES_IN_FLIGHT || stopRequested() || remaining <= 0) {
-            awaitAndSettle(inFlight.removeFirst());
-            return Duration.ZERO;
-        }
-        return Duration.ofNanos(Math.max(0, Math.min(remaining, nextHousekeepingNanos - now)));
     }
 
     /**
