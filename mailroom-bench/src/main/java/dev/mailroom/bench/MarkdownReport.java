@@ -90,21 +90,24 @@ final class MarkdownReport {
                     + (Boolean.TRUE.equals(retained.get("backlog_not_growing")) ? " (backlog not growing)"
                     : " (backlog growing: " + retained.get("backlog_at_end") + " at the end)"));
         }
+        Object ackDelay = map(result, "settings").get("relay_ack_delay_ms");
+        String acks = ackDelay instanceof Number delay && delay.intValue() > 0
+                ? "Kafka ack delayed " + delay + " ms" : "Kafka ack";
         Map<String, Object> latency = map(result, "latency");
         if (latency != null) {
-            row(md, "Latency at " + latency.get("offered_rate_per_second") + "/s, commit to Kafka ack p50 / p90 / p99 / max (ms)",
+            row(md, "Latency at " + latency.get("offered_rate_per_second") + "/s, commit to " + acks + " p50 / p90 / p99 / max (ms)",
                     percentiles(map(latency, "commit_to_ack_ms")));
             row(md, "Latency, commit to consumer p50 / p90 / p99 / max (ms)", percentiles(map(latency, "commit_to_consumer_ms")));
         }
         Map<String, Object> latencyPartitions = map(result, "latency_partition_leases");
         if (latencyPartitions != null) {
             row(md, "Latency at " + latencyPartitions.get("offered_rate_per_second") + "/s, partition-leased claims,"
-                    + " commit to Kafka ack p50 / p90 / p99 / max (ms)", percentiles(map(latencyPartitions, "commit_to_ack_ms")));
+                    + " commit to " + acks + " p50 / p90 / p99 / max (ms)", percentiles(map(latencyPartitions, "commit_to_ack_ms")));
         }
         Map<String, Object> unsignalled = map(result, "latency_unsignalled");
         if (unsignalled != null) {
             row(md, "Latency at " + unsignalled.get("offered_rate_per_second") + "/s, plain SQL producers the relay does not"
-                    + " hear, commit to Kafka ack p50 / p90 / p99 / max (ms)", percentiles(map(unsignalled, "commit_to_ack_ms")));
+                    + " hear, commit to " + acks + " p50 / p90 / p99 / max (ms)", percentiles(map(unsignalled, "commit_to_ack_ms")));
         }
         keyOrderProbe(md, map(result, "key_order_probe"));
         if (drain != null) {

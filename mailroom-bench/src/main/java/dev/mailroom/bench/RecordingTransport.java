@@ -7,7 +7,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -23,12 +24,19 @@ final class RecordingTransport implements Transport {
     private final Map<UUID, Long> ackNanos;
     private final LongAdder acknowledged = new LongAdder();
     private final AtomicLong firstAckNanos = new AtomicLong();
-    private final Executor acknowledgements;
+    private final int ackDelayMs;
+    /** Hands out the delayed outcomes; one thread (not a thread per task, as the common pool on 2 cores would). */
+    private final ScheduledExecutorService delayer;
 
     RecordingTransport(Transport delegate, boolean keepTimes, int ackDelayMs) {
         this.delegate = delegate;
         this.ackNanos = keepTimes ? new ConcurrentHashMap<>() : null;
-        this.acknowledgements = ackDelayMs == 0 ? null : CompletableFuture.delayedExecutor(ackDelayMs, TimeUnit.MILLISECONDS);
+        this.ackDelayMs = ackDelayMs;
+        this.delayer = ackDelayMs == 0 ? null : Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "bench-ack-delay");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     @Override
@@ -44,8 +52,8 @@ final class RecordingTransport implements Transport {
     @Override
     public CompletableFuture<Void> send(Envelope envelope) {
         CompletableFuture<Void> sent = delegate.send(envelope);
-        if (acknowledgements != null) {
-            sent = sent.thenApplyAsync(ok -> ok, acknowledgements);
+        if (delayer != null) {
+            sent = delayed(sent);
         }
         return sent.whenComplete((ok, error) -> {
             if (error == null) {
@@ -58,6 +66,19 @@ final class RecordingTransport implements Transport {
                 }
             }
         });
+    }
+
+    /** The outcome of {@code sent}, success or failure, {@code ackDelayMs} after it came. */
+    private CompletableFuture<Void> delayed(CompletableFuture<Void> sent) {
+        CompletableFuture<Void> late = new CompletableFuture<>();
+        sent.whenComplete((ok, error) -> delayer.schedule(() -> {
+            if (error == null) {
+                late.complete(ok);
+            } else {
+                late.completeExceptionally(error);
+            }
+        }, ackDelayMs, TimeUnit.MILLISECONDS));
+        return late;
     }
 
     long acknowledged() {
@@ -75,6 +96,9 @@ final class RecordingTransport implements Transport {
 
     @Override
     public void close() {
+        if (delayer != null) {
+            delayer.shutdown();
+        }
         delegate.close();
     }
 }
