@@ -221,7 +221,7 @@ final class DeliveryCycle {
 
     /** Settles, oldest first, every batch whose sends have all completed. */
     private void settleAcknowledged() {
-        while (!inFlight.isEmpty() && inFlight.peekFirst().allDone()) {
+        while (!inFlight.isEmpty() && inFlight.peekFirst().completed().isDone()) {
             settle(inFlight.removeFirst());
         }
     }
@@ -271,25 +271,19 @@ final class DeliveryCycle {
             routesByRow.put(row, route);
             sends.put(row, send(envelope));
         }
-        inFlight.addLast(new InFlightBatch(claim, sends, routesByRow, unmappable, notSent, claimedAt,
+        CompletableFuture<Void> completed = CompletableFuture.allOf(sends.values().toArray(CompletableFuture[]::new));
+        inFlight.addLast(new InFlightBatch(claim, sends, completed, routesByRow, unmappable, notSent, claimedAt,
                 System.nanoTime() + settings.sendTimeout().toNanos()));
-        CompletableFuture.allOf(sends.values().toArray(new CompletableFuture[0]))
-                .whenComplete((acknowledged, failed) -> wakeLoop.run());
+        completed.whenComplete((acknowledged, failed) -> wakeLoop.run());
     }
 
-    /** A claimed batch whose sends are out; settled once acknowledged, failed or timed out. */
+    /**
+     * A claimed batch whose sends are out ({@code completed} once every one has completed); settled once
+     * acknowledged, failed or timed out.
+     */
     private record InFlightBatch(Claims.Batch claim, Map<OutboxRow, CompletableFuture<Void>> sends,
-                                 Map<OutboxRow, Route> routes, Map<OutboxRow, Refusal> unmappable,
-                                 List<Long> notSent, long claimedAt, long deadline) {
-
-        boolean allDone() {
-            for (CompletableFuture<Void> send : sends.values()) {
-                if (!send.isDone()) {
-                    return false;
-                }
-            }
-            return true;
-        }
+                                 CompletableFuture<Void> completed, Map<OutboxRow, Route> routes,
+                                 Map<OutboxRow, Refusal> unmappable, List<Long> notSent, long claimedAt, long deadline) {
     }
 
     /** A row marked dead before it was sent (it could not become an envelope): its topic tag and why. */
@@ -305,7 +299,7 @@ final class DeliveryCycle {
     }
 
     private void awaitAcknowledgements(InFlightBatch batch) throws InterruptedException {
-        CompletableFuture<Void> all = CompletableFuture.allOf(batch.sends().values().toArray(new CompletableFuture[0]));
+        CompletableFuture<Void> all = batch.completed();
         while (!all.isDone()) {
             long until = Math.min(batch.deadline(), stopDeadlineNanos);
             long remaining = until - System.nanoTime();
