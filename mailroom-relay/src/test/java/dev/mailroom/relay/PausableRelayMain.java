@@ -22,8 +22,9 @@ import javax.sql.DataSource;
  * arrives on stdin:
  * <ul>
  *   <li>{@code SEND}: in its first send, printing {@code SENDING <event id>};</li>
- *   <li>{@code COMMIT}: in the first commit after a statement that marks rows published, printing
- *   {@code COMMITTING}.</li>
+ *   <li>{@code COMMIT}: before the first settlement's commit reaches the database, printing
+ *   {@code COMMITTING}: in the first commit after a statement that marks rows published or, where
+ *   that statement carries its commit (PostgreSQL's row-lock settlement), before it is prepared.</li>
  * </ul>
  * It prints {@code SENT <event id>} for every send and logs to stdout.
  *
@@ -73,7 +74,10 @@ public final class PausableRelayMain {
         }
     }
 
-    /** Connections pausing in {@code commit()} after they prepared a statement that marks rows published. */
+    /**
+     * Connections pausing in {@code commit()} after they prepared a statement that marks rows
+     * published, or before they prepare one that commits itself.
+     */
     private static DataSource pausingBeforeSettlingCommits(DataSource pool) {
         return proxy(DataSource.class, pool, (method, args) -> {
             Object result = method.invoke(pool, args);
@@ -85,7 +89,11 @@ public final class PausableRelayMain {
         AtomicBoolean settling = new AtomicBoolean();
         return proxy(Connection.class, connection, (method, args) -> {
             if (method.getName().equals("prepareStatement") && ((String) args[0]).contains("SET status = 'published'")) {
-                settling.set(true);
+                if (((String) args[0]).contains("; COMMIT")) {
+                    pauseOnce("COMMITTING");
+                } else {
+                    settling.set(true);
+                }
             }
             if (method.getName().equals("commit") && settling.getAndSet(false)) {
                 pauseOnce("COMMITTING");

@@ -131,9 +131,11 @@ final class MariaDbOutboxSql implements OutboxSql {
         this.findByEventId = "SELECT " + COLUMNS + " FROM " + table + " WHERE event_id = ?";
         this.findById = "SELECT " + COLUMNS + " FROM " + table + " WHERE id = ?";
         String claims = table + "_claims";
-        this.claimJournal = new ClaimJournalSql("INSERT INTO " + claims + " (row_ids) VALUES (?)",
+        this.claimJournal = new ClaimJournalSql("INSERT INTO " + claims + " (row_ids) VALUES (?)", null,
                 "SELECT id FROM " + claims + " WHERE id = ? FOR UPDATE", "DELETE FROM " + claims + " WHERE id = ?",
-                "SELECT id, row_ids FROM " + claims + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED");
+                "SELECT id, row_ids FROM " + claims + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED",
+                "SELECT id, row_ids FROM " + claims + " ORDER BY id LIMIT ?",
+                "SELECT id FROM " + claims + " WHERE id = ? FOR UPDATE SKIP LOCKED");
     }
 
     /**

@@ -49,6 +49,23 @@ public abstract class OutboxOperations {
     public record ClaimRecord(long id, List<Long> rowIds) {
     }
 
+    /**
+     * What a row-lock claim that found nothing asks before it sleeps (see {@link #idleFacts}).
+     *
+     * @param retryWaiting a pending row waits for a retry
+     * @param keyHeld      a dead row holds its key
+     * @param lostClaim    a claim journal record no transaction holds exists (now locked by the asker)
+     * @param nextDueIn    until the next row is due without an insert, as {@link #nextDueIn}
+     * @param duePending   a due row is pending (claimable, or held by another claimer or by its key)
+     */
+    public record IdleFacts(boolean retryWaiting, boolean keyHeld, boolean lostClaim, Optional<Duration> nextDueIn,
+                            boolean duePending) {
+    }
+
+    /** A record just written to the claim journal, and whether a record no transaction holds existed beside it. */
+    public record RecordedClaim(long id, boolean lostClaimSeen) {
+    }
+
     protected final SqlDialect dialect;
     private final OutboxSql sql;
     /** Event types whose dead rows hold back the later rows of their key ({@code PoisonPolicy.HOLD_KEY}). */
@@ -174,6 +191,31 @@ public abstract class OutboxOperations {
         }
     }
 
+    /** Whether {@link #recordClaimSeeingLost} is available: one statement that records and looks for lost claims. */
+    public boolean recordsSeeingLostClaims() {
+        return sql.claimJournal().recordSeeingLost() != null;
+    }
+
+    /**
+     * {@link #recordClaim}, and in the same statement whether a record no transaction holds exists
+     * (other than this one): a claim lost by its relay, as {@link #lockUnheldClaims} would find.
+     */
+    public RecordedClaim recordClaimSeeingLost(Connection connection, List<Long> rowIds) throws SQLException {
+        if (!recordsSeeingLostClaims()) {
+            throw new UnsupportedOperationException(dialect.name() + " records a claim and looks for lost ones in two"
+                    + " statements");
+        }
+        try (PreparedStatement statement = connection.prepareStatement(sql.claimJournal().recordSeeingLost())) {
+            bindRowIds(statement, 1, rowIds);
+            try (ResultSet rs = statement.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("the claim journal returned no id for its record");
+                }
+                return new RecordedClaim(rs.getLong(1), rs.getBoolean(2));
+            }
+        }
+    }
+
     /** Locks a claim record in the claiming transaction, so other claims see its claim alive. Returns whether it exists. */
     public boolean holdClaim(Connection connection, long recordId) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql.claimJournal().hold())) {
@@ -186,15 +228,16 @@ public abstract class OutboxOperations {
 
     /**
      * Settles the published rows of a row-lock batch (rows this transaction locked: published, or
-     * deleted with {@code delete}) and removes the batch's claim record; two statements unless the
-     * dialect writes both in one.
+     * deleted with {@code delete}), removes the batch's claim record and commits; three round trips
+     * unless the dialect sends them together.
      */
-    public void settleLocked(Connection connection, Collection<Long> published, long recordId, boolean delete)
+    public void settleLockedAndCommit(Connection connection, Collection<Long> published, long recordId, boolean delete)
             throws SQLException {
         if (!published.isEmpty()) {
             markPublished(connection, published, null, delete);
         }
         forgetClaim(connection, recordId);
+        connection.commit();
     }
 
     /** Removes a claim record. */
@@ -212,6 +255,27 @@ public abstract class OutboxOperations {
             return readRows(statement, rs -> new ClaimRecord(rs.getLong(1), readRowIds(rs, 2)));
         }
     }
+
+    /** Reads up to {@code limit} claim records, oldest first, without locking them. */
+    public List<ClaimRecord> oldestClaims(Connection connection, int limit) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.claimJournal().oldest())) {
+            statement.setInt(1, limit);
+            return readRows(statement, rs -> new ClaimRecord(rs.getLong(1), readRowIds(rs, 2)));
+        }
+    }
+
+    /** Locks a claim record unless another transaction holds it; returns whether it did (false too when it is gone). */
+    public boolean holdClaimUnlessHeld(Connection connection, long recordId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.claimJournal().holdUnlessHeld())) {
+            statement.setLong(1, recordId);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** Locks those of {@code rowIds} that are pending and that no other transaction holds; returns their ids. */
+    public abstract List<Long> lockFreePending(Connection connection, List<Long> rowIds) throws SQLException;
 
     /**
      * Counts the attempt of a lost row-lock claim ({@code error}) for each of {@code rowIds} that is
@@ -299,6 +363,34 @@ public abstract class OutboxOperations {
         return seconds(connection, sql.nextDueIn());
     }
 
+    /** Whether {@link #idleFacts} is available: the dialect answers an empty claim's questions in one statement. */
+    public boolean answersIdleFactsAtOnce() {
+        return sql.idleFacts(false) != null;
+    }
+
+    /**
+     * {@link #anyRetryWaiting}, {@link #anyKeyHeld}, whether a claim record no transaction holds
+     * exists (as {@link #lockUnheldClaims} would find, locked), {@link #nextDueIn} and
+     * {@link #anyDuePending}, in one statement.
+     */
+    public IdleFacts idleFacts(Connection connection) throws SQLException {
+        if (!answersIdleFactsAtOnce()) {
+            throw new UnsupportedOperationException(dialect.name() + " answers an empty claim's questions one by one");
+        }
+        try (PreparedStatement statement = connection.prepareStatement(sql.idleFacts(holdsKeys()))) {
+            if (holdsKeys()) {
+                bindKeyHoldingTypes(statement, 1);
+            }
+            try (ResultSet rs = statement.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("the empty claim's questions returned no answer");
+                }
+                return new IdleFacts(rs.getBoolean(1), rs.getBoolean(2), rs.getBoolean(3), seconds(rs, 4),
+                        rs.getBoolean(5));
+            }
+        }
+    }
+
     /** Whether a pending row waits for a retry (and may hold its key back). */
     public boolean anyRetryWaiting(Connection connection) throws SQLException {
         return exists(connection, sql.anyRetryWaiting());
@@ -369,11 +461,13 @@ public abstract class OutboxOperations {
     private static Optional<Duration> seconds(Connection connection, String secondsSql) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(secondsSql);
              ResultSet rs = statement.executeQuery()) {
-            if (!rs.next()) {
-                return Optional.empty();
-            }
-            double seconds = rs.getDouble(1);
-            return rs.wasNull() ? Optional.empty() : Optional.of(Duration.ofNanos((long) (Math.max(0, seconds) * 1e9)));
+            return rs.next() ? seconds(rs, 1) : Optional.empty();
         }
+    }
+
+    /** A column of seconds, or null: as a duration, negative ones as zero. */
+    private static Optional<Duration> seconds(ResultSet rs, int column) throws SQLException {
+        double seconds = rs.getDouble(column);
+        return rs.wasNull() ? Optional.empty() : Optional.of(Duration.ofNanos((long) (Math.max(0, seconds) * 1e9)));
     }
 }

@@ -60,6 +60,17 @@ public interface OutboxSql {
     /** Whether any pending row is due. */
     String anyDuePending();
 
+    /**
+     * What a row-lock claim that found nothing asks before it sleeps, in one statement; null where
+     * the dialect asks each on its own. Answers, in order: whether a pending row waits for a retry;
+     * whether a dead row holds its key ({@code holdsKeys}: key-holding types bound; otherwise false,
+     * unbound); whether a claim journal record no transaction holds exists (locking it); seconds until
+     * the next row is due, as {@link #nextDueIn}; whether a due row is pending.
+     */
+    default String idleFacts(boolean holdsKeys) {
+        return null;
+    }
+
     /** One row by event id: event id. */
     String findByEventId();
 

@@ -123,19 +123,23 @@ final class PostgresOutboxOperations extends OutboxOperations {
         }
     }
 
-    /** One statement: the claim record is deleted in a {@code WITH} of the update (or delete) of the rows. */
+    /**
+     * One round trip: the claim record is deleted in a {@code WITH} of the update (or delete) of the
+     * rows, and {@code COMMIT} follows in the same message. The driver reads the server's transaction
+     * state from its answer, so the {@code commit()} after it sends nothing.
+     */
     @Override
-    public void settleLocked(Connection connection, Collection<Long> published, long recordId, boolean delete)
+    public void settleLockedAndCommit(Connection connection, Collection<Long> published, long recordId, boolean delete)
             throws SQLException {
-        if (published.isEmpty()) {
-            forgetClaim(connection, recordId);
-            return;
-        }
-        try (PreparedStatement statement = connection.prepareStatement(sql.settleLocked(delete))) {
+        String settle = published.isEmpty() ? sql.forgetClaimAndCommit() : sql.settleLockedAndCommit(delete);
+        try (PreparedStatement statement = connection.prepareStatement(settle)) {
             statement.setLong(1, recordId);
-            statement.setArray(2, ids(connection, published));
+            if (!published.isEmpty()) {
+                statement.setArray(2, ids(connection, published));
+            }
             statement.executeUpdate();
         }
+        connection.commit();
     }
 
     @Override
@@ -235,6 +239,14 @@ final class PostgresOutboxOperations extends OutboxOperations {
             bindKeyHoldingTypes(statement, 1);
             statement.setString(2, error);
             bindRowIds(statement, 3, rowIds);
+            return readRows(statement, rs -> rs.getLong(1));
+        }
+    }
+
+    @Override
+    public List<Long> lockFreePending(Connection connection, List<Long> rowIds) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.lockFreePendingOf())) {
+            bindRowIds(statement, 1, rowIds);
             return readRows(statement, rs -> rs.getLong(1));
         }
     }

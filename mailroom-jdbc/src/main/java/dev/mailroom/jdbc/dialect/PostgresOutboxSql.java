@@ -48,6 +48,7 @@ final class PostgresOutboxSql implements OutboxSql {
     private final String markLockedPublished;
     private final String settleLockedPublished;
     private final String settleLockedDeleted;
+    private final String forgetClaimAndCommit;
     private final String anyDuePending;
     private final String deleteLockedPublished;
     private final String deletePublished;
@@ -67,11 +68,14 @@ final class PostgresOutboxSql implements OutboxSql {
     private final String findByEventId;
     private final String findById;
     private final ClaimJournalSql claimJournal;
+    private final String idleFactsHoldingKeys;
+    private final String idleFactsHoldingNoKeys;
     private final String nextDueIn;
     private final String anyRetryWaiting;
     private final String deleteByEventIds;
     private final String anyKeyHeld;
     private final String countLostClaim;
+    private final String lockFreePendingOf;
     private final String anyPendingOf;
     private final PartitionLeaseSql partitionLeases;
     /**
@@ -168,19 +172,35 @@ final class PostgresOutboxSql implements OutboxSql {
         String claims = table + "_claims";
         // the record commits on its own in one round trip, asynchronously whatever the store's setting: it
         // matters when a relay dies while the database lives; a database crash loses the claim with it
-        this.claimJournal = new ClaimJournalSql("WITH asynchronous AS (SELECT set_config('synchronous_commit', 'off',"
-                + " true)) INSERT INTO " + claims + " (row_ids) SELECT ?::bigint[] FROM asynchronous",
+        String asynchronous = "WITH asynchronous AS (SELECT set_config('synchronous_commit', 'off', true))";
+        String record = "INSERT INTO " + claims + " (row_ids) SELECT ?::bigint[] FROM asynchronous";
+        String unheld = "SELECT id, row_ids FROM " + claims + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED";
+        // the row-lock claim's first round asks in its record's statement whether a claim was lost: the
+        // statement's snapshot leaves out the record it writes, and the lock it takes ends with its commit
+        this.claimJournal = new ClaimJournalSql(asynchronous + " " + record,
+                asynchronous + ", recorded AS (" + record + " RETURNING id) SELECT recorded.id, EXISTS (SELECT 1 FROM "
+                        + claims + " LIMIT 1 FOR UPDATE SKIP LOCKED) FROM recorded",
                 "SELECT id FROM " + claims + " WHERE id = ? FOR UPDATE", "DELETE FROM " + claims + " WHERE id = ?",
-                "SELECT id, row_ids FROM " + claims + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED");
-        // settling a row-lock batch in one statement: its claim record goes with it (record id, then row ids)
+                unheld, "SELECT id, row_ids FROM " + claims + " ORDER BY id LIMIT ?",
+                "SELECT id FROM " + claims + " WHERE id = ? FOR UPDATE SKIP LOCKED");
+        String idleFacts = "SELECT (" + anyRetryWaiting + "), %s, EXISTS (SELECT 1 FROM " + claims
+                + " LIMIT 1 FOR UPDATE SKIP LOCKED), (" + nextDueIn + "), (" + anyDuePending + ")";
+        this.idleFactsHoldingKeys = idleFacts.formatted("(" + anyKeyHeld + ")");
+        this.idleFactsHoldingNoKeys = idleFacts.formatted("false");
+        // settling a row-lock batch in one round trip: its claim record goes with it (record id, then row ids),
+        // and the commit is sent with the statement (the server runs it only if the statement succeeded)
         String forgetRecord = "WITH forgotten AS (" + claimJournal.forget() + ") ";
-        this.settleLockedPublished = forgetRecord + markLockedPublished;
-        this.settleLockedDeleted = forgetRecord + deleteLockedPublished;
+        String commit = "; COMMIT";
+        this.settleLockedPublished = forgetRecord + markLockedPublished + commit;
+        this.settleLockedDeleted = forgetRecord + deleteLockedPublished + commit;
+        this.forgetClaimAndCommit = claimJournal.forget() + commit;
         // rows another claimer holds are passed by: their claim is alive, or a later one took them
         this.countLostClaim = "UPDATE " + table + " t SET " + FAILED_ATTEMPT + ", next_attempt_at = now(),"
                 + " last_error = ?, updated_at = now() WHERE t.id = ANY(ARRAY(SELECT id FROM " + table
                 + " WHERE id = ANY(?::bigint[]) AND " + inStates("status", Set.of(PENDING)) + " FOR UPDATE SKIP LOCKED))"
                 + " AND " + inStates("t.status", Set.of(PENDING)) + " RETURNING t.id";
+        this.lockFreePendingOf = "SELECT id FROM " + table + " WHERE id = ANY(?::bigint[]) AND "
+                + inStates("status", Set.of(PENDING)) + " FOR UPDATE SKIP LOCKED";
         this.anyPendingOf = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE id = ANY(?::bigint[]) AND "
                 + inStates("status", Set.of(PENDING)) + ")";
         this.partitionLeases = partitionLeases(table);
@@ -354,8 +374,14 @@ final class PostgresOutboxSql implements OutboxSql {
         return markLockedPublished;
     }
 
-    String settleLocked(boolean delete) {
+    /** Settles a row-lock batch's published rows with its claim record, and commits: record id, then row ids. */
+    String settleLockedAndCommit(boolean delete) {
         return delete ? settleLockedDeleted : settleLockedPublished;
+    }
+
+    /** Removes a claim record (record id), and commits. */
+    String forgetClaimAndCommit() {
+        return forgetClaimAndCommit;
     }
 
     String markLockedFailed() {
@@ -460,6 +486,11 @@ final class PostgresOutboxSql implements OutboxSql {
         return anyPendingOf;
     }
 
+    /** Locks those of the ids that are pending rows no other transaction holds: ids. */
+    String lockFreePendingOf() {
+        return lockFreePendingOf;
+    }
+
     /** The statements of partition-leased claims. */
     PartitionLeaseSql partitionLeases() {
         return partitionLeases;
@@ -468,5 +499,10 @@ final class PostgresOutboxSql implements OutboxSql {
     @Override
     public ClaimJournalSql claimJournal() {
         return claimJournal;
+    }
+
+    @Override
+    public String idleFacts(boolean holdsKeys) {
+        return holdsKeys ? idleFactsHoldingKeys : idleFactsHoldingNoKeys;
     }
 }

@@ -2,9 +2,11 @@ package dev.mailroom.jdbc.store;
 
 import dev.mailroom.jdbc.dialect.OutboxOperations;
 import dev.mailroom.jdbc.dialect.OutboxOperations.ClaimRecord;
+import dev.mailroom.jdbc.dialect.OutboxOperations.RecordedClaim;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * The claim journal of row-lock claims ({@code <table>_claims}): what makes the attempt of a row
@@ -16,9 +18,10 @@ import java.util.List;
  * transaction holds counts one attempt for each of its rows still pending and free (dead at max
  * attempts, holding its key under {@code HOLD_KEY}), then removes it.
  *
- * <p>Costs per batch: one insert committed on its own (one round trip), and in the batch's one
- * read of the (usually no) unheld records, one locking read of its own record, and its delete,
- * written with the batch's settlement where the dialect can (PostgreSQL).
+ * <p>Costs per batch: one insert committed on its own (one round trip), which on PostgreSQL also
+ * reads the (usually no) unheld records (elsewhere one more read in the batch's transaction), one
+ * locking read of its own record, and its delete, written with the batch's settlement where the
+ * dialect can (PostgreSQL).
  */
 final class ClaimJournal {
 
@@ -36,11 +39,6 @@ final class ClaimJournal {
         this.operations = operations;
     }
 
-    /** Whether a record no transaction holds exists (it is locked in {@code claim} until that ends). */
-    boolean anyLostClaim(Connection claim) throws SQLException {
-        return !operations.lockUnheldClaims(claim, 1).isEmpty();
-    }
-
     /** {@link #countLostClaims(Connection)} in a transaction of its own, committed. */
     void countLostClaims() {
         transactions.relay("count lost claims", false, this::countLostClaims);
@@ -49,35 +47,69 @@ final class ClaimJournal {
     /**
      * Counts the attempt of every claim lost by its relay, in {@code transaction} (the caller commits).
      * A record whose rows are all held by other transactions stays: its claim may be alive (between
-     * its record's commit and its lock) or a later claim took the rows. Returns whether any record was
-     * looked at.
+     * its record's commit and its lock) or a later claim took the rows. Returns how many rows' attempts
+     * were counted.
+     *
+     * <p>Per record, the free pending rows are locked before the record, the order a claim takes
+     * them in (rows, then its record), so this never holds a live claim's record while it waits for
+     * that claim's rows. Holding the record first closed a cycle on MariaDB, whose row lock here
+     * waited despite {@code SKIP LOCKED} (seen in {@code SHOW ENGINE INNODB STATUS}): when the claim
+     * waiting for its record was the deadlock's victim, its rows were free and its record unheld, and
+     * the next claim counted an attempt for each row it had never sent.
      */
-    boolean countLostClaims(Connection transaction) throws SQLException {
-        List<ClaimRecord> records = operations.lockUnheldClaims(transaction, RECORDS_PER_CLAIM);
-        for (ClaimRecord record : records) {
+    int countLostClaims(Connection transaction) throws SQLException {
+        int counted = 0;
+        for (ClaimRecord record : operations.oldestClaims(transaction, RECORDS_PER_CLAIM)) {
+            boolean anyFree = !record.rowIds().isEmpty() && !operations.lockFreePending(transaction, record.rowIds()).isEmpty();
+            if (!operations.holdClaimUnlessHeld(transaction, record.id())) {
+                continue; // its claim is alive, or another transaction counts it
+            }
             if (record.rowIds().isEmpty()) {
                 // names no row (or was written by hand and cannot be read): nothing to count
                 operations.forgetClaim(transaction, record.id());
                 continue;
             }
-            boolean counted = !operations.countLostClaim(transaction, record.rowIds(), LOST_CLAIM_ERROR).isEmpty();
-            if (counted || !operations.anyPending(transaction, record.rowIds())) {
+            int rows = anyFree ? operations.countLostClaim(transaction, record.rowIds(), LOST_CLAIM_ERROR).size() : 0;
+            counted += rows;
+            if (rows > 0 || !operations.anyPending(transaction, record.rowIds())) {
                 operations.forgetClaim(transaction, record.id());
             }
         }
-        return !records.isEmpty();
+        return counted;
     }
 
     /**
      * Records the rows {@code claim} locked, committed on a connection of its own, and holds the
-     * record in {@code claim}. Returns the record's id.
+     * record in {@code claim}. Returns the record's id; with {@code unlessAClaimWasLost}, none when a
+     * record no transaction holds exists (looked for after the lock, so a claim lost just before it
+     * cannot slip by): then nothing stays recorded, and the caller gives the rows back and counts
+     * the lost claims. The dialect looks in the record's own statement where it can (PostgreSQL),
+     * otherwise in {@code claim} first.
      */
-    long record(Connection claim, List<OutboxRow> rows) throws SQLException {
+    OptionalLong record(Connection claim, List<OutboxRow> rows, boolean unlessAClaimWasLost) throws SQLException {
         List<Long> ids = rows.stream().map(OutboxRow::id).toList();
-        long record = transactions.autoCommitted("record claim", connection -> operations.recordClaim(connection, ids));
+        long record;
+        if (unlessAClaimWasLost && operations.recordsSeeingLostClaims()) {
+            RecordedClaim recorded = transactions.autoCommitted("record claim",
+                    connection -> operations.recordClaimSeeingLost(connection, ids));
+            if (recorded.lostClaimSeen()) {
+                // forgotten while the rows are still locked: a record left behind would count their attempt
+                transactions.autoCommitted("forget claim", connection -> {
+                    operations.forgetClaim(connection, recorded.id());
+                    return null;
+                });
+                return OptionalLong.empty();
+            }
+            record = recorded.id();
+        } else {
+            if (unlessAClaimWasLost && !operations.lockUnheldClaims(claim, 1).isEmpty()) {
+                return OptionalLong.empty();
+            }
+            record = transactions.autoCommitted("record claim", connection -> operations.recordClaim(connection, ids));
+        }
         if (!operations.holdClaim(claim, record)) {
             throw new SQLException("the claim journal's record " + record + " vanished before its claim held it");
         }
-        return record;
+        return OptionalLong.of(record);
     }
 }

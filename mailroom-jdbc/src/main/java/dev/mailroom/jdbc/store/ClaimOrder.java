@@ -25,18 +25,31 @@ final class ClaimOrder {
         List<OutboxRow> run(boolean keyOrdered, int window) throws SQLException;
     }
 
+    /** Whether a waiting retry or a held key may hold rows back beyond the window. */
+    @FunctionalInterface
+    interface KeysHeldBack {
+        boolean any() throws SQLException;
+    }
+
     private ClaimOrder() {
     }
 
     /** The claimable rows in id order. */
     static List<OutboxRow> claimable(Connection connection, OutboxOperations operations, boolean inKeyOrder, int limit,
                                      ClaimQuery query) throws SQLException {
+        return claimable(inKeyOrder, limit, query,
+                () -> operations.anyRetryWaiting(connection) || operations.anyKeyHeld(connection));
+    }
+
+    /** The claimable rows in id order, asking {@code keysHeldBack} only when the key-ordered window yields none. */
+    static List<OutboxRow> claimable(boolean inKeyOrder, int limit, ClaimQuery query, KeysHeldBack keysHeldBack)
+            throws SQLException {
         List<OutboxRow> rows;
         if (!inKeyOrder) {
             rows = query.run(false, limit);
         } else {
             rows = query.run(true, (int) Math.min(Integer.MAX_VALUE, (long) limit * KEY_ORDER_WINDOW_FACTOR));
-            if (rows.isEmpty() && (operations.anyRetryWaiting(connection) || operations.anyKeyHeld(connection))) {
+            if (rows.isEmpty() && keysHeldBack.any()) {
                 rows = query.run(true, Integer.MAX_VALUE);
             }
         }

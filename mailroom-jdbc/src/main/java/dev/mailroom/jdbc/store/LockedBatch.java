@@ -77,8 +77,7 @@ public final class LockedBatch implements AutoCloseable {
                 Connection connection = transaction.connection();
                 Map<Long, OutboxState> states = failures.isEmpty() ? Map.of()
                         : operations.markFailed(connection, LeasedRows.attempts(failures, retryPolicy), null);
-                operations.settleLocked(connection, published, record, deletePublished);
-                connection.commit();
+                operations.settleLockedAndCommit(connection, published, record, deletePublished);
                 return states;
             });
         } finally {

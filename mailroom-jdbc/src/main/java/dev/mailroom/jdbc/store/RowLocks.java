@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** Claims by row lock, the transaction left open for the caller to settle (see {@link LockedBatch}). */
 final class RowLocks {
@@ -53,21 +54,25 @@ final class RowLocks {
             try {
                 open = transactions.openClaimTransaction();
                 Connection connection = open.connection();
-                List<OutboxRow> rows = ClaimOrder.claimable(connection, operations, inKeyOrder, limit,
-                        (keyOrdered, window) -> operations.lock(connection, keyOrdered, window, limit, mapper));
-                if (!rows.isEmpty() && round == 1 && journal.anyLostClaim(connection)) {
-                    open.end();
-                    open = null;
-                    journal.countLostClaims();
-                    continue;
-                }
+                IdleQuestions idle = new IdleQuestions(connection, operations);
+                List<OutboxRow> rows = ClaimOrder.claimable(inKeyOrder, limit,
+                        (keyOrdered, window) -> operations.lock(connection, keyOrdered, window, limit, mapper),
+                        idle::keysHeldBack);
                 if (!rows.isEmpty()) {
-                    return batch(open, journal.record(connection, rows), rows, Optional.empty());
+                    OptionalLong record = journal.record(connection, rows, round == 1);
+                    if (record.isEmpty()) {
+                        open.end();
+                        open = null;
+                        journal.countLostClaims();
+                        continue;
+                    }
+                    return batch(open, record.getAsLong(), rows, Optional.empty());
                 }
-                journal.countLostClaims(connection);
-                Optional<Duration> nextDue = operations.nextDueIn(connection);
-                if (nextDue.isEmpty() && operations.anyDuePending(connection)) {
-                    nextDue = Optional.of(operations.anyKeyHeld(connection) ? HELD_KEYS_RECHECK : HELD_ROWS_RECHECK);
+                // rows whose lost claim was counted are due at once
+                boolean counted = idle.mayHoldLostClaims() && journal.countLostClaims(connection) > 0;
+                Optional<Duration> nextDue = counted ? Optional.of(Duration.ZERO) : idle.nextDueIn();
+                if (nextDue.isEmpty() && idle.anyDuePending()) {
+                    nextDue = Optional.of(idle.anyKeyHeld() ? HELD_KEYS_RECHECK : HELD_ROWS_RECHECK);
                 }
                 connection.commit();
                 open.end();

@@ -5,15 +5,18 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import javax.sql.DataSource;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 
 /**
- * A data source that notes each statement sent to the server (its first word) and each commit, on
- * every connection taken from it: what a store operation costs in round trips.
+ * A data source that notes each statement sent to the server (its first word) and each commit the
+ * driver sends, on every connection taken from it: what a store operation costs in round trips.
  */
 final class StatementCountingDataSource {
 
@@ -43,7 +46,6 @@ final class StatementCountingDataSource {
     private Connection connection(Connection target) {
         return proxy(Connection.class, target, (method, args, result) -> {
             switch (method.getName()) {
-                case "commit" -> note("COMMIT");
                 case "createStatement" -> {
                     return statement(Statement.class, (Statement) result, null);
                 }
@@ -54,7 +56,21 @@ final class StatementCountingDataSource {
                 }
             }
             return result;
+        }, (method, args) -> {
+            if (method.getName().equals("commit") && transactionOpen(target)) {
+                note("COMMIT");
+            }
         });
+    }
+
+    /** pgJDBC sends nothing for a commit when the server said the transaction had ended (a statement committed it). */
+    private static boolean transactionOpen(Connection connection) {
+        try {
+            return !connection.isWrapperFor(BaseConnection.class)
+                    || connection.unwrap(BaseConnection.class).getTransactionState() != TransactionState.IDLE;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private <S extends Statement> S statement(Class<S> type, S target, String preparedSql) {
