@@ -50,7 +50,7 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--relay-batch", description = "Relay batch size (default ${DEFAULT-VALUE}).")
     int relayBatch = 500;
 
-    @Option(names = "--linger-ms", description = "linger.ms of the relay's Kafka producer (default ${DEFAULT-VALUE}).")
+    @Option(names = "--linger-ms", description = "linger.ms of the relay's Kafka producer, and of the peers' (default ${DEFAULT-VALUE}).")
     int lingerMs = KafkaTransport.DEFAULT_LINGER_MS;
 
     @Option(names = "--ack-delay-ms", description = "Delays every acknowledgement the relay gets from the in-process"
@@ -228,7 +228,7 @@ public final class BenchMain implements Callable<Integer> {
             Map<String, Object> peerResults = new LinkedHashMap<>();
             if (scenarios.contains(Scenario.gruelbox)) {
                 Map<String, Object> gruelbox = new LinkedHashMap<>();
-                try (GruelboxPeer peer = new GruelboxPeer(env)) {
+                try (GruelboxPeer peer = new GruelboxPeer(env, lingerMs)) {
                     gruelbox.put("drain", step("gruelbox drain " + peerBacklog, () -> peer.drain(peerBacklog)));
                     gruelbox.put("latency", step("gruelbox latency", () ->
                             peer.latency(rate, warmupSeconds, latencySeconds, 4)));
@@ -292,7 +292,7 @@ public final class BenchMain implements Callable<Integer> {
 
     private Map<String, Object> debezium(BenchEnvironment env) throws Exception {
         Map<String, Object> debezium = new LinkedHashMap<>();
-        try (DebeziumPeer peer = new DebeziumPeer(env)) {
+        try (DebeziumPeer peer = new DebeziumPeer(env, lingerMs)) {
             debezium.put("drain", step("debezium drain " + backlog, () -> peer.drain(backlog)));
             debezium.put("latency", step("debezium latency", () ->
                     peer.latency(rate, warmupSeconds, latencySeconds, 4)));

@@ -57,12 +57,16 @@ final class DebeziumPeer implements AutoCloseable {
     private final Map<UUID, Long> ackNanos = new ConcurrentHashMap<>();
     private volatile boolean keepTimes;
 
-    DebeziumPeer(BenchEnvironment env) throws Exception {
+    private final int lingerMs;
+
+    /** {@code lingerMs}: the relay's, so both send with the same producer settings. */
+    DebeziumPeer(BenchEnvironment env, int lingerMs) throws Exception {
         this.env = env;
+        this.lingerMs = lingerMs;
         Map<String, Object> config = env.broker.clientConfig();
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
         this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
         dropSlotAndPublication();
         env.execute("DROP TABLE IF EXISTS " + TABLE);
@@ -309,10 +313,11 @@ final class DebeziumPeer implements AutoCloseable {
         }
     }
 
-    private static String settings() {
+    private String settings() {
         return "pgoutput, snapshot.mode=no_data, max.batch.size=" + MAX_BATCH + ", max.queue.size=" + MAX_QUEUE
                 + ", poll.interval.ms=" + POLL_INTERVAL_MS + ", EventRouter defaults (aggregatetype routes),"
-                + " payload bytea, producer acks=all idempotent linger 1 ms, each batch's sends awaited before commit";
+                + " payload bytea, producer acks=all idempotent linger " + lingerMs
+                + " ms, each batch's sends awaited before commit";
     }
 
     @Override

@@ -73,13 +73,17 @@ final class GruelboxPeer implements AutoCloseable {
     private final KafkaSend sender;
     private final ExecutorService executor = Executors.newFixedThreadPool(EXECUTOR_THREADS);
 
-    GruelboxPeer(BenchEnvironment env) {
+    private final int lingerMs;
+
+    /** {@code lingerMs}: the relay's, so both send with the same producer settings. */
+    GruelboxPeer(BenchEnvironment env, int lingerMs) {
         this.env = env;
+        this.lingerMs = lingerMs;
         this.transactions = TransactionManager.fromDataSource(env.dataSource);
         Map<String, Object> config = env.broker.clientConfig();
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
         this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
         this.sender = new KafkaSend(producer);
     }
@@ -136,7 +140,8 @@ final class GruelboxPeer implements AutoCloseable {
         result.put("seconds", Ceilings.round(seconds));
         result.put("events_per_second", Math.round(backlog / seconds));
         result.put("settings", "flushBatchSize=" + FLUSH_BATCH + ", executor threads=" + EXECUTOR_THREADS
-                + ", dialect POSTGRESQL_9, producer acks=all idempotent linger 1 ms, send waited per event");
+                + ", dialect POSTGRESQL_9, producer acks=all idempotent linger " + lingerMs
+                + " ms, send waited per event");
         return result;
     }
 
