@@ -13,11 +13,6 @@ package dev.mailroom.jdbc.dialect;
  * @param forget removes a record (in the transaction that settles its batch): record id
  * @param unheld locks the oldest records no transaction holds, skipping held ones: limit; answers
  *               the record id and its row ids
- * @param oldest reads the oldest records without locking them: limit; answers the record id and its
- *               row ids
- * @param holdUnlessHeld locks a record unless another transaction holds it: record id; answers it
- *               when locked
  */
-public record ClaimJournalSql(String record, String recordSeeingLost, String hold, String forget, String unheld,
-                              String oldest, String holdUnlessHeld) {
+public record ClaimJournalSql(String record, String recordSeeingLost, String hold, String forget, String unheld) {
 }

@@ -311,22 +311,16 @@ final class MariaDbOutboxOperations extends OutboxOperations {
 
     /** Locks the pending rows no one holds, then counts their attempt by id. */
     @Override
-    public List<Long> lockFreePending(Connection connection, List<Long> rowIds) throws SQLException {
-        List<Long> locked = new ArrayList<>();
+    public List<Long> countLostClaim(Connection connection, List<Long> rowIds, String error) throws SQLException {
+        List<Long> lost = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(sql.lockPendingByIds(rowIds.size()))) {
             bindIds(statement, 1, rowIds);
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
-                    locked.add(rs.getLong(1));
+                    lost.add(rs.getLong(1));
                 }
             }
         }
-        return locked;
-    }
-
-    @Override
-    public List<Long> countLostClaim(Connection connection, List<Long> rowIds, String error) throws SQLException {
-        List<Long> lost = lockFreePending(connection, rowIds);
         if (lost.isEmpty()) {
             return lost;
         }

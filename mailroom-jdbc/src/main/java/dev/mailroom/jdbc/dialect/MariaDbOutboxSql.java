@@ -133,9 +133,7 @@ final class MariaDbOutboxSql implements OutboxSql {
         String claims = table + "_claims";
         this.claimJournal = new ClaimJournalSql("INSERT INTO " + claims + " (row_ids) VALUES (?)", null,
                 "SELECT id FROM " + claims + " WHERE id = ? FOR UPDATE", "DELETE FROM " + claims + " WHERE id = ?",
-                "SELECT id, row_ids FROM " + claims + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED",
-                "SELECT id, row_ids FROM " + claims + " ORDER BY id LIMIT ?",
-                "SELECT id FROM " + claims + " WHERE id = ? FOR UPDATE SKIP LOCKED");
+                "SELECT id, row_ids FROM " + claims + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED");
     }
 
     /**

@@ -198,7 +198,8 @@ public abstract class OutboxOperations {
 
     /**
      * {@link #recordClaim}, and in the same statement whether a record no transaction holds exists
-     * (other than this one): a claim lost by its relay, as {@link #lockUnheldClaims} would find.
+     * (other than this one): a claim lost by its relay, as {@link #lockUnheldClaims} would find (on
+     * another connection: it passes by records the caller's claim transaction locked).
      */
     public RecordedClaim recordClaimSeeingLost(Connection connection, List<Long> rowIds) throws SQLException {
         if (!recordsSeeingLostClaims()) {
@@ -255,27 +256,6 @@ public abstract class OutboxOperations {
             return readRows(statement, rs -> new ClaimRecord(rs.getLong(1), readRowIds(rs, 2)));
         }
     }
-
-    /** Reads up to {@code limit} claim records, oldest first, without locking them. */
-    public List<ClaimRecord> oldestClaims(Connection connection, int limit) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql.claimJournal().oldest())) {
-            statement.setInt(1, limit);
-            return readRows(statement, rs -> new ClaimRecord(rs.getLong(1), readRowIds(rs, 2)));
-        }
-    }
-
-    /** Locks a claim record unless another transaction holds it; returns whether it did (false too when it is gone). */
-    public boolean holdClaimUnlessHeld(Connection connection, long recordId) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql.claimJournal().holdUnlessHeld())) {
-            statement.setLong(1, recordId);
-            try (ResultSet rs = statement.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
-    /** Locks those of {@code rowIds} that are pending and that no other transaction holds; returns their ids. */
-    public abstract List<Long> lockFreePending(Connection connection, List<Long> rowIds) throws SQLException;
 
     /**
      * Counts the attempt of a lost row-lock claim ({@code error}) for each of {@code rowIds} that is

@@ -244,14 +244,6 @@ final class PostgresOutboxOperations extends OutboxOperations {
     }
 
     @Override
-    public List<Long> lockFreePending(Connection connection, List<Long> rowIds) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql.lockFreePendingOf())) {
-            bindRowIds(statement, 1, rowIds);
-            return readRows(statement, rs -> rs.getLong(1));
-        }
-    }
-
-    @Override
     public boolean anyPending(Connection connection, List<Long> rowIds) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql.anyPendingOf())) {
             bindRowIds(statement, 1, rowIds);

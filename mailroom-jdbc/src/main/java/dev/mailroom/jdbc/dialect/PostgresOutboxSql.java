@@ -75,7 +75,6 @@ final class PostgresOutboxSql implements OutboxSql {
     private final String deleteByEventIds;
     private final String anyKeyHeld;
     private final String countLostClaim;
-    private final String lockFreePendingOf;
     private final String anyPendingOf;
     private final PartitionLeaseSql partitionLeases;
     /**
@@ -181,8 +180,7 @@ final class PostgresOutboxSql implements OutboxSql {
                 asynchronous + ", recorded AS (" + record + " RETURNING id) SELECT recorded.id, EXISTS (SELECT 1 FROM "
                         + claims + " LIMIT 1 FOR UPDATE SKIP LOCKED) FROM recorded",
                 "SELECT id FROM " + claims + " WHERE id = ? FOR UPDATE", "DELETE FROM " + claims + " WHERE id = ?",
-                unheld, "SELECT id, row_ids FROM " + claims + " ORDER BY id LIMIT ?",
-                "SELECT id FROM " + claims + " WHERE id = ? FOR UPDATE SKIP LOCKED");
+                unheld);
         String idleFacts = "SELECT (" + anyRetryWaiting + "), %s, EXISTS (SELECT 1 FROM " + claims
                 + " LIMIT 1 FOR UPDATE SKIP LOCKED), (" + nextDueIn + "), (" + anyDuePending + ")";
         this.idleFactsHoldingKeys = idleFacts.formatted("(" + anyKeyHeld + ")");
@@ -199,8 +197,6 @@ final class PostgresOutboxSql implements OutboxSql {
                 + " last_error = ?, updated_at = now() WHERE t.id = ANY(ARRAY(SELECT id FROM " + table
                 + " WHERE id = ANY(?::bigint[]) AND " + inStates("status", Set.of(PENDING)) + " FOR UPDATE SKIP LOCKED))"
                 + " AND " + inStates("t.status", Set.of(PENDING)) + " RETURNING t.id";
-        this.lockFreePendingOf = "SELECT id FROM " + table + " WHERE id = ANY(?::bigint[]) AND "
-                + inStates("status", Set.of(PENDING)) + " FOR UPDATE SKIP LOCKED";
         this.anyPendingOf = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE id = ANY(?::bigint[]) AND "
                 + inStates("status", Set.of(PENDING)) + ")";
         this.partitionLeases = partitionLeases(table);
@@ -484,11 +480,6 @@ final class PostgresOutboxSql implements OutboxSql {
     /** Whether any of the rows is pending: row ids. */
     String anyPendingOf() {
         return anyPendingOf;
-    }
-
-    /** Locks those of the ids that are pending rows no other transaction holds: ids. */
-    String lockFreePendingOf() {
-        return lockFreePendingOf;
     }
 
     /** The statements of partition-leased claims. */

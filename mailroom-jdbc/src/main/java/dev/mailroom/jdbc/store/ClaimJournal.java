@@ -49,27 +49,16 @@ final class ClaimJournal {
      * A record whose rows are all held by other transactions stays: its claim may be alive (between
      * its record's commit and its lock) or a later claim took the rows. Returns how many rows' attempts
      * were counted.
-     *
-     * <p>Per record, the free pending rows are locked before the record, the order a claim takes
-     * them in (rows, then its record), so this never holds a live claim's record while it waits for
-     * that claim's rows. Holding the record first closed a cycle on MariaDB, whose row lock here
-     * waited despite {@code SKIP LOCKED} (seen in {@code SHOW ENGINE INNODB STATUS}): when the claim
-     * waiting for its record was the deadlock's victim, its rows were free and its record unheld, and
-     * the next claim counted an attempt for each row it had never sent.
      */
     int countLostClaims(Connection transaction) throws SQLException {
         int counted = 0;
-        for (ClaimRecord record : operations.oldestClaims(transaction, RECORDS_PER_CLAIM)) {
-            boolean anyFree = !record.rowIds().isEmpty() && !operations.lockFreePending(transaction, record.rowIds()).isEmpty();
-            if (!operations.holdClaimUnlessHeld(transaction, record.id())) {
-                continue; // its claim is alive, or another transaction counts it
-            }
+        for (ClaimRecord record : operations.lockUnheldClaims(transaction, RECORDS_PER_CLAIM)) {
             if (record.rowIds().isEmpty()) {
                 // names no row (or was written by hand and cannot be read): nothing to count
                 operations.forgetClaim(transaction, record.id());
                 continue;
             }
-            int rows = anyFree ? operations.countLostClaim(transaction, record.rowIds(), LOST_CLAIM_ERROR).size() : 0;
+            int rows = operations.countLostClaim(transaction, record.rowIds(), LOST_CLAIM_ERROR).size();
             counted += rows;
             if (rows > 0 || !operations.anyPending(transaction, record.rowIds())) {
                 operations.forgetClaim(transaction, record.id());
@@ -82,8 +71,8 @@ final class ClaimJournal {
      * Records the rows {@code claim} locked, committed on a connection of its own, and holds the
      * record in {@code claim}. Returns the record's id; with {@code unlessAClaimWasLost}, none when a
      * record no transaction holds exists (looked for after the lock, so a claim lost just before it
-     * cannot slip by): then nothing stays recorded, and the caller gives the rows back and counts
-     * the lost claims. The dialect looks in the record's own statement where it can (PostgreSQL),
+     * cannot slip by): then nothing stays recorded ({@code claim} may have been committed, with no
+     * change but that), and the caller gives the rows back and counts the lost claims. The dialect looks in the record's own statement where it can (PostgreSQL),
      * otherwise in {@code claim} first.
      */
     OptionalLong record(Connection claim, List<OutboxRow> rows, boolean unlessAClaimWasLost) throws SQLException {
@@ -93,11 +82,10 @@ final class ClaimJournal {
             RecordedClaim recorded = transactions.autoCommitted("record claim",
                     connection -> operations.recordClaimSeeingLost(connection, ids));
             if (recorded.lostClaimSeen()) {
-                // forgotten while the rows are still locked: a record left behind would count their attempt
-                transactions.autoCommitted("forget claim", connection -> {
-                    operations.forgetClaim(connection, recorded.id());
-                    return null;
-                });
+                // forgotten in the claim's transaction and committed with the rows' release, so the two go
+                // together: a record left behind without its rows' locks would count an attempt for each
+                operations.forgetClaim(claim, recorded.id());
+                claim.commit();
                 return OptionalLong.empty();
             }
             record = recorded.id();

@@ -12,7 +12,9 @@ import java.util.Optional;
  * (PostgreSQL) the first question asks them all in one statement and the rest read its answers: four
  * round trips fewer for each claim that finds nothing, which the relay makes after most batches at
  * low rates. Elsewhere each is asked on its own, when needed. Answers read from the one statement may
- * be a statement or two old: they only decide how long the relay sleeps, and an insert wakes it.
+ * be a statement or two old: they decide whether the claim looks past its window, whether it counts
+ * lost claims and how long the relay sleeps, and an insert wakes it. The one statement locks the
+ * unheld claim record it finds (see {@link #sawLostClaim}).
  */
 final class IdleQuestions {
 
@@ -29,6 +31,15 @@ final class IdleQuestions {
     boolean keysHeldBack() throws SQLException {
         return atOnce() ? facts().retryWaiting() || facts().keyHeld()
                 : operations.anyRetryWaiting(connection) || operations.anyKeyHeld(connection);
+    }
+
+    /**
+     * Whether the questions, already asked, saw a claim journal record no transaction held: their
+     * statement then locked it in this transaction, where the look for lost claims in the claim
+     * record's own statement (another connection) would pass it by.
+     */
+    boolean sawLostClaim() {
+        return facts != null && facts.lostClaim();
     }
 
     /** Whether a claim journal record may be unheld (always, where the dialect cannot tell at once). */

@@ -59,7 +59,8 @@ final class RowLocks {
                         (keyOrdered, window) -> operations.lock(connection, keyOrdered, window, limit, mapper),
                         idle::keysHeldBack);
                 if (!rows.isEmpty()) {
-                    OptionalLong record = journal.record(connection, rows, round == 1);
+                    OptionalLong record = round == 1 && idle.sawLostClaim() ? OptionalLong.empty()
+                            : journal.record(connection, rows, round == 1);
                     if (record.isEmpty()) {
                         open.end();
                         open = null;

@@ -100,6 +100,28 @@ abstract class RowLockClaimContract {
         assertThat(claimRecords()).as("a settled batch leaves no record").isZero();
     }
 
+    /**
+     * The claim looks past its window (a retry holds the window's keys back) and finds a lost
+     * claim's row there: the lost claim is counted before the row is handed out. On PostgreSQL the
+     * window's empty answer asks its questions in one statement, which locks the unheld record it
+     * sees; the record's own statement, on another connection, would then pass it by.
+     */
+    @Test
+    void aLostClaimSeenWhileLookingPastTheWindowIsCountedBeforeItsRowsAreHandedOut() throws Exception {
+        outbox.publishKeys("a", "a", "a", "a", "a", "b");
+        outbox.execute("UPDATE orders_outbox SET attempts = 1, next_attempt_at = " + outbox.sql.nowPlus(Duration.ofSeconds(30))
+                + " WHERE id = 1");
+        outbox.execute("INSERT INTO orders_outbox_claims (row_ids) VALUES (" + outbox.sql.idList(6L) + ")");
+        try (LockedBatch batch = store.lockOrNextDue(1, true)) {
+            assertThat(ids(batch.rows())).as("rows 2-5 wait behind row 1's retry").containsExactly(6L);
+            assertThat(batch.rows().get(0).attempts()).as("the lost claim's attempt counted").isOne();
+            assertThat(batch.rows().get(0).lastError()).isEqualTo(ClaimJournal.LOST_CLAIM_ERROR);
+            assertThat(claimRecords()).as("the lost claim's record removed, this claim's written").isOne();
+            batch.settle(List.of(6L), List.of());
+        }
+        assertThat(claimRecords()).isZero();
+    }
+
     @Test
     void aRowWhoseClaimingSessionKeepsDyingIsDeadAtItsMaxAttemptsAndHoldsItsKey() throws Exception {
         OutboxStore holding = store.withKeysHeldByDeadEventsOf(java.util.Set.of("order.placed"));
