@@ -123,6 +123,20 @@ abstract class RowLockClaimContract {
     }
 
     @Test
+    void aClaimThatFindsNothingButCountsALostClaimLooksAgainAtOnce() throws Exception {
+        outbox.publishKeys("a", "a");
+        outbox.execute("UPDATE orders_outbox SET attempts = 1, next_attempt_at = " + outbox.sql.nowPlus(Duration.ofSeconds(30))
+                + " WHERE id = 1");
+        outbox.execute("INSERT INTO orders_outbox_claims (row_ids) VALUES (" + outbox.sql.idList(2L) + ")");
+        try (LockedBatch nothing = store.lockOrNextDue(10, true)) {
+            assertThat(nothing.rows()).as("row 2 waits behind row 1's retry").isEmpty();
+            assertThat(nothing.nextDueIn()).as("the counted row may be claimable now").contains(Duration.ZERO);
+        }
+        assertThat(rows("id = 2 AND attempts = 1 AND last_error = '" + ClaimJournal.LOST_CLAIM_ERROR + "'")).isOne();
+        assertThat(claimRecords()).isZero();
+    }
+
+    @Test
     void aRowWhoseClaimingSessionKeepsDyingIsDeadAtItsMaxAttemptsAndHoldsItsKey() throws Exception {
         OutboxStore holding = store.withKeysHeldByDeadEventsOf(java.util.Set.of("order.placed"));
         outbox.publishKeys("a", "a", "b");
