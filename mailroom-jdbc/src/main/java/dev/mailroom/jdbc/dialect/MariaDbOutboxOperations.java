@@ -272,10 +272,10 @@ final class MariaDbOutboxOperations extends OutboxOperations {
     }
 
     @Override
-    public DeletedRows deleteFinished(Connection connection, Duration age, long afterId, int limit) throws SQLException {
-        List<Long> finished = lockedIds(connection, sql.finishedRows(), limit, afterId, age.toMillis());
+    public DeletedRows deleteFinished(Connection connection, Duration age, long fromId, int limit) throws SQLException {
+        List<Long> finished = lockedIds(connection, sql.finishedRows(), limit, fromId, age.toMillis());
         if (finished.isEmpty()) {
-            return new DeletedRows(0, afterId);
+            return new DeletedRows(0, fromId);
         }
         try (PreparedStatement statement = connection.prepareStatement(sql.deleteByIds(finished.size()))) {
             bindIds(statement, 1, finished);

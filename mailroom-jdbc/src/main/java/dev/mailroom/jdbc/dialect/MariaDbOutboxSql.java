@@ -99,7 +99,7 @@ final class MariaDbOutboxSql implements OutboxSql {
         // a row a SQL producer inserted as 'sending' without a lease counts as expired
         this.expiredLeases = "SELECT id FROM " + table + " WHERE status = " + q(SENDING) + " AND (lease_expires_at < "
                 + NOW + " OR lease_expires_at IS NULL) ORDER BY lease_expires_at LIMIT ? FOR UPDATE SKIP LOCKED";
-        this.finishedRows = "SELECT id FROM " + table + " WHERE id > ? AND status IN ("
+        this.finishedRows = "SELECT id FROM " + table + " WHERE id >= ? AND status IN ("
                 + list(Set.of(PUBLISHED, CONSUMED, DISCARDED)) + ")"
                 + " AND updated_at < " + NOW + " - INTERVAL (? * 1000) MICROSECOND ORDER BY id LIMIT ?"
                 + " FOR UPDATE SKIP LOCKED";

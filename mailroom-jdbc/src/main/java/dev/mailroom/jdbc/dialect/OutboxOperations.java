@@ -159,10 +159,11 @@ public abstract class OutboxOperations {
 
     /**
      * Deletes up to {@code limit} published, consumed or discarded rows last changed more than
-     * {@code age} ago, the lowest ids above {@code afterId} first (rows another transaction holds are
-     * passed by); returns how many and the last id deleted, where the next batch of the pass starts.
+     * {@code age} ago, the lowest ids from {@code fromId} on first (rows another transaction holds are
+     * passed by); returns how many and the last id deleted, after which the next batch of the pass
+     * starts.
      */
-    public abstract DeletedRows deleteFinished(Connection connection, Duration age, long afterId, int limit)
+    public abstract DeletedRows deleteFinished(Connection connection, Duration age, long fromId, int limit)
             throws SQLException;
 
     /** Binds row ids as the dialect's claim journal keeps them (an array, a JSON array). */

@@ -209,15 +209,15 @@ final class PostgresOutboxOperations extends OutboxOperations {
     }
 
     @Override
-    public DeletedRows deleteFinished(Connection connection, Duration age, long afterId, int limit) throws SQLException {
+    public DeletedRows deleteFinished(Connection connection, Duration age, long fromId, int limit) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql.deleteFinished())) {
-            statement.setLong(1, afterId);
+            statement.setLong(1, fromId);
             statement.setLong(2, age.toMillis());
             statement.setInt(3, limit);
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();
                 int deleted = rs.getInt(1);
-                return new DeletedRows(deleted, deleted == 0 ? afterId : rs.getLong(2));
+                return new DeletedRows(deleted, deleted == 0 ? fromId : rs.getLong(2));
             }
         }
     }

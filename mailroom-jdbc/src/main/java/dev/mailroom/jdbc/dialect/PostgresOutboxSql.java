@@ -141,7 +141,7 @@ final class PostgresOutboxSql implements OutboxSql {
         // from a cursor (the last id the pass deleted): each batch starts where the last one ended instead
         // of walking the row versions every earlier batch deleted, which only vacuum removes
         this.deleteFinished = "WITH deleted AS (DELETE FROM " + table + " WHERE id = ANY(ARRAY(SELECT id FROM " + table
-                + " WHERE id > ? AND status IN (" + list(Set.of(PUBLISHED, CONSUMED, DISCARDED)) + ")"
+                + " WHERE id >= ? AND status IN (" + list(Set.of(PUBLISHED, CONSUMED, DISCARDED)) + ")"
                 + " AND updated_at < now() - ?" + MILLIS + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)) RETURNING id)"
                 + " SELECT count(*), max(id) FROM deleted";
         this.countByState = "SELECT status, count(*) FROM " + table + " GROUP BY status";

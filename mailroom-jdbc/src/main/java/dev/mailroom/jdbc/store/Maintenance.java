@@ -25,15 +25,18 @@ final class Maintenance {
      */
     long deleteFinishedOlderThan(Duration age, int batchSize) {
         long total = 0;
-        // ids are the identity's unless a SQL producer chose its own, which may be zero or negative
-        DeletedRows batch = new DeletedRows(0, Long.MIN_VALUE);
-        do {
-            long after = batch.lastId();
-            batch = transactions.retrying("retention",
-                    connection -> operations.deleteFinished(connection, age, after, batchSize));
+        // ids are the identity's unless a SQL producer chose its own, which may be zero or negative (any long)
+        long from = Long.MIN_VALUE;
+        while (true) {
+            long start = from;
+            DeletedRows batch = transactions.retrying("retention",
+                    connection -> operations.deleteFinished(connection, age, start, batchSize));
             total += batch.count();
-        } while (batch.count() == batchSize);
-        return total;
+            if (batch.count() < batchSize || batch.lastId() == Long.MAX_VALUE) {
+                return total;
+            }
+            from = batch.lastId() + 1;
+        }
     }
 
     OutboxCounts counts() {

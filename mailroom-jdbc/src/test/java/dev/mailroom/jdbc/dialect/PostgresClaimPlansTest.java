@@ -86,7 +86,7 @@ class PostgresClaimPlansTest {
 
     /** The buffers read, hit or not, by the scan that finds a retention batch's rows (its first Buffers line). */
     private static long buffers(String plan) {
-        int scan = plan.indexOf("Index Cond: (id > ");
+        int scan = plan.indexOf("Index Cond: (id >= ");
         assertThat(scan).as(plan).isNotNegative();
         String line = plan.substring(plan.indexOf("Buffers: shared", scan)).lines().findFirst().orElseThrow();
         long buffers = 0;

@@ -283,21 +283,32 @@ abstract class OutboxStoreTransitionsContract {
     }
 
     @Test
-    void aRetentionBatchDeletesOnlyRowsAfterItsCursorAndReturnsTheLastId() throws Exception {
+    void aRetentionBatchDeletesOnlyRowsFromItsCursorOnAndReturnsTheLastId() throws Exception {
         outbox.publishCommitted(6);
         store.markPublished("relay", ids(store.claim("relay", 6, LEASE)));
         outbox.execute("UPDATE orders_outbox SET updated_at = " + outbox.sql.nowPlus(Duration.ofDays(-8)));
         long third = outbox.queryLong("SELECT min(id) FROM orders_outbox") + 2;
         OutboxOperations operations = outbox.dialect.outbox(OutboxFixture.ORDERS.table());
         try (Connection connection = outbox.database.dataSource().getConnection()) {
-            assertThat(operations.deleteFinished(connection, Duration.ofDays(7), third, 2))
+            assertThat(operations.deleteFinished(connection, Duration.ofDays(7), third + 1, 2))
                     .isEqualTo(new DeletedRows(2, third + 2));
-            assertThat(operations.deleteFinished(connection, Duration.ofDays(7), third + 2, 2))
-                    .isEqualTo(new DeletedRows(1, third + 3));
             assertThat(operations.deleteFinished(connection, Duration.ofDays(7), third + 3, 2))
-                    .as("none left after the cursor: the cursor stays").isEqualTo(new DeletedRows(0, third + 3));
+                    .isEqualTo(new DeletedRows(1, third + 3));
+            assertThat(operations.deleteFinished(connection, Duration.ofDays(7), third + 4, 2))
+                    .as("none left from the cursor on: the cursor stays").isEqualTo(new DeletedRows(0, third + 4));
         }
         assertThat(outbox.count("orders_outbox")).as("the rows up to the cursor stay").isEqualTo(3);
+    }
+
+    @Test
+    void retentionDeletesRowsWhoseIdsAreTheLowestAndHighestALongHolds() throws Exception {
+        outbox.execute("INSERT INTO orders_outbox (id, event_type, payload, status) VALUES"
+                + " (" + Long.MIN_VALUE + ", 'order.placed', '{}', 'published'), (" + Long.MAX_VALUE
+                + ", 'order.placed', '{}', 'published'), (-1, 'order.placed', '{}', 'published')");
+        outbox.execute("UPDATE orders_outbox SET updated_at = " + outbox.sql.nowPlus(Duration.ofDays(-8)));
+
+        assertThat(store.deleteFinishedOlderThan(Duration.ofDays(7), 1)).as("in batches of one").isEqualTo(3);
+        assertThat(outbox.count("orders_outbox")).isZero();
     }
 
     @Test
