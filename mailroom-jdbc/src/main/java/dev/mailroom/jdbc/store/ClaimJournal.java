@@ -72,8 +72,8 @@ final class ClaimJournal {
      * record in {@code claim}. Returns the record's id; with {@code unlessAClaimWasLost}, none when a
      * record no transaction holds exists (looked for after the lock, so a claim lost just before it
      * cannot slip by): then nothing stays recorded ({@code claim} may have been committed, with no
-     * change but that), and the caller gives the rows back and counts the lost claims. The dialect looks in the record's own statement where it can (PostgreSQL),
-     * otherwise in {@code claim} first.
+     * change but that), and the caller gives the rows back and counts the lost claims. The dialect
+     * looks in the record's own statement where it can (PostgreSQL), otherwise in {@code claim} first.
      */
     OptionalLong record(Connection claim, List<OutboxRow> rows, boolean unlessAClaimWasLost) throws SQLException {
         List<Long> ids = rows.stream().map(OutboxRow::id).toList();
