@@ -96,6 +96,11 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--runs", description = "Runs of each scenario; the table shows medians (default ${DEFAULT-VALUE}).")
     int runs = 1;
 
+    @Option(names = "--warmup-runs", description = "Unmeasured runs before the measured runs of each drain, Mailroom's"
+            + " and the peers' (default ${DEFAULT-VALUE}): the broker, the Kafka client and the JDBC driver share the"
+            + " benchmark's JVM, whose compiler is still busy through the first drains.")
+    int warmupRuns = 1;
+
     @Option(names = "--scenarios", split = ",", description = "Scenarios to run, any of ${COMPLETION-CANDIDATES}"
             + " (default: all but sustained_retained, the 10-minute run).")
     EnumSet<Scenario> scenarios = EnumSet.complementOf(EnumSet.of(Scenario.sustained_retained));
@@ -162,35 +167,35 @@ public final class BenchMain implements Callable<Integer> {
                 result.put("ceilings", ceilings);
             }
             if (scenarios.contains(Scenario.drain)) {
-                result.put("drain", step("drain " + backlog + ", 1 relay", () -> relay.drain(backlog, 1)));
+                result.put("drain", drainStep("drain " + backlog + ", 1 relay", () -> relay.drain(backlog, 1)));
             }
             if (scenarios.contains(Scenario.drain_lease_mode)) {
-                result.put("drain_lease_mode", step("drain " + backlog + ", 1 relay, lease mode", () ->
+                result.put("drain_lease_mode", drainStep("drain " + backlog + ", 1 relay, lease mode", () ->
                         relay.drain(backlog, 1, RelayScenarios.Variant.LEASE)));
             }
             if (scenarios.contains(Scenario.drain_partition_leases)) {
-                result.put("drain_partition_leases", step("drain " + backlog + ", 1 relay, partition leases", () ->
+                result.put("drain_partition_leases", drainStep("drain " + backlog + ", 1 relay, partition leases", () ->
                         relay.drain(backlog, 1, RelayScenarios.Variant.PARTITION_LEASE)));
             }
             if (scenarios.contains(Scenario.drain_delete_published)) {
-                result.put("drain_delete_published", step("drain " + backlog + ", 1 relay, rows deleted once delivered",
+                result.put("drain_delete_published", drainStep("drain " + backlog + ", 1 relay, rows deleted once delivered",
                         () -> relay.drain(backlog, 1, RelayScenarios.Variant.DELETE_PUBLISHED)));
             }
             if (scenarios.contains(Scenario.drain_two_relays)) {
-                result.put("drain_two_relays", step("drain " + backlog + ", 2 relays", () -> relay.drain(backlog, 2)));
+                result.put("drain_two_relays", drainStep("drain " + backlog + ", 2 relays", () -> relay.drain(backlog, 2)));
             }
             if (scenarios.contains(Scenario.drain_two_relays_lease_mode)) {
-                result.put("drain_two_relays_lease_mode", step("drain " + backlog + ", 2 relays, lease mode", () ->
+                result.put("drain_two_relays_lease_mode", drainStep("drain " + backlog + ", 2 relays, lease mode", () ->
                         relay.drain(backlog, 2, RelayScenarios.Variant.LEASE)));
             }
             if (scenarios.contains(Scenario.drain_two_relays_partition_leases)) {
-                result.put("drain_two_relays_partition_leases", step("drain " + backlog + ", 2 relays, partition leases",
+                result.put("drain_two_relays_partition_leases", drainStep("drain " + backlog + ", 2 relays, partition leases",
                         () -> relay.drain(backlog, 2, RelayScenarios.Variant.PARTITION_LEASE)));
             }
             if (scenarios.contains(Scenario.backlog_sizes)) {
                 List<Object> scaling = new ArrayList<>();
                 for (int size : backlogSizes) {
-                    scaling.add(step("drain " + size, () -> relay.drain(size, 1)));
+                    scaling.add(drainStep("drain " + size, () -> relay.drain(size, 1)));
                 }
                 result.put("drain_by_backlog_size", scaling);
             }
@@ -229,7 +234,7 @@ public final class BenchMain implements Callable<Integer> {
             if (scenarios.contains(Scenario.gruelbox)) {
                 Map<String, Object> gruelbox = new LinkedHashMap<>();
                 try (GruelboxPeer peer = new GruelboxPeer(env, lingerMs)) {
-                    gruelbox.put("drain", step("gruelbox drain " + peerBacklog, () -> peer.drain(peerBacklog)));
+                    gruelbox.put("drain", drainStep("gruelbox drain " + peerBacklog, () -> peer.drain(peerBacklog)));
                     gruelbox.put("latency", step("gruelbox latency", () ->
                             peer.latency(rate, warmupSeconds, latencySeconds, 4)));
                 }
@@ -293,7 +298,7 @@ public final class BenchMain implements Callable<Integer> {
     private Map<String, Object> debezium(BenchEnvironment env) throws Exception {
         Map<String, Object> debezium = new LinkedHashMap<>();
         try (DebeziumPeer peer = new DebeziumPeer(env, lingerMs)) {
-            debezium.put("drain", step("debezium drain " + backlog, () -> peer.drain(backlog)));
+            debezium.put("drain", drainStep("debezium drain " + backlog, () -> peer.drain(backlog)));
             debezium.put("latency", step("debezium latency", () ->
                     peer.latency(rate, warmupSeconds, latencySeconds, 4)));
         }
@@ -330,7 +335,10 @@ public final class BenchMain implements Callable<Integer> {
         settings.put("latency_seconds", latencySeconds);
         settings.put("warmup_seconds", warmupSeconds);
         settings.put("runs_per_scenario", runs);
-        settings.put("figures", runs > 1 ? "medians of the runs (each run under per_run)" : "one run");
+        settings.put("warmup_runs_per_drain", warmupRuns);
+        settings.put("figures", (runs > 1 ? "medians of the runs (each run under per_run)" : "one run")
+                + (warmupRuns > 0 ? ", each drain after " + warmupRuns + " unmeasured warm-up run" + (warmupRuns > 1 ? "s" : "")
+                : ""));
         settings.put("scenarios", scenarios.toString());
         settings.put("database_counts", db.statsScope());
         return settings;
@@ -364,6 +372,15 @@ public final class BenchMain implements Callable<Integer> {
     @FunctionalInterface
     private interface Step {
         Map<String, Object> run() throws Exception;
+    }
+
+    /** {@link #step}, after {@link #warmupRuns} unmeasured runs. */
+    private Map<String, Object> drainStep(String name, Step step) throws Exception {
+        for (int run = 1; run <= warmupRuns; run++) {
+            System.out.println("-- " + name + " (warm-up " + run + " of " + warmupRuns + ", not measured)");
+            step.run();
+        }
+        return step(name, step);
     }
 
     private Map<String, Object> step(String name, Step step) throws Exception {

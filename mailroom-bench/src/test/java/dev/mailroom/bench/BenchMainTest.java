@@ -41,6 +41,8 @@ class BenchMainTest {
         assertThat(ack.get("missing").asLong()).isZero();
         assertThat(ack.get("p50").asDouble()).isPositive().isLessThanOrEqualTo(ack.get("max").asDouble());
         assertThat(result.get("machine").get("cores").asInt()).isPositive();
+        assertThat(result.get("settings").get("warmup_runs_per_drain").asInt()).isEqualTo(1);
+        assertThat(result.get("settings").get("figures").asText()).contains("after 1 unmeasured warm-up run");
 
         JsonNode debezium = result.get("peers").get("debezium_outbox_router");
         if ("logical".equals(walLevel())) {
