@@ -1,14 +1,17 @@
 package dev.mailroom.relay;
 
 import dev.mailroom.jdbc.store.OutboxStore;
+import dev.mailroom.jdbc.store.RetentionPass;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Deletes delivered rows (published, consumed, discarded) once they are older than the retention
- * age, {@value OutboxStore#DEFAULT_RETENTION_BATCH} rows per transaction, then waits its interval.
- * It runs on a loop of its own: deleting a day's history must not delay a claim.
+ * age, {@value OutboxStore#DEFAULT_RETENTION_BATCH} rows per transaction, then waits its interval;
+ * on the time-partitioned layout it also creates partitions ahead and drops expired ones
+ * ({@link OutboxStore#retain}). It runs on a loop of its own: deleting a day's history must not
+ * delay a claim.
  */
 final class Retention {
 
@@ -28,9 +31,16 @@ final class Retention {
 
     /** One pass: every row past the age, in batches; returns the wait until the next pass. */
     Duration runOnce() {
-        long deleted = store.deleteFinishedOlderThan(keep, OutboxStore.DEFAULT_RETENTION_BATCH);
-        if (deleted > 0) {
-            LOG.info("Relay {} deleted {} delivered rows older than {}", owner, deleted, keep);
+        RetentionPass pass = store.retain(keep);
+        if (pass.partitionsKept() > 0) {
+            LOG.warn("Relay {} kept {} partitions past their retention: each holds more than a pass moves of"
+                    + " undelivered or dead rows, or the table's lock was busy; retried next pass", owner,
+                    pass.partitionsKept());
+        }
+        if (pass.changedAnything()) {
+            LOG.info("Relay {} retention (older than {}): {} delivered rows deleted, {} partitions dropped, {} rows"
+                    + " moved from them to the default partition, {} partitions created ahead", owner, keep,
+                    pass.rowsDeleted(), pass.partitionsDropped(), pass.rowsMoved(), pass.partitionsCreated());
         }
         return interval;
     }

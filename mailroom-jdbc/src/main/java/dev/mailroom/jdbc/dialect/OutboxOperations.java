@@ -82,6 +82,11 @@ public abstract class OutboxOperations {
         return Optional.empty();
     }
 
+    /** The time-partitioned layout's retention, where the dialect has that layout (PostgreSQL). */
+    public Optional<TimePartitions> timePartitions() {
+        return Optional.empty();
+    }
+
     /** Whether dead rows of some type hold their keys, so key-ordered claims look for them. */
     protected boolean holdsKeys() {
         return !keyHoldingTypes.isEmpty();

@@ -9,8 +9,9 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.StringJoiner;
+import java.util.Optional;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -37,7 +38,7 @@ final class PostgresDialect implements SqlDialect {
 
     @Override
     public OutboxOperations outbox(TableName table, Set<String> keyHoldingTypes) {
-        return new PostgresOutboxOperations(this, new PostgresOutboxSql(table), keyHoldingTypes);
+        return new PostgresOutboxOperations(this, new PostgresOutboxSql(table), table, keyHoldingTypes);
     }
 
     @Override
@@ -75,6 +76,11 @@ final class PostgresDialect implements SqlDialect {
     @Override
     public String outboxMigrationsPath() {
         return "dev/mailroom/db/postgresql/outbox/";
+    }
+
+    @Override
+    public Optional<String> timePartitionedMigrationsPath() {
+        return Optional.of("dev/mailroom/db/postgresql/outbox-time-partitioned/");
     }
 
     /** A session-level advisory lock, so it spans every script's transaction. */

@@ -1,5 +1,6 @@
 package dev.mailroom.jdbc.dialect;
 
+import dev.mailroom.routing.TableName;
 import dev.mailroom.state.OutboxState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,15 +22,22 @@ import java.util.UUID;
 final class PostgresOutboxOperations extends OutboxOperations {
 
     private final PostgresOutboxSql sql;
+    private final TimePartitions timePartitions;
 
-    PostgresOutboxOperations(SqlDialect dialect, PostgresOutboxSql sql, Set<String> keyHoldingTypes) {
+    PostgresOutboxOperations(SqlDialect dialect, PostgresOutboxSql sql, TableName table, Set<String> keyHoldingTypes) {
         super(dialect, sql, keyHoldingTypes);
         this.sql = sql;
+        this.timePartitions = new PostgresTimePartitions(table);
     }
 
     @Override
     public Optional<PartitionLeaseOperations> partitionLeases() {
         return Optional.of(new PartitionLeaseOperations(sql.partitionLeases(), this, keyHoldingTypes));
+    }
+
+    @Override
+    public Optional<TimePartitions> timePartitions() {
+        return Optional.of(timePartitions);
     }
 
     @Override
@@ -210,7 +218,13 @@ final class PostgresOutboxOperations extends OutboxOperations {
 
     @Override
     public DeletedRows deleteFinished(Connection connection, Duration age, long fromId, int limit) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql.deleteFinished())) {
+        return deleteFinished(connection, sql.deleteFinished(), age, fromId, limit);
+    }
+
+    /** Runs one batch of a retention delete rendered by {@link PostgresOutboxSql#deleteFinished(String)}. */
+    static DeletedRows deleteFinished(Connection connection, String deleteFinished, Duration age, long fromId, int limit)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(deleteFinished)) {
             statement.setLong(1, fromId);
             statement.setLong(2, age.toMillis());
             statement.setInt(3, limit);

@@ -140,10 +140,7 @@ final class PostgresOutboxSql implements OutboxSql {
                 + " WHERE id = ANY(?) AND " + inStates("status", Set.of(SENDING)) + " AND lease_owner = ?";
         // from a cursor (the last id the pass deleted): each batch starts where the last one ended instead
         // of walking the row versions every earlier batch deleted, which only vacuum removes
-        this.deleteFinished = "WITH deleted AS (DELETE FROM " + table + " WHERE id = ANY(ARRAY(SELECT id FROM " + table
-                + " WHERE id >= ? AND status IN (" + list(Set.of(PUBLISHED, CONSUMED, DISCARDED)) + ")"
-                + " AND updated_at < now() - ?" + MILLIS + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)) RETURNING id)"
-                + " SELECT count(*), max(id) FROM deleted";
+        this.deleteFinished = deleteFinished(table);
         this.countByState = "SELECT status, count(*) FROM " + table + " GROUP BY status";
         // two partial indexes (pending ids, sending leases): the delivered history is never read
         this.countUndelivered = "SELECT (SELECT count(*) FROM " + table + " WHERE status = " + q(PENDING) + ")"
@@ -325,8 +322,13 @@ final class PostgresOutboxSql implements OutboxSql {
         return sql.toString();
     }
 
+    /**
+     * No conflict target: on a time-partitioned table (which has no unique index on event_id, only
+     * one per partition) PostgreSQL accepts only this form; on any table the only unique column a
+     * producer's row fills is event_id, so it means the same.
+     */
     String insertIgnoringDuplicates(int rows) {
-        return insert(rows) + " ON CONFLICT (event_id) DO NOTHING";
+        return insert(rows) + " ON CONFLICT DO NOTHING";
     }
 
     String insertReturningNew(int rows) {
@@ -421,6 +423,19 @@ final class PostgresOutboxSql implements OutboxSql {
 
     String deleteFinished() {
         return deleteFinished;
+    }
+
+    /**
+     * Retention's delete of delivered rows of {@code table}, in id order from a cursor (the last id
+     * the pass deleted): each batch starts where the last one ended instead of walking the row
+     * versions every earlier batch deleted, which only vacuum removes. Parameters: the first id, the
+     * age in milliseconds, the batch size; returns the count and the highest id deleted.
+     */
+    static String deleteFinished(String table) {
+        return "WITH deleted AS (DELETE FROM " + table + " WHERE id = ANY(ARRAY(SELECT id FROM " + table
+                + " WHERE id >= ? AND status IN (" + list(Set.of(PUBLISHED, CONSUMED, DISCARDED)) + ")"
+                + " AND updated_at < now() - ?" + MILLIS + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)) RETURNING id)"
+                + " SELECT count(*), max(id) FROM deleted";
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -107,6 +108,14 @@ public interface SqlDialect {
 
     /** The classpath folder holding {@code migrations.list} and the outbox scripts it names. */
     String outboxMigrationsPath();
+
+    /**
+     * The classpath folder of the scripts that turn an outbox table into the time-partitioned layout,
+     * or empty where the dialect has no such layout.
+     */
+    default Optional<String> timePartitionedMigrationsPath() {
+        return Optional.empty();
+    }
 
     /**
      * Takes the lock that serializes migrations across processes on {@code connection} (a session

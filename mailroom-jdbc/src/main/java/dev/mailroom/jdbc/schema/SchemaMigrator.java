@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,6 +36,8 @@ public final class SchemaMigrator {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
     /** The history's scope of the shared tables' scripts. */
     public static final String OPERATIONS_SCOPE = "operations";
+    /** The history's scope of a table's move to the time-partitioned layout: this prefix and the table. */
+    public static final String TIME_PARTITIONED_SCOPE_PREFIX = "outbox-time-partitioned:";
 
     private final DataSource dataSource;
     private final SqlDialect dialect;
@@ -75,6 +78,30 @@ public final class SchemaMigrator {
     /** Brings one service's outbox table to the newest version; returns the versions applied now. */
     public List<Integer> migrateOutbox(ServiceRoute service) {
         return migrate("outbox:" + service.table().qualified(), outboxScripts, placeholders(service));
+    }
+
+    /**
+     * Turns a service's outbox table into the time-partitioned layout (PostgreSQL only), after bringing
+     * it to the newest version: range partitions on {@code created_at}, each {@code partitionWidth}
+     * long, and a default partition, so that a relay's retention drops a partition of delivered
+     * history at a time instead of deleting rows (see README, "Time-partitioned outbox"). Every row is
+     * copied with its id and columns, in one transaction that holds producers and relays meanwhile.
+     * Recorded under its own scope: a second call does nothing. The width is the layout's from then
+     * on; an operator changes it in {@code <table>_time_layout}. Returns the versions applied now.
+     */
+    public List<Integer> migrateToTimePartitions(ServiceRoute service, Duration partitionWidth) {
+        Arguments.requireNonNull(service, "service");
+        Arguments.requireNonNull(partitionWidth, "partitionWidth");
+        if (partitionWidth.getSeconds() < 1 || partitionWidth.getNano() != 0) {
+            throw new IllegalArgumentException("partitionWidth must be whole seconds, at least one, was " + partitionWidth);
+        }
+        String folder = dialect.timePartitionedMigrationsPath().orElseThrow(() -> new MigrationException(
+                "The time-partitioned outbox layout is PostgreSQL's only; " + dialect.name() + " keeps the plain table"));
+        migrateOutbox(service);
+        Map<String, String> placeholders = new HashMap<>(placeholders(service));
+        placeholders.put("partition_width", partitionWidth.getSeconds() + " seconds");
+        return migrate(TIME_PARTITIONED_SCOPE_PREFIX + service.table().qualified(), MigrationScript.load(folder),
+                placeholders);
     }
 
     /**

@@ -307,6 +307,19 @@ public final class OutboxStore {
     }
 
     /**
+     * One pass of retention with {@code keep} as the age: on a table of the time-partitioned layout
+     * (PostgreSQL, {@link dev.mailroom.jdbc.schema.SchemaMigrator#migrateToTimePartitions}) it creates
+     * the partitions ahead of now, drops every partition that ended more than {@code keep} ago after
+     * moving its undelivered and dead rows to the default partition, and deletes delivered rows older
+     * than {@code keep} from the default partition; on any other table it is
+     * {@link #deleteFinishedOlderThan}. Relays with a retention age run it on a loop of their own.
+     */
+    public RetentionPass retain(Duration keep) {
+        Arguments.requireNonNull(keep, "keep");
+        return maintenance.retain(keep, DEFAULT_RETENTION_BATCH);
+    }
+
+    /**
      * Counts per state and the age of the oldest undelivered row. Counting the delivered states reads
      * the whole table, history included: for operators, not for a gauge polled every few seconds.
      */
