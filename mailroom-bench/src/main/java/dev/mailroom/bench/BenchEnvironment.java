@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -40,11 +41,16 @@ final class BenchEnvironment implements AutoCloseable {
         T read(ResultSet rs) throws SQLException;
     }
 
-    BenchEnvironment(BenchDatabase database, int keys) throws SQLException {
+    /** {@code timePartitionSeconds}: above 0, the outbox moves to the time-partitioned layout, partitions this wide. */
+    BenchEnvironment(BenchDatabase database, int keys, int timePartitionSeconds) throws SQLException {
         this.database = database;
         this.keys = keys;
         this.dataSource = database.recreate("bench", 16);
-        new SchemaMigrator(dataSource, database.dialect()).migrate(ROUTES);
+        SchemaMigrator migrator = new SchemaMigrator(dataSource, database.dialect());
+        migrator.migrate(ROUTES);
+        if (timePartitionSeconds > 0) {
+            migrator.migrateToTimePartitions(ROUTES.service("orders"), Duration.ofSeconds(timePartitionSeconds));
+        }
         this.broker = KafkaBroker.start();
         broker.createTopic(TOPIC, 6);
     }

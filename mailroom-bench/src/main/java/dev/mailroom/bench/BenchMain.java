@@ -93,6 +93,11 @@ public final class BenchMain implements Callable<Integer> {
             + " (default ${DEFAULT-VALUE}).")
     int probeHistory = 100_000;
 
+    @Option(names = "--time-partitions", description = "PostgreSQL: move the benchmark's outbox to the"
+            + " time-partitioned layout, partitions this many seconds wide, before the scenarios (0, the default:"
+            + " the plain table).")
+    int timePartitionSeconds = 0;
+
     @Option(names = "--runs", description = "Runs of each scenario; the table shows medians (default ${DEFAULT-VALUE}).")
     int runs = 1;
 
@@ -151,7 +156,7 @@ public final class BenchMain implements Callable<Integer> {
         result.put("settings", settings(db));
         String debeziumSkipped = scenarios.contains(Scenario.debezium) ? prepareLogicalDecoding(db) : null;
         try (Autovacuum switched = switchAutovacuumOn(db);
-             BenchEnvironment env = new BenchEnvironment(db, keys)) {
+             BenchEnvironment env = new BenchEnvironment(db, keys, timePartitionSeconds)) {
             result.put("machine", machine(env));
             if (switched != null) {
                 result.put("autovacuum", "off on this server; turned on by the harness for this run (--switch-autovacuum)");
@@ -328,6 +333,8 @@ public final class BenchMain implements Callable<Integer> {
                 + " rows deleted once delivered");
         settings.put("kafka_transport", "acks=all, idempotent, linger.ms=" + lingerMs + ", 6 partitions");
         settings.put("relay_ack_delay_ms", ackDelayMs);
+        settings.put("outbox_layout", timePartitionSeconds > 0
+                ? "time-partitioned, " + timePartitionSeconds + " s per partition" : "plain table");
         settings.put("sustained_seconds", sustainedSeconds);
         settings.put("producer_threads", producerThreads);
         settings.put("sustained_rate_per_second", sustainedRate);

@@ -99,12 +99,21 @@ final class PostgresBench implements BenchDatabase {
     }
 
     private static DbStats read(BenchEnvironment env) throws SQLException {
-        String row = env.queryString("SELECT n_tup_ins || ',' || n_tup_upd || ',' || n_tup_hot_upd || ',' || n_tup_del"
-                + " || ',' || pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint FROM pg_stat_user_tables"
-                + " WHERE schemaname = '" + SCHEMA + "' AND relname = '" + BenchEnvironment.TABLE + "'");
+        // summed over the partitions of a time-partitioned outbox (a plain table is its own only member)
+        String row = env.queryString("SELECT sum(n_tup_ins) || ',' || sum(n_tup_upd) || ',' || sum(n_tup_hot_upd) || ','"
+                + " || sum(n_tup_del) || ',' || pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint FROM pg_stat_user_tables"
+                + " WHERE relid IN " + members(SCHEMA + "." + BenchEnvironment.TABLE));
         String[] parts = row.split(",");
         return new DbStats(Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2]),
                 Long.parseLong(parts[3]), Long.parseLong(parts[4]));
+    }
+
+    /**
+     * A table and, when it is partitioned (the time-partitioned outbox), its partitions, as a
+     * subquery of relids ({@code pg_partition_tree} lists nothing for a plain table).
+     */
+    static String members(String table) {
+        return "(SELECT '" + table + "'::regclass UNION SELECT relid FROM pg_partition_tree('" + table + "'))";
     }
 
     @Override
@@ -124,7 +133,7 @@ final class PostgresBench implements BenchDatabase {
 
     @Override
     public long tableBytes(BenchEnvironment env, String table) throws SQLException {
-        return env.queryLong("SELECT pg_total_relation_size('" + table + "')");
+        return env.queryLong("SELECT sum(pg_total_relation_size(relid)) FROM " + members(table) + " AS members (relid)");
     }
 
     @Override

@@ -232,10 +232,13 @@ final class RelayScenarios {
         sample.put("produced", produced);
         sample.put("delivered", delivered);
         sample.put("backlog", undelivered());
-        String table = "'" + BenchEnvironment.TABLE + "'::regclass";
-        sample.put("table_bytes", env.queryLong("SELECT pg_total_relation_size(" + table + ")"));
-        sample.put("heap_bytes", env.queryLong("SELECT pg_relation_size(" + table + ")"));
-        String stats = "SELECT %s FROM pg_stat_user_tables WHERE relid = " + table;
+        // summed over the partitions of a time-partitioned outbox (a plain table is its own only member)
+        String members = PostgresBench.members(BenchEnvironment.TABLE);
+        sample.put("table_bytes", env.queryLong("SELECT sum(pg_total_relation_size(relid)) FROM " + members
+                + " AS members (relid)"));
+        sample.put("heap_bytes", env.queryLong("SELECT sum(pg_relation_size(relid)) FROM " + members
+                + " AS members (relid)"));
+        String stats = "SELECT coalesce(sum(%s), 0) FROM pg_stat_user_tables WHERE relid IN " + members;
         sample.put("live_rows", env.queryLong(stats.formatted("n_live_tup")));
         sample.put("dead_rows", env.queryLong(stats.formatted("n_dead_tup")));
         sample.put("autovacuums", env.queryLong(stats.formatted("autovacuum_count")));
