@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -142,6 +143,16 @@ public abstract class OutboxOperations {
      */
     public abstract int markPublished(Connection connection, Collection<Long> ids, String owner, boolean delete)
             throws SQLException;
+
+    /**
+     * As {@link #markPublished} with a null owner (rows this transaction, or a partition lease,
+     * holds), each row named by its id and creation time: a dialect with time-partitioned tables
+     * looks for each row in its own partition only. Returns the count.
+     */
+    public int markPublished(Connection connection, Map<Long, Instant> createdAtById, boolean delete)
+            throws SQLException {
+        return markPublished(connection, createdAtById.keySet(), null, delete);
+    }
 
     /**
      * Records failed attempts: attempts + 1, the error, the next attempt after the delay, dead once

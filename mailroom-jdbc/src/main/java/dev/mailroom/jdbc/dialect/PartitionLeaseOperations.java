@@ -60,12 +60,12 @@ public final class PartitionLeaseOperations {
         try (PreparedStatement statement = connection.prepareStatement(
                 keyHoldingTypes.isEmpty() ? sql.claim() : sql.claimHolding())) {
             int index = 1;
-            statement.setArray(index++, ints(connection, claim.partitions()));
-            statement.setArray(index++, connection.createArrayOf("bigint", claim.heldIds().toArray(new Long[0])));
             statement.setArray(index++, connection.createArrayOf("text", claim.heldKeys().toArray(new String[0])));
             if (!keyHoldingTypes.isEmpty()) {
                 statement.setArray(index++, connection.createArrayOf("text", keyHoldingTypes.toArray(new String[0])));
             }
+            statement.setArray(index++, ints(connection, claim.partitions()));
+            statement.setArray(index++, connection.createArrayOf("bigint", claim.heldIds().toArray(new Long[0])));
             statement.setInt(index++, claim.window());
             statement.setString(index, claim.owner());
             List<PartitionedRow<R>> rows = new ArrayList<>();

@@ -8,8 +8,8 @@ package dev.mailroom.jdbc.dialect;
  * @param claimPlan sets up the claim's transaction so its window is walked in id order, not sorted
  * @param claim    picks the oldest due pending row of each key among the oldest due pending rows of
  *                 some partitions, passing by what the claimer holds, and records them in the claim
- *                 journal under the claimer's name: partitions (int[]), ids to pass by (bigint[]),
- *                 keys to pass by (text[]), window, owner; answers the picked rows' columns in id
+ *                 journal under the claimer's name: keys to pass by (text[]), partitions (int[]), ids
+ *                 to pass by (bigint[]), window, owner; answers the picked rows' columns in id
  *                 order, then each one's partition, then the journal record's id
  * @param claimHolding the same where dead rows of some types hold their keys: the key-holding types
  *                 (text[]) come after the keys to pass by

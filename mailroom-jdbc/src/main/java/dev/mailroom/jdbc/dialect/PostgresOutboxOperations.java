@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
@@ -127,6 +128,18 @@ final class PostgresOutboxOperations extends OutboxOperations {
             if (owner != null) {
                 statement.setString(2, owner);
             }
+            return statement.executeUpdate();
+        }
+    }
+
+    @Override
+    public int markPublished(Connection connection, Map<Long, Instant> createdAtById, boolean delete)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                delete ? sql.deleteLockedPublishedByRow() : sql.markLockedPublishedByRow())) {
+            statement.setArray(1, ids(connection, createdAtById.keySet()));
+            statement.setArray(2, connection.createArrayOf("text",
+                    createdAtById.values().stream().map(Instant::toString).toArray(String[]::new)));
             return statement.executeUpdate();
         }
     }

@@ -46,6 +46,8 @@ final class PostgresOutboxSql implements OutboxSql {
     private final String lockInKeyOrder;
     private final String lockInKeyOrderHolding;
     private final String markLockedPublished;
+    private final String markLockedPublishedByRow;
+    private final String deleteLockedPublishedByRow;
     private final String settleLockedPublished;
     private final String settleLockedDeleted;
     private final String forgetClaimAndCommit;
@@ -104,6 +106,13 @@ final class PostgresOutboxSql implements OutboxSql {
         this.anyDuePending = "SELECT EXISTS (SELECT 1 FROM " + table + " WHERE status = " + q(PENDING)
                 + " AND next_attempt_at <= now())";
         this.deleteLockedPublished = "DELETE FROM " + table + " WHERE id = ANY(?)" + guard(PUBLISHED);
+        // each row named by id and creation time: on a time-partitioned table each is looked for in its own
+        // partition only (run-time pruning of the join), instead of every id in every partition
+        String byRow = " FROM unnest(?::bigint[], ?::text[]::timestamptz[]) AS b(id, created_at)";
+        this.markLockedPublishedByRow = "UPDATE " + table + " t SET status = " + q(PUBLISHED) + ", published_at = now(),"
+                + " updated_at = now()" + byRow + " WHERE t.id = b.id AND t.created_at = b.created_at" + guard(PUBLISHED);
+        this.deleteLockedPublishedByRow = "DELETE FROM " + table + " t USING" + byRow.substring(" FROM".length())
+                + " WHERE t.id = b.id AND t.created_at = b.created_at" + guard(PUBLISHED);
         this.deletePublished = "DELETE FROM " + table + " WHERE id = ANY(?)" + guard(PUBLISHED) + " AND lease_owner = ?";
         this.markLockedPublished = "UPDATE " + table + " SET status = " + q(PUBLISHED) + ", published_at = now(),"
                 + " updated_at = now() WHERE id = ANY(?)" + guard(PUBLISHED);
@@ -221,20 +230,26 @@ final class PostgresOutboxSql implements OutboxSql {
         String heldKeys = " UNION ALL SELECT h.event_key FROM " + table + " h WHERE h.holds_key AND h.event_type = ANY(?::text[])"
                 + " AND h.event_key IS NOT NULL";
         String claims = table + "_partition_claims";
+        // the keys held back, read once per claim (inside the window's NOT IN a subquery over a time-partitioned
+        // table would be read again for each partition the window walks)
+        String held = "held AS MATERIALIZED (SELECT unnest(?::text[]) AS event_key UNION ALL " + waitingKeys + "{held})";
         // the window: the oldest due pending rows of the partitions, passing by what the claimer holds
         // (NOT IN over a subquery is hashed once per statement, where <> ALL(array) compares each row to each id)
-        String window = "SELECT o.id, o.event_key FROM " + table + " o WHERE o.status = " + q(PENDING)
+        String window = "SELECT o.id, o.event_key, o.created_at FROM " + table + " o WHERE o.status = " + q(PENDING)
                 + " AND o.next_attempt_at <= now() AND " + partitionOf("o") + " = ANY(?::int[])"
                 + " AND o.id NOT IN (SELECT unnest(?::bigint[]))"
-                + " AND (o.event_key IS NULL OR o.event_key NOT IN (SELECT unnest(?::text[]) UNION ALL " + waitingKeys
-                + "{held})) ORDER BY o.id LIMIT ?";
-        // the oldest row of each key in the window (every keyless row), recorded in the claim journal
-        String claim = "WITH win AS (" + window + "),"
-                + " picked AS (SELECT min(id) AS id FROM win GROUP BY event_key, CASE WHEN event_key IS NULL THEN id END),"
+                + " AND (o.event_key IS NULL OR o.event_key NOT IN (SELECT event_key FROM held)) ORDER BY o.id LIMIT ?";
+        // the oldest row of each key in the window (every keyless row), recorded in the claim journal; read
+        // again by id and creation time, so that on a time-partitioned table each row is looked for in its
+        // own partition only (run-time pruning), not in every partition
+        String claim = "WITH " + held + ", win AS (" + window + "),"
+                + " picked AS (SELECT DISTINCT ON (event_key, CASE WHEN event_key IS NULL THEN id END) id, created_at"
+                + " FROM win ORDER BY event_key, CASE WHEN event_key IS NULL THEN id END, id),"
                 + " journal AS (INSERT INTO " + claims + " (owner, row_ids) SELECT ?, array_agg(id ORDER BY id) FROM picked"
                 + " HAVING count(*) > 0 RETURNING id)"
                 + " SELECT " + COLUMNS.replace(", ", ", o.").replaceFirst("^", "o.") + ", " + partitionOf("o")
-                + ", (SELECT id FROM journal) FROM " + table + " o WHERE o.id IN (SELECT id FROM picked) ORDER BY o.id";
+                + ", (SELECT id FROM journal) FROM picked p JOIN " + table + " o ON o.id = p.id AND o.created_at = p.created_at"
+                + " ORDER BY o.id";
         // lost: its instance is no longer alive and holds no partition (all taken over or freed), so a
         // paused instance's batches are counted only once its partitions changed hands
         String lostClaims = "SELECT c.id, c.row_ids FROM " + claims + " c WHERE NOT EXISTS"
@@ -370,6 +385,16 @@ final class PostgresOutboxSql implements OutboxSql {
 
     String markLockedPublished() {
         return markLockedPublished;
+    }
+
+    /** {@link #markLockedPublished()} with each row named by id and creation time: ids (bigint[]), times (text[], ISO). */
+    String markLockedPublishedByRow() {
+        return markLockedPublishedByRow;
+    }
+
+    /** {@link #deleteLockedPublished()} with each row named by id and creation time, as {@link #markLockedPublishedByRow()}. */
+    String deleteLockedPublishedByRow() {
+        return deleteLockedPublishedByRow;
     }
 
     /** Settles a row-lock batch's published rows with its claim record, and commits: record id, then row ids. */

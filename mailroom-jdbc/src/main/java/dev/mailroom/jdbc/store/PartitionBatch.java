@@ -8,11 +8,15 @@ import dev.mailroom.state.OutboxState;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Rows claimed within leased partitions ({@link OutboxStore#claimInPartitions}): nothing about them
@@ -91,7 +95,12 @@ public final class PartitionBatch {
                     operations.markDead(connection, row.id(), null, row.reason());
                 }
                 if (!published.isEmpty()) {
-                    operations.markPublished(connection, published, null, deletePublished);
+                    Map<Long, Instant> created = createdAt(published);
+                    if (created.size() == published.size()) {
+                        operations.markPublished(connection, created, deletePublished);
+                    } else {
+                        operations.markPublished(connection, published, null, deletePublished);
+                    }
                 }
                 Map<Long, OutboxState> states = failures.isEmpty() ? Map.of()
                         : operations.markFailed(connection, LeasedRows.attempts(failures, retryPolicy), null);
@@ -104,6 +113,18 @@ public final class PartitionBatch {
                     connection -> claims.count(connection, record, ids, PartitionClaims.FENCED_CLAIM_ERROR));
             throw e;
         }
+    }
+
+    /** The creation time of each of these ids among the batch's rows (an id not among them is left out). */
+    private Map<Long, Instant> createdAt(Collection<Long> ids) {
+        Set<Long> wanted = new HashSet<>(ids);
+        Map<Long, Instant> created = new LinkedHashMap<>();
+        for (OutboxRow row : rows) {
+            if (wanted.contains(row.id())) {
+                created.put(row.id(), row.createdAt());
+            }
+        }
+        return created;
     }
 
     /**

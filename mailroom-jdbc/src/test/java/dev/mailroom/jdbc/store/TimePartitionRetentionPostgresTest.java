@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mailroom.jdbc.OutboxFixture;
+import dev.mailroom.jdbc.dialect.OutboxOperations;
 import dev.mailroom.jdbc.schema.SchemaMigrator;
 import dev.mailroom.testkit.db.TestDatabase;
 import dev.mailroom.testkit.db.WithPostgres;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Instant;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -128,6 +132,26 @@ class TimePartitionRetentionPostgresTest {
         assertThat(pass.rowsDeleted()).isEqualTo(2);
         assertThat(outbox.queryString("SELECT string_agg(id || ':' || status, ',' ORDER BY id) FROM orders_outbox"))
                 .as("the dead row, and the row changed within the age").isEqualTo("3:dead,4:published");
+    }
+
+    @Test
+    void aSettlementNamesEachRowByIdAndCreationTimeSoEachIsFoundInItsOwnPartition() throws Exception {
+        outbox.publishKeys("a");
+        String first = partitionOf(1);
+        awaitEnded(first);
+        outbox.publishKeys("b");
+        assertThat(partitionOf(2)).isNotEqualTo(first);
+        Map<Long, Instant> rows = new LinkedHashMap<>();
+        rows.put(1L, outbox.store.find(1L).orElseThrow().createdAt());
+        rows.put(2L, outbox.store.find(2L).orElseThrow().createdAt());
+        OutboxOperations operations = outbox.dialect.outbox(OutboxFixture.ORDERS.table());
+
+        try (Connection connection = outbox.database.dataSource().getConnection()) {
+            assertThat(operations.markPublished(connection, Map.of(1L, rows.get(1L).plusMillis(1)), false))
+                    .as("a row is named by its creation time too").isZero();
+            assertThat(operations.markPublished(connection, rows, false)).isEqualTo(2);
+        }
+        assertThat(outbox.count("orders_outbox WHERE status = 'published'")).isEqualTo(2);
     }
 
     private String partitionOf(long id) throws Exception {
