@@ -8,6 +8,7 @@ import dev.mailroom.routing.ServiceRoute;
 import dev.mailroom.routing.TableName;
 import java.io.PrintWriter;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
 import org.mariadb.jdbc.MariaDbDataSource;
@@ -49,7 +50,15 @@ final class SchemaCommand {
 
     @Command(name = "migrate", mixinStandardHelpOptions = true,
             description = "Creates or upgrades the outbox table and the shared tables (safe to run from several places at once).")
-    int migrate(@Mixin Table table, @Mixin Database database) {
+    int migrate(@Mixin Table table, @Mixin Database database,
+                @Option(names = "--time-partitions", paramLabel = "WIDTH", description = "PostgreSQL: then move the"
+                        + " outbox table to the time-partitioned layout, one partition per WIDTH (ISO-8601: PT1H, P1D),"
+                        + " which the relays' retention drops whole; copies every row under a lock (README, Operate).")
+                Duration timePartitions) {
+        if (timePartitions != null && (timePartitions.getSeconds() < 1 || timePartitions.getNano() != 0)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--time-partitions must be whole seconds, at least one, was " + timePartitions);
+        }
         DataSource dataSource = database.dataSource(spec);
         SchemaMigrator migrator = new SchemaMigrator(dataSource, SqlDialect.detect(dataSource));
         List<Integer> outbox = migrator.migrateOutbox(table.route(spec));
@@ -57,6 +66,10 @@ final class SchemaCommand {
         PrintWriter out = spec.commandLine().getOut();
         out.println("outbox " + table.table + ": " + (outbox.isEmpty() ? "up to date" : "applied " + outbox));
         out.println("shared tables: " + (shared.isEmpty() ? "up to date" : "applied " + shared));
+        if (timePartitions != null) {
+            List<Integer> layout = migrator.migrateToTimePartitions(table.route(spec), timePartitions);
+            out.println("time-partitioned layout: " + (layout.isEmpty() ? "in place already" : "applied " + layout));
+        }
         out.flush();
         return ExitCodes.OK;
     }
