@@ -59,7 +59,30 @@ final class PostgresOutboxOperations extends OutboxOperations {
         }
         Set<UUID> present = new LinkedHashSet<>(eventIds);
         present.removeAll(written);
+        if (!present.isEmpty()) {
+            requirePresent(connection, present);
+        }
         return present;
+    }
+
+    /**
+     * A row the insert passed by conflicted on another unique column than its event id (an id a SQL
+     * producer chose ahead of the identity): refused as a unique violation, as a plain insert is.
+     */
+    private void requirePresent(Connection connection, Set<UUID> eventIds) throws SQLException {
+        Set<UUID> missing = new LinkedHashSet<>(eventIds);
+        try (PreparedStatement statement = connection.prepareStatement(sql.presentEventIds())) {
+            statement.setArray(1, connection.createArrayOf("uuid", eventIds.toArray()));
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    missing.remove(rs.getObject(1, UUID.class));
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new SQLException("Events " + missing + " were neither written nor found in the outbox: their rows"
+                    + " conflicted on another unique column (an id taken ahead of the identity?)", "23505");
+        }
     }
 
     @Override

@@ -337,17 +337,23 @@ final class PostgresOutboxSql implements OutboxSql {
         return sql.toString();
     }
 
-    /**
-     * No conflict target: on a time-partitioned table (which has no unique index on event_id, only
-     * one per partition) PostgreSQL accepts only this form; on any table the only unique column a
-     * producer's row fills is event_id, so it means the same.
-     */
     String insertIgnoringDuplicates(int rows) {
-        return insert(rows) + " ON CONFLICT DO NOTHING";
+        return insert(rows) + " ON CONFLICT (event_id) DO NOTHING";
     }
 
+    /**
+     * No conflict target: on a time-partitioned outbox (no unique index on event_id over the whole
+     * table, one per partition) PostgreSQL accepts only this form. It would also pass over a row
+     * whose id conflicts, so the caller checks that every row not written is in the table
+     * ({@link #presentEventIds()}).
+     */
     String insertReturningNew(int rows) {
-        return insertIgnoringDuplicates(rows) + " RETURNING id, event_id";
+        return insert(rows) + " ON CONFLICT DO NOTHING RETURNING id, event_id";
+    }
+
+    /** Which of these event ids (uuid[]) are in the table. */
+    String presentEventIds() {
+        return "SELECT event_id FROM " + table + " WHERE event_id = ANY(?)";
     }
 
     String deleteByEventIds() {

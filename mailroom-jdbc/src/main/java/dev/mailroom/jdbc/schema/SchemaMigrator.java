@@ -98,10 +98,23 @@ public final class SchemaMigrator {
         String folder = dialect.timePartitionedMigrationsPath().orElseThrow(() -> new MigrationException(
                 "The time-partitioned outbox layout is PostgreSQL's only; " + dialect.name() + " keeps the plain table"));
         migrateOutbox(service);
+        String scope = TIME_PARTITIONED_SCOPE_PREFIX + service.table().qualified();
+        if (applied(scope, 1)) {
+            // whatever width it was moved with: an operator changes the width in <table>_time_layout
+            return List.of();
+        }
         Map<String, String> placeholders = new HashMap<>(placeholders(service));
         placeholders.put("partition_width", partitionWidth.getSeconds() + " seconds");
-        return migrate(TIME_PARTITIONED_SCOPE_PREFIX + service.table().qualified(), MigrationScript.load(folder),
-                placeholders);
+        return migrate(scope, MigrationScript.load(folder), placeholders);
+    }
+
+    private boolean applied(String scope, int version) {
+        try (Connection connection = dataSource.getConnection()) {
+            return historyExists(connection) && appliedChecksum(connection, scope, version) != null;
+        } catch (SQLException e) {
+            throw new MigrationException("Reading the migration history failed (SQL state " + e.getSQLState() + "): "
+                    + e.getMessage(), e);
+        }
     }
 
     /**

@@ -115,12 +115,18 @@ public final class PartitionBatch {
         }
     }
 
+    /** Times an ISO-8601 text of {@link Instant#toString()} holds and PostgreSQL reads back exactly. */
+    private static final Instant EARLIEST_WRITABLE = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST_WRITABLE = Instant.parse("9999-12-31T23:59:59Z");
+
     /** The creation time of each of these ids among the batch's rows (an id not among them is left out). */
     private Map<Long, Instant> createdAt(Collection<Long> ids) {
         Set<Long> wanted = new HashSet<>(ids);
         Map<Long, Instant> created = new LinkedHashMap<>();
         for (OutboxRow row : rows) {
-            if (wanted.contains(row.id())) {
+            // a time SQL cannot read back (a producer's 'infinity') leaves the row out: the batch goes by id only
+            if (wanted.contains(row.id()) && row.createdAt() != null && row.createdAt().isAfter(EARLIEST_WRITABLE)
+                    && row.createdAt().isBefore(LATEST_WRITABLE)) {
                 created.put(row.id(), row.createdAt());
             }
         }

@@ -53,6 +53,10 @@ class TimePartitionMigrationPostgresTest {
                 + "  now() - interval '1 day', NULL, NULL, now(), false, 'broker down'),"
                 + " ('order.placed', NULL, '\\x7b7d', '{}', NULL, 'pending', 0, now(), NULL, NULL,"
                 + "  now() - interval '3 days', NULL, NULL, now(), false, NULL)");
+        // a row published and deleted at delivery: its id was handed out, and must not be handed out again
+        outbox.publishKeys("deleted");
+        outbox.execute("DELETE FROM orders_outbox WHERE event_key = 'deleted'");
+        outbox.execute("GRANT SELECT, INSERT ON orders_outbox TO PUBLIC");
         String before = outbox.queryString(SNAPSHOT);
         long highestId = outbox.queryLong("SELECT max(id) FROM orders_outbox");
         List<Long> due = List.of(1L, 2L, highestId);
@@ -64,10 +68,17 @@ class TimePartitionMigrationPostgresTest {
         assertThat(outbox.queryString(SNAPSHOT)).as("every row, every column").isEqualTo(before);
         assertThat(outbox.queryString("SELECT relkind FROM pg_class WHERE oid = 'orders_outbox'::regclass"))
                 .isEqualTo("p");
-        assertThat(outbox.queryLong("SELECT count(*) FROM orders_outbox_default")).as("the rows of earlier days")
+        assertThat(outbox.queryLong("SELECT count(*) FROM orders_outbox_history")).as("the rows of earlier days")
                 .isEqualTo(7);
+        assertThat(outbox.queryLong("SELECT count(*) FROM orders_outbox_default")).isZero();
         assertThat(outbox.queryLong("SELECT count(*) FROM mailroom_time_partitions('orders_outbox')"))
-                .as("the current hour's partition and those ahead").isBetween(3L, 4L);
+                .as("the history, the current hour's partition and those ahead").isBetween(4L, 5L);
+        assertThat(outbox.queryString("SELECT string_agg(privilege_type, ',' ORDER BY privilege_type)"
+                + " FROM information_schema.role_table_grants WHERE table_schema = current_schema()"
+                + " AND table_name = 'orders_outbox' AND grantee = 'PUBLIC'"))
+                .as("the old table's grants").isEqualTo("INSERT,SELECT");
+        assertThat(migrator.migrateToTimePartitions(OutboxFixture.ORDERS, Duration.ofDays(1)))
+                .as("moved already: another width changes nothing").isEmpty();
         assertThat(outbox.queryString("SELECT to_regclass('orders_outbox_unpartitioned')")).as("the old table dropped")
                 .isNull();
 
@@ -77,7 +88,7 @@ class TimePartitionMigrationPostgresTest {
         assertThat(outbox.queryString("SELECT string_agg(tableoid::regclass::text, ',' ORDER BY id) FROM orders_outbox"
                 + " WHERE id > " + highestId)).matches("orders_outbox_p\\d{12},orders_outbox_p\\d{12}");
         assertThat(outbox.queryLong("SELECT min(id) FROM orders_outbox WHERE id > " + highestId))
-                .isEqualTo(highestId + published);
+                .as("after the deleted row's id too").isEqualTo(highestId + 1 + published);
 
         // an event id already in the partition is refused, and the refusal loses nothing
         UUID twice = UUID.randomUUID();
@@ -90,12 +101,24 @@ class TimePartitionMigrationPostgresTest {
         // the store on the new layout: due rows claimed in id order across partitions, settled, found
         List<OutboxRow> claimed = outbox.store.claim("relay-2", 100, Duration.ofMinutes(1));
         assertThat(OutboxFixture.ids(claimed)).containsExactlyInAnyOrder(due.get(0), due.get(1), due.get(2),
-                highestId + 1, highestId + 2, highestId + 3);
+                highestId + 2, highestId + 3, highestId + 4);
         assertThat(outbox.store.markPublished("relay-2", OutboxFixture.ids(claimed))).isEqualTo(claimed.size());
         assertThat(outbox.store.markPublished("relay-1", List.of(highestId - 2))).as("the old lease still settles")
                 .isOne();
         assertThat(outbox.count("orders_outbox WHERE status IN ('pending', 'sending')")).as("the retry waits")
                 .isOne();
+    }
+
+    @Test
+    void anIdempotentPublishWhoseRowConflictsOnItsIdIsRefusedNotPassedBy() throws Exception {
+        // a SQL producer took the id the identity hands out next
+        outbox.execute("INSERT INTO billing_outbox (id, event_type, payload)"
+                + " VALUES ((SELECT coalesce(max(id), 0) + 1 FROM billing_outbox), 'invoice.issued', '\\x7b7d')");
+        UUID eventId = UUID.randomUUID();
+        assertThatThrownBy(() -> outbox.publishCommitted(List.of(OutboxEvent.builder("invoice.issued")
+                .eventId(eventId).json("{}").build()))).isInstanceOf(DuplicateEventException.class)
+                .hasMessageContaining("unique column");
+        assertThat(outbox.count("billing_outbox WHERE event_id = '" + eventId + "'")).isZero();
     }
 
     @Test

@@ -120,11 +120,12 @@ class TimePartitionRetentionPostgresTest {
 
     @Test
     void theDefaultPartitionsDeliveredRowsAreDeletedRowByRowOnceOlderThanTheAgeAndItsDeadRowsKept() throws Exception {
+        // dated past every partition: rows of the default partition
         outbox.execute("INSERT INTO orders_outbox (event_type, payload, status, created_at, updated_at) VALUES"
-                + " ('order.placed', '\\x7b7d', 'published', now() - interval '2 days', now() - interval '2 days'),"
-                + " ('order.placed', '\\x7b7d', 'discarded', now() - interval '2 days', now() - interval '2 days'),"
-                + " ('order.placed', '\\x7b7d', 'dead', now() - interval '2 days', now() - interval '2 days'),"
-                + " ('order.placed', '\\x7b7d', 'published', now() - interval '2 days', now())");
+                + " ('order.placed', '\\x7b7d', 'published', now() + interval '10 years', now() - interval '2 days'),"
+                + " ('order.placed', '\\x7b7d', 'discarded', now() + interval '10 years', now() - interval '2 days'),"
+                + " ('order.placed', '\\x7b7d', 'dead', now() + interval '10 years', now() - interval '2 days'),"
+                + " ('order.placed', '\\x7b7d', 'published', now() + interval '10 years', now())");
         assertThat(outbox.count("orders_outbox_default")).isEqualTo(4);
 
         RetentionPass pass = outbox.store.retain(Duration.ofDays(1));
@@ -132,6 +133,23 @@ class TimePartitionRetentionPostgresTest {
         assertThat(pass.rowsDeleted()).isEqualTo(2);
         assertThat(outbox.queryString("SELECT string_agg(id || ':' || status, ',' ORDER BY id) FROM orders_outbox"))
                 .as("the dead row, and the row changed within the age").isEqualTo("3:dead,4:published");
+    }
+
+    @Test
+    void aPartitionWhoseRowToMoveDuplicatesAnEventOfTheDefaultPartitionIsKeptWholeAndOthersStillGo()
+            throws Exception {
+        List<java.util.UUID> ids = outbox.publishKeys("a");
+        String partition = partitionOf(1);
+        outbox.execute("UPDATE orders_outbox SET status = 'dead' WHERE id = 1");
+        outbox.execute("INSERT INTO orders_outbox (event_id, event_type, payload, created_at) VALUES ('" + ids.get(0)
+                + "', 'order.placed', '\\x7b7d', now() + interval '10 years')");
+        awaitEnded(partition);
+
+        RetentionPass pass = outbox.store.retain(Duration.ZERO);
+
+        assertThat(pass.partitionsKept()).isOne();
+        assertThat(outbox.queryString("SELECT to_regclass('" + partition + "')")).as("kept").isNotNull();
+        assertThat(outbox.count("orders_outbox WHERE id = 1 AND status = 'dead'")).isOne();
     }
 
     @Test

@@ -4,7 +4,7 @@
 -- ${partition_width} and a default partition for rows of no partition, so that retention drops a
 -- whole partition of delivered rows instead of deleting its rows one by one (no dead row versions,
 -- no vacuum). The relay's retention pass creates partitions ahead and retires expired ones
--- (mailroom_time_partitions_maintain below).
+-- (mailroom_time_partitions_create and mailroom_time_partitions_retire below).
 --
 -- What changes for a producer: nothing (same columns, defaults, checks and notify trigger), except
 -- that event_id is unique within a partition only: PostgreSQL refuses a unique index on a
@@ -13,6 +13,8 @@
 --
 -- The rows of the old table are copied, with their ids and every column, under a lock that holds
 -- producers and relays for the copy's duration: run it when the table is small (after retention).
+-- Run it as the table's owner; the new table gets the old one's grants. Relays that run retention
+-- on the layout create and drop partitions, which needs the owner's rights too.
 
 LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE;
 
@@ -23,12 +25,12 @@ DECLARE
     old_index record;
 BEGIN
     FOR old_index IN
-        SELECT n.nspname, i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+        SELECT n.nspname, i.relname, i.oid FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
         JOIN pg_namespace n ON n.oid = i.relnamespace
         WHERE x.indrelid = '${table}_unpartitioned'::regclass
     LOOP
         EXECUTE format('ALTER INDEX %I.%I RENAME TO %I', old_index.nspname, old_index.relname,
-                       left(old_index.relname, 49) || '_unpartitioned');
+                       left(old_index.relname, 40) || '_old_' || old_index.oid);
     END LOOP;
 END
 $$;
@@ -40,9 +42,28 @@ CREATE TABLE ${table} (
     PRIMARY KEY (id, created_at)
 ) PARTITION BY RANGE (created_at);
 
-SELECT setval(pg_get_serial_sequence('${table}', 'id'),
-              greatest((SELECT max(id) FROM ${table}_unpartitioned), 1),
-              (SELECT max(id) IS NOT NULL FROM ${table}_unpartitioned));
+-- the identity goes on past every id handed out: the old rows' and the old sequence's (rows deleted at
+-- delivery or by retention took ids that claim journals may still name)
+SELECT setval(pg_get_serial_sequence('${table}', 'id'), greatest(coalesce(handed_out.max_id, 0),
+              coalesce(handed_out.last_value, 0), 1), coalesce(handed_out.max_id, handed_out.last_value) IS NOT NULL)
+FROM (SELECT (SELECT max(id) FROM ${table}_unpartitioned) AS max_id,
+             pg_sequence_last_value(pg_get_serial_sequence('${table}_unpartitioned', 'id')::regclass) AS last_value)
+     AS handed_out;
+
+-- the old table's grants (LIKE copies none): producers and consumers keep their rights
+DO $$
+DECLARE
+    granted record;
+BEGIN
+    FOR granted IN
+        SELECT a.privilege_type, a.grantee FROM pg_class c, aclexplode(c.relacl) a
+        WHERE c.oid = '${table}_unpartitioned'::regclass AND a.grantee <> c.relowner
+    LOOP
+        EXECUTE format('GRANT %s ON ${table} TO %s', granted.privilege_type,
+                       CASE WHEN granted.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(granted.grantee)) END);
+    END LOOP;
+END
+$$;
 
 -- the outbox indexes of V1 to V4, and one more: dead rows, which retention looks for in every
 -- partition it retires (rare, so this index costs nothing on the happy path)
@@ -165,9 +186,10 @@ BEGIN
     END;
     SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) INTO column_list
     FROM pg_attribute WHERE attrelid = parent AND attnum > 0 AND NOT attisdropped;
-    FOREACH expired IN ARRAY (SELECT array_agg(part ORDER BY high) FROM mailroom_time_partitions(parent)
+    -- (another relay's pass may have retired them while this one waited for the lock: then none is left)
+    FOREACH expired IN ARRAY (SELECT coalesce(array_agg(part ORDER BY high), '{}') FROM mailroom_time_partitions(parent)
                               WHERE high <= expired_before) LOOP
-        -- one exact partial index per state (V1, V1 and this script's dead index): never a scan of the history
+        -- one exact partial index per state (pending and sending: V1; dead: this script): never a scan of the history
         EXECUTE format('SELECT (SELECT count(*) FROM %1$s WHERE status = ''pending'')'
                        || ' + (SELECT count(*) FROM %1$s WHERE status = ''sending'')'
                        || ' + (SELECT count(*) FROM %1$s WHERE status = ''dead'')', expired) INTO remaining;
@@ -175,18 +197,25 @@ BEGIN
             kept := kept + 1;
             CONTINUE;
         END IF;
-        EXECUTE format('ALTER TABLE %s DETACH PARTITION %s', parent, expired);
-        IF remaining > 0 THEN
-            -- the range is no partition's any more: the rows land in the default partition
-            EXECUTE format('INSERT INTO %1$s (%2$s) SELECT %2$s FROM %3$s WHERE status = ''pending'''
-                           || ' UNION ALL SELECT %2$s FROM %3$s WHERE status = ''sending'''
-                           || ' UNION ALL SELECT %2$s FROM %3$s WHERE status = ''dead''',
-                           parent, column_list, expired);
-            GET DIAGNOSTICS inserted = ROW_COUNT;
-            moved := moved + inserted;
-        END IF;
-        EXECUTE format('DROP TABLE %s', expired);
-        dropped := dropped + 1;
+        BEGIN
+            EXECUTE format('ALTER TABLE %s DETACH PARTITION %s', parent, expired);
+            IF remaining > 0 THEN
+                -- the range is no partition's any more: the rows land in the default partition
+                EXECUTE format('INSERT INTO %1$s (%2$s) SELECT %2$s FROM %3$s WHERE status = ''pending'''
+                               || ' UNION ALL SELECT %2$s FROM %3$s WHERE status = ''sending'''
+                               || ' UNION ALL SELECT %2$s FROM %3$s WHERE status = ''dead''',
+                               parent, column_list, expired);
+                GET DIAGNOSTICS inserted = ROW_COUNT;
+                moved := moved + inserted;
+            END IF;
+            EXECUTE format('DROP TABLE %s', expired);
+            dropped := dropped + 1;
+        EXCEPTION WHEN unique_violation THEN
+            -- an event id of a row to move is in the default partition already (published twice, once in
+            -- another partition): the partition stays, whole, until an operator settles the duplicate
+            RAISE WARNING 'Mailroom: partition % kept: %', expired, SQLERRM;
+            kept := kept + 1;
+        END;
     END LOOP;
 END
 $$;
@@ -197,8 +226,23 @@ CREATE TABLE ${table}_default PARTITION OF ${table} DEFAULT
 CREATE UNIQUE INDEX ON ${table}_default (event_id);
 SELECT mailroom_time_partitions_create('${table}');
 
--- every row, in every state, with its id and columns: rows created before the current partition's
--- start land in the default partition, where retention deletes them row by row once delivered
+-- the history: every row created before the current partition, in one range partition that
+-- retention retires like the others once it ended more than the retention age ago (its undelivered
+-- and dead rows move to the default partition then). Kept out of the default partition, which every
+-- partition created later must scan under the table's lock.
+DO $$
+DECLARE
+    history_end timestamptz := (SELECT min(low) FROM mailroom_time_partitions('${table}'));
+BEGIN
+    EXECUTE format('CREATE TABLE ${table}_history PARTITION OF ${table} FOR VALUES FROM (MINVALUE) TO (%L) WITH ('
+                   || 'autovacuum_vacuum_cost_delay = 0, autovacuum_vacuum_scale_factor = 0.05, '
+                   || 'autovacuum_analyze_scale_factor = 0.05)', history_end);
+END
+$$;
+CREATE UNIQUE INDEX ON ${table}_history (event_id);
+
+-- every row, in every state, with its id and columns (a row dated past the partitions ahead lands in
+-- the default partition)
 INSERT INTO ${table} SELECT * FROM ${table}_unpartitioned;
 
 DROP TABLE ${table}_unpartitioned;
