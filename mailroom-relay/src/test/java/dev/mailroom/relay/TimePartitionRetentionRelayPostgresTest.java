@@ -63,6 +63,8 @@ class TimePartitionRetentionRelayPostgresTest extends EmptyOutboxContract {
                     events.add(RelayFixture.event("k" + (sequence % KEYS), sequence));
                 }
                 outbox.publish(events, true);
+                // pacing, not a wait for a condition: the producer's rows spread over several one-second
+                // partitions, so partitions expire and are dropped while the relay still delivers
                 Thread.sleep(150);
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> delivered(received) == BATCHES * PER_BATCH);
