@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -158,6 +159,42 @@ public final class OutboxFixture {
             connection.rollback();
         }
         return plan.toString();
+    }
+
+    /**
+     * Makes every claim journal record a minute old, as if that much time had passed since its
+     * claim: MariaDB passes by records younger than its grace (2 s) before it counts them lost.
+     * Waits for records a transaction holds (a session just ended may hold its locks a moment longer).
+     */
+    public void ageClaimRecords() throws SQLException {
+        execute("UPDATE orders_outbox_claims SET created_at = " + sql.nowPlus(Duration.ofMinutes(-1)));
+    }
+
+    /** {@link #ageClaimRecords} for the records no transaction holds, leaving the others (not waiting). */
+    public void ageUnheldClaimRecords() throws SQLException {
+        try (Connection connection = database.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            List<Long> unheld = new ArrayList<>();
+            try (Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("SELECT id FROM orders_outbox_claims FOR UPDATE SKIP LOCKED")) {
+                while (rs.next()) {
+                    unheld.add(rs.getLong(1));
+                }
+            }
+            for (long id : unheld) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.executeUpdate("UPDATE orders_outbox_claims SET created_at = "
+                            + sql.nowPlus(Duration.ofMinutes(-1)) + " WHERE id = " + id);
+                }
+            }
+            connection.commit();
+        }
+    }
+
+    /** Writes a claim journal record by hand, a minute old (see {@link #ageClaimRecords}): row ids as {@link JdbcTestSql#idList}. */
+    public void insertLostClaimRecord(String rowIds) throws SQLException {
+        execute("INSERT INTO orders_outbox_claims (row_ids, created_at) VALUES (" + rowIds + ", "
+                + sql.nowPlus(Duration.ofMinutes(-1)) + ")");
     }
 
     public void execute(String sql) throws SQLException {

@@ -33,6 +33,17 @@ final class MariaDbOutboxSql implements OutboxSql {
 
     static final String NOW = "UTC_TIMESTAMP(6)";
     /**
+     * How old a claim journal record must be before a counter takes it for lost. A claim commits its
+     * record on a connection of its own and only then holds it, with its rows locked; a counter that
+     * locked the record in that instant and then waited for the rows (InnoDB's {@code SKIP LOCKED}
+     * was seen waiting there, error 1213 in {@code RelayRaceMariaDbTest}) deadlocked with the claim,
+     * and when InnoDB rolled the claim back the counter counted an attempt for rows never sent. A
+     * lost claim is counted this much later instead of by the very next claim; until then a claim
+     * that locked rows its record names sends nothing (see {@code RowLocks}). A claim that takes
+     * longer than this from its record's insert to its hold can still meet that deadlock.
+     */
+    static final int UNHELD_CLAIM_GRACE_SECONDS = 2;
+    /**
      * Most ids one locking read lists. From 1,000 values on (MariaDB's default
      * {@code in_predicate_conversion_threshold}) an {@code IN} list becomes a table of values joined
      * to the rows and sorted afterwards, so {@code LIMIT} no longer ends the scan: the read locked
@@ -133,7 +144,9 @@ final class MariaDbOutboxSql implements OutboxSql {
         String claims = table + "_claims";
         this.claimJournal = new ClaimJournalSql("INSERT INTO " + claims + " (row_ids) VALUES (?)", null,
                 "SELECT id FROM " + claims + " WHERE id = ? FOR UPDATE", "DELETE FROM " + claims + " WHERE id = ?",
-                "SELECT id, row_ids FROM " + claims + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED");
+                "SELECT id, row_ids FROM " + claims + " WHERE created_at < " + NOW + " - INTERVAL "
+                        + UNHELD_CLAIM_GRACE_SECONDS + " SECOND ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED",
+                "SELECT id FROM " + claims + " WHERE JSON_OVERLAPS(row_ids, ?) ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED");
     }
 
     /**

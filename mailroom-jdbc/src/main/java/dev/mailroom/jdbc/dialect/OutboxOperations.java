@@ -214,9 +214,9 @@ public abstract class OutboxOperations {
     }
 
     /**
-     * {@link #recordClaim}, and in the same statement whether a record no transaction holds exists
-     * (other than this one): a claim lost by its relay, as {@link #lockUnheldClaims} would find (on
-     * another connection: it passes by records the caller's claim transaction locked).
+     * {@link #recordClaim}, and in the same statement whether a record no transaction holds names any
+     * of the rows (other than this one): a claim lost by its relay, as {@link #lockAnyUnheldClaimOf}
+     * would find (on another connection: it passes by records the caller's claim transaction locked).
      */
     public RecordedClaim recordClaimSeeingLost(Connection connection, List<Long> rowIds) throws SQLException {
         if (!recordsSeeingLostClaims()) {
@@ -225,6 +225,7 @@ public abstract class OutboxOperations {
         }
         try (PreparedStatement statement = connection.prepareStatement(sql.claimJournal().recordSeeingLost())) {
             bindRowIds(statement, 1, rowIds);
+            bindRowIds(statement, 2, rowIds);
             try (ResultSet rs = statement.executeQuery()) {
                 if (!rs.next()) {
                     throw new SQLException("the claim journal returned no id for its record");
@@ -266,7 +267,23 @@ public abstract class OutboxOperations {
         }
     }
 
-    /** Locks up to {@code limit} claim records that no claiming transaction holds, oldest first. */
+    /**
+     * Whether a claim record no claiming transaction holds names any of {@code rowIds}, of any age
+     * (locking the oldest, which {@link #lockUnheldClaims} may pass by while it is young).
+     */
+    public boolean lockAnyUnheldClaimOf(Connection connection, List<Long> rowIds) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.claimJournal().anyUnheld())) {
+            bindRowIds(statement, 1, rowIds);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /**
+     * Locks up to {@code limit} claim records that no claiming transaction holds, oldest first, to
+     * count them lost (the dialect may pass by young ones, see {@link ClaimJournalSql#unheld}).
+     */
     public List<ClaimRecord> lockUnheldClaims(Connection connection, int limit) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql.claimJournal().unheld())) {
             statement.setInt(1, limit);

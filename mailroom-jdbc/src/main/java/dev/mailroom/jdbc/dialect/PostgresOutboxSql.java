@@ -184,9 +184,9 @@ final class PostgresOutboxSql implements OutboxSql {
         // statement's snapshot leaves out the record it writes, and the lock it takes ends with its commit
         this.claimJournal = new ClaimJournalSql(asynchronous + " " + record,
                 asynchronous + ", recorded AS (" + record + " RETURNING id) SELECT recorded.id, EXISTS (SELECT 1 FROM "
-                        + claims + " LIMIT 1 FOR UPDATE SKIP LOCKED) FROM recorded",
+                        + claims + " WHERE row_ids && ?::bigint[] LIMIT 1 FOR UPDATE SKIP LOCKED) FROM recorded",
                 "SELECT id FROM " + claims + " WHERE id = ? FOR UPDATE", "DELETE FROM " + claims + " WHERE id = ?",
-                unheld);
+                unheld, "SELECT id FROM " + claims + " WHERE row_ids && ?::bigint[] ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED");
         String idleFacts = "SELECT (" + anyRetryWaiting + "), %s, EXISTS (SELECT 1 FROM " + claims
                 + " LIMIT 1 FOR UPDATE SKIP LOCKED), (" + nextDueIn + "), (" + anyDuePending + ")";
         this.idleFactsHoldingKeys = idleFacts.formatted("(" + anyKeyHeld + ")");

@@ -16,7 +16,9 @@ import java.util.OptionalLong;
  * rows here, committed on its own before they are sent, and keeps the record locked
  * until the transaction that settles the batch removes it. A later claim that finds a record no
  * transaction holds counts one attempt for each of its rows still pending and free (dead at max
- * attempts, holding its key under {@code HOLD_KEY}), then removes it.
+ * attempts, holding its key under {@code HOLD_KEY}), then removes it. On MariaDB a record is counted
+ * only once it is 2 s old (see {@code MariaDbOutboxSql.UNHELD_CLAIM_GRACE_SECONDS}); a claim that
+ * locked rows it names sends nothing before then.
  *
  * <p>Costs per batch: one insert committed on its own (one round trip), which on PostgreSQL also
  * reads the (usually no) unheld records (elsewhere one more read in the batch's transaction), one
@@ -69,16 +71,17 @@ final class ClaimJournal {
 
     /**
      * Records the rows {@code claim} locked, committed on a connection of its own, and holds the
-     * record in {@code claim}. Returns the record's id; with {@code unlessAClaimWasLost}, none when a
-     * record no transaction holds exists (looked for after the lock, so a claim lost just before it
-     * cannot slip by): then nothing stays recorded ({@code claim} may have been committed, with no
-     * change but that), and the caller gives the rows back and counts the lost claims. The dialect
-     * looks in the record's own statement where it can (PostgreSQL), otherwise in {@code claim} first.
+     * record in {@code claim}. Returns the record's id, or none when a record no transaction holds
+     * names any of the rows (looked for after the lock, so a claim lost just before it cannot slip
+     * by; a live claim's record never names rows another claim locked): then nothing
+     * stays recorded ({@code claim} may have been committed, with no change but that), and the
+     * caller gives the rows back and counts the lost claims. The dialect looks in the record's own
+     * statement where it can (PostgreSQL), otherwise in {@code claim} first.
      */
-    OptionalLong record(Connection claim, List<OutboxRow> rows, boolean unlessAClaimWasLost) throws SQLException {
+    OptionalLong record(Connection claim, List<OutboxRow> rows) throws SQLException {
         List<Long> ids = rows.stream().map(OutboxRow::id).toList();
         long record;
-        if (unlessAClaimWasLost && operations.recordsSeeingLostClaims()) {
+        if (operations.recordsSeeingLostClaims()) {
             RecordedClaim recorded = transactions.autoCommitted("record claim",
                     connection -> operations.recordClaimSeeingLost(connection, ids));
             if (recorded.lostClaimSeen()) {
@@ -90,7 +93,7 @@ final class ClaimJournal {
             }
             record = recorded.id();
         } else {
-            if (unlessAClaimWasLost && !operations.lockUnheldClaims(claim, 1).isEmpty()) {
+            if (operations.lockAnyUnheldClaimOf(claim, ids)) {
                 return OptionalLong.empty();
             }
             record = transactions.autoCommitted("record claim", connection -> operations.recordClaim(connection, ids));

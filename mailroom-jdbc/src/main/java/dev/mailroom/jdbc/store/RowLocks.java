@@ -15,6 +15,7 @@ final class RowLocks {
     /**
      * What {@link #lockOrNextDue} answers when due rows exist that it could not lock: another
      * claimer holds them (or their keys), and finishing sends no notification, so look again soon.
+     * Also when rows it locked are named by a lost claim's record not counted yet.
      */
     static final Duration HELD_ROWS_RECHECK = Duration.ofMillis(200);
     /**
@@ -44,7 +45,11 @@ final class RowLocks {
      * whose claim was lost: looked for after the lock, so a claim lost just before it cannot slip
      * by (its rows and its record are freed together). If there is one, the rows are given back, the
      * lost claims are counted and committed (a count made in the batch's transaction would be
-     * rolled back by the next death), and the claim runs once more.
+     * rolled back by the next death), and the claim runs once more. If the second round finds an
+     * unheld record naming rows it locked (one the dialect counts only once it is older than a
+     * grace, or a claim lost meanwhile), it sends nothing: the answer is empty and due again in
+     * {@link #HELD_ROWS_RECHECK}. A live claim's record never names rows another claim locked, so
+     * only lost claims hold a claim back, and only from their own rows.
      */
     LockedBatch lockOrNextDue(int limit, boolean inKeyOrder) {
         StoreJdbc.requireLimit(limit);
@@ -60,12 +65,15 @@ final class RowLocks {
                         idle::keysHeldBack);
                 if (!rows.isEmpty()) {
                     OptionalLong record = round == 1 && idle.sawLostClaim() ? OptionalLong.empty()
-                            : journal.record(connection, rows, round == 1);
+                            : journal.record(connection, rows);
                     if (record.isEmpty()) {
                         open.end();
                         open = null;
                         journal.countLostClaims();
-                        continue;
+                        if (round == 1) {
+                            continue;
+                        }
+                        return batch(null, 0, List.of(), Optional.of(HELD_ROWS_RECHECK));
                     }
                     return batch(open, record.getAsLong(), rows, Optional.empty());
                 }

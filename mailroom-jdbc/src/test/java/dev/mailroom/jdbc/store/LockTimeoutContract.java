@@ -45,6 +45,7 @@ abstract class LockTimeoutContract {
         }
 
         await().atMost(TIMEOUT.plusSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            outbox.ageUnheldClaimRecords();
             try (LockedBatch next = outbox.store.lockOrNextDue(10, true)) {
                 return ids(next.rows()).equals(List.of(1L, 2L));
             }
@@ -58,6 +59,7 @@ abstract class LockTimeoutContract {
         assertThat(rows("id IN (1, 2) AND attempts >= 1 AND last_error LIKE '%died or lost its database connection%'"))
                 .as("the ended session's attempt counted by the next claim (as each unsettled one after it)").isEqualTo(2);
         assertThat(rows("id = 3 AND attempts = 0")).isOne();
+        outbox.ageClaimRecords();
         try (LockedBatch afterwards = store.lockOrNextDue(10, true)) {
             assertThat(ids(afterwards.rows())).as("the store works on").containsExactly(1L, 2L);
             afterwards.settle(List.of(1L, 2L), List.of());

@@ -88,6 +88,7 @@ abstract class RowLockClaimContract {
             assertThat(batch.rows()).hasSize(2);
             assertThat(claimRecords()).as("recorded before the rows are handed out").isOne();
         }
+        outbox.ageClaimRecords();
         try (LockedBatch again = store.lockOrNextDue(10, false)) {
             assertThat(ids(again.rows())).containsExactly(1L, 2L);
             assertThat(again.rows()).allSatisfy(row -> {
@@ -111,7 +112,7 @@ abstract class RowLockClaimContract {
         outbox.publishKeys("a", "a", "a", "a", "a", "b");
         outbox.execute("UPDATE orders_outbox SET attempts = 1, next_attempt_at = " + outbox.sql.nowPlus(Duration.ofSeconds(30))
                 + " WHERE id = 1");
-        outbox.execute("INSERT INTO orders_outbox_claims (row_ids) VALUES (" + outbox.sql.idList(6L) + ")");
+        outbox.insertLostClaimRecord(outbox.sql.idList(6L));
         try (LockedBatch batch = store.lockOrNextDue(1, true)) {
             assertThat(ids(batch.rows())).as("rows 2-5 wait behind row 1's retry").containsExactly(6L);
             assertThat(batch.rows().get(0).attempts()).as("the lost claim's attempt counted").isOne();
@@ -127,7 +128,7 @@ abstract class RowLockClaimContract {
         outbox.publishKeys("a", "a");
         outbox.execute("UPDATE orders_outbox SET attempts = 1, next_attempt_at = " + outbox.sql.nowPlus(Duration.ofSeconds(30))
                 + " WHERE id = 1");
-        outbox.execute("INSERT INTO orders_outbox_claims (row_ids) VALUES (" + outbox.sql.idList(2L) + ")");
+        outbox.insertLostClaimRecord(outbox.sql.idList(2L));
         try (LockedBatch nothing = store.lockOrNextDue(10, true)) {
             assertThat(nothing.rows()).as("row 2 waits behind row 1's retry").isEmpty();
             assertThat(nothing.nextDueIn()).as("the counted row may be claimable now").contains(Duration.ZERO);
@@ -147,6 +148,7 @@ abstract class RowLockClaimContract {
             // MariaDB's information_schema.innodb_trx is a snapshot refreshed at most every 100 ms
             await("the batch's session ended").atMost(Duration.ofSeconds(5)).until(this::endIdleTransactions, ended -> ended == 1);
             assertThatThrownBy(() -> batch.settle(List.of(1L, 3L), List.of())).isInstanceOf(StoreException.class);
+            outbox.ageClaimRecords();
         }
         try (LockedBatch after = holding.lockOrNextDue(10, true)) {
             assertThat(ids(after.rows())).as("row 1 dead and holding key a; row 3 retried").containsExactly(3L);
@@ -159,12 +161,16 @@ abstract class RowLockClaimContract {
         assertThat(claimRecords()).isZero();
     }
 
+    /**
+     * A record no transaction holds whose rows a live claim locked (its own claim between its commit
+     * of the record and its hold, or a lost claim whose rows were taken) holds back no other rows:
+     * nothing is counted for rows held, and once they are published the record is forgotten.
+     */
     @Test
     void aClaimPassesByTheRecordsOfLiveClaimsAndForgetsRecordsOfRowsNoLongerPending() throws Exception {
         outbox.publishKeys("a", "b", "c", "d");
         try (LockedBatch first = store.lockOrNextDue(2, false)) {
-            // a record whose claim is alive but does not hold it yet: its rows are locked
-            outbox.execute("INSERT INTO orders_outbox_claims (row_ids) VALUES (" + outbox.sql.idList(1L, 2L) + ")");
+            outbox.insertLostClaimRecord(outbox.sql.idList(1L, 2L));
             try (LockedBatch second = store.lockOrNextDue(10, false)) {
                 assertThat(ids(second.rows())).containsExactly(3L, 4L);
                 assertThat(rows("attempts = 0")).as("no attempt counted for rows held by a live claim").isEqualTo(4);
@@ -184,8 +190,8 @@ abstract class RowLockClaimContract {
     @Test
     void claimJournalRecordsWrittenByHandWithNoOrUnreadableIdsAreForgottenAndStopNoClaim() throws Exception {
         outbox.publishKeys("a", "b");
-        outbox.execute("INSERT INTO orders_outbox_claims (row_ids) VALUES (" + outbox.sql.idList() + ")");
-        outbox.execute("INSERT INTO orders_outbox_claims (row_ids) VALUES (" + outbox.sql.malformedIdList() + ")");
+        outbox.insertLostClaimRecord(outbox.sql.idList());
+        outbox.insertLostClaimRecord(outbox.sql.malformedIdList());
         try (LockedBatch batch = store.lockOrNextDue(10, false)) {
             assertThat(ids(batch.rows())).containsExactly(1L, 2L);
             batch.settle(List.of(1L, 2L), List.of());
@@ -213,6 +219,7 @@ abstract class RowLockClaimContract {
 
         assertThatThrownBy(() -> batch.settle(List.of(1L, 2L), List.of())).isInstanceOf(StoreException.class);
         assertThat(rows("status = 'pending' AND attempts = 0")).isEqualTo(2);
+        outbox.ageClaimRecords();
         try (LockedBatch again = store.lockOrNextDue(10, false)) {
             assertThat(again.rows()).hasSize(2).allSatisfy(row -> assertThat(row.attempts())
                     .as("the lost session's attempt, counted by this claim").isOne());
