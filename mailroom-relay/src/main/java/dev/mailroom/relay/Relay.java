@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Operators.</b> Each instance records a heartbeat (instance id, service, host, claim mode) in
  * {@code mailroom_relay_instances} every reap interval and marks it stopped when closed; with a
- * {@linkplain Builder#retention retention age}, a loop of its own deletes delivered rows older
- * than it in small batches. With a meter registry, another loop reads the backlog gauges every
+ * {@linkplain Builder#retention retention age}, a loop of its own removes delivered rows older
+ * than it ({@link OutboxStore#retain}: in small batches of deletes, or on the time-partitioned
+ * layout by dropping expired partitions). With a meter registry, another loop reads the backlog gauges every
  * reap interval from the pending and sending rows only.
  *
  * <p><b>Delivery.</b> A batch is sent without waiting between sends; then successes are marked
@@ -420,16 +421,21 @@ public final class Relay implements AutoCloseable {
             return this;
         }
 
-        /** Deletes delivered rows older than {@code keep}, checking every {@link #DEFAULT_RETENTION_INTERVAL}. */
+        /** Removes delivered rows older than {@code keep}, checking every {@link #DEFAULT_RETENTION_INTERVAL}. */
         public Builder retention(Duration keep) {
             return retention(keep, DEFAULT_RETENTION_INTERVAL);
         }
 
         /**
-         * Deletes delivered rows (published, consumed, discarded) once they are older than
+         * Removes delivered rows (published, consumed, discarded) once they are older than
          * {@code keep}, checking every {@code interval} ({@link #DEFAULT_RETENTION_INTERVAL}); null
          * (the default) keeps them. Dead rows are kept until an operator acts. Several relays of one
-         * service may each run it: deletes skip rows another holds.
+         * service may each run it: deletes skip rows another holds. Each pass is
+         * {@link OutboxStore#retain}: on a plain table it deletes rows in small batches; on the
+         * time-partitioned layout (PostgreSQL) it creates partitions ahead, drops partitions whose
+         * end is older than {@code keep} (counted from creation time; their pending, sending and dead
+         * rows move to the default partition first) and deletes the default partition's delivered
+         * rows.
          */
         public Builder retention(Duration keep, Duration interval) {
             this.retention = keep;
