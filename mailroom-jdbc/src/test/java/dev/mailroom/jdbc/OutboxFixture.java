@@ -174,17 +174,17 @@ public final class OutboxFixture {
     public void ageUnheldClaimRecords() throws SQLException {
         try (Connection connection = database.dataSource().getConnection()) {
             connection.setAutoCommit(false);
-            List<Long> unheld = new ArrayList<>();
+            List<String> unheld = new ArrayList<>();
             try (Statement statement = connection.createStatement();
                  ResultSet rs = statement.executeQuery("SELECT id FROM orders_outbox_claims FOR UPDATE SKIP LOCKED")) {
                 while (rs.next()) {
-                    unheld.add(rs.getLong(1));
+                    unheld.add(Long.toString(rs.getLong(1)));
                 }
             }
-            for (long id : unheld) {
+            if (!unheld.isEmpty()) {
                 try (Statement statement = connection.createStatement()) {
                     statement.executeUpdate("UPDATE orders_outbox_claims SET created_at = "
-                            + sql.nowPlus(Duration.ofMinutes(-1)) + " WHERE id = " + id);
+                            + sql.nowPlus(Duration.ofMinutes(-1)) + " WHERE id IN (" + String.join(", ", unheld) + ")");
                 }
             }
             connection.commit();
@@ -193,8 +193,12 @@ public final class OutboxFixture {
 
     /** Writes a claim journal record by hand, a minute old (see {@link #ageClaimRecords}): row ids as {@link JdbcTestSql#idList}. */
     public void insertLostClaimRecord(String rowIds) throws SQLException {
-        execute("INSERT INTO orders_outbox_claims (row_ids, created_at) VALUES (" + rowIds + ", "
-                + sql.nowPlus(Duration.ofMinutes(-1)) + ")");
+        insertClaimRecord(rowIds, Duration.ofMinutes(-1));
+    }
+
+    /** Writes a claim journal record by hand, created at the database's time plus {@code offset}. */
+    public void insertClaimRecord(String rowIds, Duration offset) throws SQLException {
+        execute("INSERT INTO orders_outbox_claims (row_ids, created_at) VALUES (" + rowIds + ", " + sql.nowPlus(offset) + ")");
     }
 
     public void execute(String sql) throws SQLException {

@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
  * {@code mailroom_relay_instances} every reap interval and marks it stopped when closed; with a
  * {@linkplain Builder#retention retention age}, a loop of its own removes delivered rows older
  * than it ({@link OutboxStore#retain}: in small batches of deletes, or on the time-partitioned
- * layout by dropping expired partitions). With a meter registry, another loop reads the backlog gauges every
- * reap interval from the pending and sending rows only.
+ * layout by dropping expired partitions). With a meter registry, another loop reads the backlog
+ * gauges every reap interval from the pending and sending rows only.
  *
  * <p><b>Delivery.</b> A batch is sent without waiting between sends; then successes are marked
  * published in one statement and failures recorded in another (attempts + 1, backoff from the

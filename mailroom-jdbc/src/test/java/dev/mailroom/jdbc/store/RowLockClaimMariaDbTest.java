@@ -27,8 +27,7 @@ class RowLockClaimMariaDbTest extends RowLockClaimContract {
         outbox.reset();
         outbox.publishKeys("a", "b");
         // created a minute ahead: young however long this test takes to reach the claim
-        outbox.execute("INSERT INTO orders_outbox_claims (row_ids, created_at) VALUES (" + outbox.sql.idList(1L) + ", "
-                + outbox.sql.nowPlus(Duration.ofMinutes(1)) + ")");
+        outbox.insertClaimRecord(outbox.sql.idList(1L), Duration.ofMinutes(1));
         try (LockedBatch nothing = outbox.store.lockOrNextDue(10, false)) {
             assertThat(nothing.rows()).as("rows 1, 2 given back while the record naming row 1 is young").isEmpty();
             assertThat(nothing.nextDueIn()).contains(OutboxStore.HELD_ROWS_RECHECK);
